@@ -1,0 +1,54 @@
+"""Error types.
+
+`ProgramError` is a mistake in the user's files: the CLI prints its problems, one per line,
+without a traceback, and exits with status 2. Anything else is a fault in this tool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in a user's file, located as precisely as we can."""
+
+    file: str
+    line: int
+    column: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class ProgramError(Exception):
+    """The program's files are wrong; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """Collects problems during a stage so all of them are reported in one run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add(self, file: Path, line: int, column: int, key: str, message: str) -> None:
+        self.items.append(Problem(self.rel(file), line, column, key, message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ProgramError(self.items)

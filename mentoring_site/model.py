@@ -1,0 +1,238 @@
+"""The program definition: what `content/program.yml` and the practice files may contain.
+
+Every key a user can write is a field below with its documentation. Key names are part of the
+user-facing interface: keep them stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .schema import INVALID, Ctx, RuleError, meta
+from .yamlsource import Path_
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _slug(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not SLUG.match(value):
+        return ctx.error(path, f"{value!r} must be lowercase letters, digits and single hyphens")
+    return value
+
+
+def _email(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$", value):
+        return ctx.error(path, f"{value!r} is not an email address")
+    return value
+
+
+def _colour(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not COLOUR.match(value):
+        return ctx.error(path, f"{value!r} must be a colour written \"#RRGGBB\" (in quotes)")
+    return value.lower()
+
+
+def _time(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not TIME.match(value):
+        return ctx.error(path, f"{value!r} must be a 24-hour time written \"HH:MM\" (in quotes)")
+    return value
+
+
+def _positive(limit: int) -> Any:
+    def check(value: int, ctx: Ctx, path: Path_) -> Any:
+        if not 1 <= value <= limit:
+            return ctx.error(path, f"must be between 1 and {limit}, not {value}")
+        return value
+
+    return check
+
+
+def _nonblank(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not value.strip():
+        return ctx.error(path, "must not be blank")
+    return value
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who participants write to with questions."""
+
+    name: str = field(metadata=meta("Full name of the program's contact person.", check=_nonblank))
+    email: str = field(metadata=meta("Their email address.", check=_email))
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """A short check-in held in the weeks between full meetings."""
+
+    every_weeks: int = field(default=1, metadata=meta("Weeks between check-ins.", check=_positive(8)))
+    length_minutes: int = field(
+        default=15, metadata=meta("Length of a check-in in minutes.", check=_positive(240))
+    )
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS = list(Weekday.__args__)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Meetings:
+    """The meeting rhythm: the handbook computes the actual dates from it."""
+
+    every_weeks: int = field(
+        metadata=meta("Weeks between full meetings, e.g. 2 for fortnightly.", check=_positive(12))
+    )
+    length_minutes: int = field(
+        metadata=meta("Length of a full meeting in minutes.", check=_positive(480))
+    )
+    weekday: Weekday | None = field(
+        default=None,
+        metadata=meta("Day of the week meetings fall on; default: the weekday of `start`."),
+    )
+    time: str | None = field(
+        default=None,
+        metadata=meta(
+            'Usual start time, "HH:MM" in quotes; without it the calendar has all-day entries.',
+            check=_time,
+        ),
+    )
+    check_in: CheckIn | None = field(
+        default=None, metadata=meta("Optional short check-ins between meetings.")
+    )
+
+
+@dataclass(frozen=True)
+class Program:
+    """The program itself."""
+
+    name: str = field(metadata=meta("Program name, shown as the site title.", check=_nonblank))
+    organisation: str = field(metadata=meta("Organisation running the program.", check=_nonblank))
+    contact: Contact = field(metadata=meta("Contact person for participants."))
+    start: dt.date = field(metadata=meta("First day of the program, YYYY-MM-DD."))
+    end: dt.date = field(metadata=meta("Last day of the program, YYYY-MM-DD."))
+    meetings: Meetings = field(metadata=meta("The meeting rhythm."))
+    description: str = field(
+        default="", metadata=meta("One or two sentences on what the program is for.")
+    )
+    language: str = field(default="en", metadata=meta("Language code of the handbook, e.g. en."))
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
+        if (self.end - self.start).days > 366 * 5:
+            raise RuleError("end", "the program lasts more than five years; check start and end")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A role word with its plural, e.g. singular: Guide, plural: Guides."""
+
+    singular: str = field(metadata=meta("The word for one person.", check=_nonblank))
+    plural: str = field(metadata=meta("The word for several people.", check=_nonblank))
+
+
+@dataclass(frozen=True)
+class Terminology:
+    """Words for the roles: each a word (plural made for you) or a singular/plural mapping."""
+
+    mentor: str | Term = field(default="mentor", metadata=meta("Word for the mentor role."))
+    mentee: str | Term = field(default="mentee", metadata=meta("Word for the mentee role."))
+    program_manager: str | Term = field(
+        default="program manager", metadata=meta("Word for the program manager role.")
+    )
+
+
+@dataclass(frozen=True)
+class Branding:
+    """How the site and worksheets look."""
+
+    primary_color: str = field(
+        default="#1f4e79", metadata=meta('Main colour, "#RRGGBB" in quotes.', check=_colour)
+    )
+    accent_color: str = field(
+        default="#b3541e", metadata=meta('Accent colour, "#RRGGBB" in quotes.', check=_colour)
+    )
+    footer: str = field(default="", metadata=meta("Text in the footer of every page."))
+
+
+PaperSize = Literal["a4", "letter"]
+
+
+def _paper_sizes(value: list[str], ctx: Ctx, path: Path_) -> Any:
+    if not value:
+        return ctx.error(path, "must name at least one paper size (a4, letter)")
+    if len(set(value)) != len(value):
+        return ctx.error(path, "lists a paper size twice")
+    return value
+
+
+@dataclass(frozen=True)
+class WorksheetSettings:
+    """How worksheets are produced."""
+
+    paper_sizes: list[PaperSize] = field(
+        default_factory=lambda: ["a4", "letter"],
+        metadata=meta("Paper sizes to produce: a4, letter or both.", check=_paper_sizes),
+    )
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Settings for the published site."""
+
+    url: str = field(default="", metadata=meta("Public address of the site, if known."))
+
+
+@dataclass(frozen=True)
+class ProgramFile:
+    """`content/program.yml`."""
+
+    program: Program = field(metadata=meta("The program itself."))
+    terminology: Terminology = field(
+        default_factory=Terminology, metadata=meta("Words for the roles.")
+    )
+    branding: Branding = field(default_factory=Branding, metadata=meta("Colours and footer."))
+    worksheets: WorksheetSettings = field(
+        default_factory=WorksheetSettings, metadata=meta("Worksheet output settings.")
+    )
+    site: SiteSettings = field(default_factory=SiteSettings, metadata=meta("Site settings."))
+
+
+@dataclass(frozen=True)
+class Practice:
+    """One good practice: a page of the handbook."""
+
+    id: str = field(metadata=meta("Stable identifier; the page's URL slug.", check=_slug))
+    title: str = field(metadata=meta("Title of the practice.", check=_nonblank))
+    summary: str = field(metadata=meta("One or two sentences for overview pages.", check=_nonblank))
+    what: str = field(metadata=meta("Markdown: what the practice is."))
+    why: str = field(metadata=meta("Markdown: why it matters."))
+    how: list[str] = field(metadata=meta("Concrete steps, one Markdown line each."))
+    questions: list[str] = field(default_factory=list, metadata=meta("Questions to ask."))
+    pitfalls: list[str] = field(default_factory=list, metadata=meta("Pitfalls and how to avoid them."))
+    tip: str = field(default="", metadata=meta("Optional short tip shown in a box."))
+
+
+def _unique_ids(value: list[Practice], ctx: Ctx, path: Path_) -> Any:
+    seen: set[str] = set()
+    ok = True
+    for i, practice in enumerate(value):
+        if practice.id in seen:
+            ctx.error((*path, i, "id"), f"practice id {practice.id!r} is used twice")
+            ok = False
+        seen.add(practice.id)
+    if not value:
+        return ctx.error(path, "must list at least one practice")
+    return value if ok else INVALID
+
+
+@dataclass(frozen=True)
+class PracticeFile:
+    """`content/practices/mentors.yml` or `mentees.yml`: the ordered practices of one role."""
+
+    practices: list[Practice] = field(metadata=meta("The practices, in order.", check=_unique_ids))

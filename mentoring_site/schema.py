@@ -1,0 +1,216 @@
+"""Typed schemas and the validator that turns YAML data into them.
+
+Each schema is a frozen dataclass whose fields carry a docstring (`meta(doc=...)`). `convert`
+checks the data against the type hints, collecting every problem with its key path, so that a
+user sees all mistakes of a run at once, each at its line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from .errors import Problems
+from .yamlsource import Document, Path_
+
+INVALID: Any = object()  # returned for a value that failed; never reaches a model
+
+
+
+class RuleError(ValueError):
+    """Raised by a schema's `__post_init__` for a rule across fields; `key` is the culprit."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+Check = Callable[[Any, "Ctx", Path_], Any]
+
+
+def meta(doc: str, *, check: Check | None = None, example: str | None = None) -> dict[str, Any]:
+    """Field metadata: its documentation, an optional extra check, an example for docs."""
+    return {"doc": doc, "check": check, "example": example}
+
+
+@dataclass
+class Ctx:
+    """The document being validated and where its problems go."""
+
+    doc: Document
+    problems: Problems
+
+    def error(self, path: Path_, message: str) -> Any:
+        loc = self.doc.loc(path)
+        dotted = ".".join(str(p) for p in path)
+        self.problems.add(self.doc.file, loc.line, loc.column, dotted, message)
+        return INVALID
+
+    def source_line(self, path: Path_) -> str:
+        try:
+            lines = self.doc.file.read_text(encoding="utf-8").splitlines()
+            return lines[self.doc.loc(path).line - 1]
+        except (OSError, IndexError):
+            return ""
+
+
+def _type_name(tp: Any) -> str:
+    if tp is str:
+        return "text"
+    if tp is int:
+        return "a whole number"
+    if tp is bool:
+        return "true or false"
+    if tp is dt.date:
+        return "a date (YYYY-MM-DD)"
+    if dataclasses.is_dataclass(tp):
+        return "a mapping"
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return "a list"
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
+    return str(tp)
+
+
+def _quote_hint(value: Any, ctx: Ctx, path: Path_) -> str:
+    """Explain YAML 1.1 surprises: the user wrote text, YAML read something else."""
+    raw = ctx.doc.loc(path).raw
+    if raw is None:
+        return ""
+    if isinstance(value, bool):
+        return f" (YAML reads unquoted {raw} as {str(value).lower()}; write \"{raw}\" in quotes)"
+    if isinstance(value, (int, float, dt.date)):
+        return f" (YAML reads unquoted {raw} as a {type(value).__name__}; write \"{raw}\" in quotes)"
+    return ""
+
+
+def _empty_hint(ctx: Ctx, path: Path_) -> str:
+    line = ctx.source_line(path)
+    after = line.split(":", 1)[1].strip() if ":" in line else line.strip().lstrip("- ")
+    if after.startswith("#"):
+        token = after.split()[0]
+        return f" (a value starting with # is a YAML comment; write \"{token}\" in quotes)"
+    return ""
+
+
+def convert(tp: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
+    """Check `value` against type `tp`; return the typed value or INVALID."""
+    if tp is Any:  # validated by the field's own check
+        return value
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None and len(options) < len(typing.get_args(tp)):
+            return None
+        if len(options) == 1:
+            return convert(options[0], value, path, ctx)
+        # str | Mapping: pick by the shape of the value, so messages stay specific.
+        for option in options:
+            if isinstance(value, dict) == dataclasses.is_dataclass(option):
+                return convert(option, value, path, ctx)
+        return ctx.error(path, f"must be {' or '.join(_type_name(o) for o in options)}")
+    if value is None:
+        return ctx.error(path, f"is empty; expected {_type_name(tp)}{_empty_hint(ctx, path)}")
+    if dataclasses.is_dataclass(tp):
+        return convert_mapping(tp, value, path, ctx)
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            return ctx.error(path, f"must be a list, not {_describe(value)}")
+        items = [convert(item_tp, v, (*path, i), ctx) for i, v in enumerate(value)]
+        return INVALID if any(i is INVALID for i in items) else items
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        if value in allowed:
+            return value
+        hint = _quote_hint(value, ctx, path)
+        return ctx.error(path, f"must be one of {', '.join(map(str, allowed))}, not {value!r}{hint}")
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        return ctx.error(path, f"must be text, not {_describe(value)}{_quote_hint(value, ctx, path)}")
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        return ctx.error(path, f"must be true or false, not {_describe(value)}")
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return ctx.error(path, f"must be a whole number, not {_describe(value)}")
+    if tp is dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return ctx.error(path, f"must be a date written YYYY-MM-DD, not {value!r}")
+    raise TypeError(f"schema type not supported: {tp!r}")  # a fault in our schema
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
+    """Check a mapping against dataclass `cls`: unknown keys, required keys, each field."""
+    if not isinstance(value, dict):
+        return ctx.error(path, f"must be a mapping of keys, not {_describe(value)}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    ok = True
+    for key in value:
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            known = ", ".join(fields)
+            ctx.error((*path, key), f"unknown key{hint} (known keys: {known})")
+            ok = False
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name not in value:
+            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if required:
+                ctx.error(path, f"missing required key {name!r}")
+                ok = False
+            continue
+        converted = convert(hints[name], value[name], (*path, name), ctx)
+        check = f.metadata.get("check")
+        if converted is not INVALID and converted is not None and check:
+            converted = check(converted, ctx, (*path, name))
+        if converted is INVALID:
+            ok = False
+        kwargs[name] = converted
+    if not ok:
+        return INVALID
+    try:
+        return cls(**kwargs)
+    except RuleError as exc:  # cross-field rules raised in __post_init__
+        return ctx.error((*path, exc.key), str(exc))
+
+
+def field_docs(cls: Any) -> list[tuple[str, str, str]]:
+    """(key, type, doc) for each field of a schema: used to write the reference docs."""
+    hints = typing.get_type_hints(cls)
+    return [
+        (f.name, _type_name(hints[f.name]), f.metadata.get("doc", ""))
+        for f in dataclasses.fields(cls)
+    ]
+
+
+__all__ = ["INVALID", "Ctx", "RuleError", "convert", "convert_mapping", "field", "field_docs", "meta"]
