@@ -1,0 +1,258 @@
+"""Worksheet field types.
+
+Each type is a small dataclass registered with `@field_type`, plus one template
+`worksheets/fields/<type>.html.j2`. Adding a type touches exactly those two places.
+Every type has `form_fields()`: the names of the PDF form fields it produces, with their label
+(used as the accessible tooltip) and kind, so tests and docs can rely on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from .schema import INVALID, Ctx, convert_mapping, meta
+from .yamlsource import Path_
+
+FIELD_TYPES: dict[str, type[BaseField]] = {}
+IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def field_type(name: str) -> Any:
+    """Register a field type under `name` (names must be unique)."""
+
+    def register(cls: type[BaseField]) -> type[BaseField]:
+        assert name not in FIELD_TYPES, f"field type {name!r} registered twice"
+        cls.type_name = name
+        FIELD_TYPES[name] = cls
+        return cls
+
+    return register
+
+
+def _ident(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not IDENT.match(value):
+        return ctx.error(path, f"{value!r} must be lowercase letters, digits and underscores")
+    return value
+
+
+def _options(value: list[str], ctx: Ctx, path: Path_) -> Any:
+    if len(value) < 2:
+        return ctx.error(path, "must list at least two options")
+    if len(set(value)) != len(value):
+        return ctx.error(path, "lists the same option twice")
+    return value
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One PDF form field: its name, the tooltip (= visible label) and its kind."""
+
+    name: str
+    label: str
+    kind: Literal["text", "multiline", "checkbox", "radio"]
+
+
+class BaseField:
+    type_name: ClassVar[str]
+    id: str
+    label: str
+
+    @property
+    def template(self) -> str:
+        return f"worksheets/fields/{self.type_name}.html.j2"
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        return []
+
+
+def _id() -> Any:
+    return field(metadata=meta("Field identifier, unique in the worksheet.", check=_ident))
+
+
+def _label() -> Any:
+    return field(metadata=meta("Visible label; also the form field's tooltip."))
+
+
+@field_type("text")
+@dataclass(frozen=True)
+class Text(BaseField):
+    """A short answer on one write-on line."""
+
+    id: str = _id()
+    label: str = _label()
+    help: str = field(default="", metadata=meta("A hint printed under the label."))
+    default: str = field(default="", metadata=meta("Text filled in already (placeholders ok)."))
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        return [FormField(self.id, self.label, "text")]
+
+
+@field_type("long_text")
+@dataclass(frozen=True)
+class LongText(BaseField):
+    """A multi-line answer: ruled lines on paper, a multi-line box on screen."""
+
+    id: str = _id()
+    label: str = _label()
+    lines: int = field(default=4, metadata=meta("Number of write-on lines (1 to 20)."))
+    help: str = field(default="", metadata=meta("A hint printed under the label."))
+    default: str = field(default="", metadata=meta("Text filled in already (placeholders ok)."))
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.lines <= 20:
+            from .schema import RuleError
+
+            raise RuleError("lines", f"must be between 1 and 20, not {self.lines}")
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        return [FormField(self.id, self.label, "multiline")]
+
+
+@field_type("checkboxes")
+@dataclass(frozen=True)
+class Checkboxes(BaseField):
+    """Tick any number of options."""
+
+    id: str = _id()
+    label: str = _label()
+    options: list[str] = field(default_factory=list, metadata=meta("The options.", check=_options))
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        return [
+            FormField(f"{self.id}.{i}", f"{self.label}: {o}", "checkbox")
+            for i, o in enumerate(self.options, 1)
+        ]
+
+
+@field_type("choice")
+@dataclass(frozen=True)
+class Choice(BaseField):
+    """Pick exactly one option."""
+
+    id: str = _id()
+    label: str = _label()
+    options: list[str] = field(default_factory=list, metadata=meta("The options.", check=_options))
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        return [FormField(self.id, self.label, "radio")]
+
+
+@field_type("scale")
+@dataclass(frozen=True)
+class Scale(BaseField):
+    """A rating from 1 to 5 with words for both ends."""
+
+    id: str = _id()
+    label: str = _label()
+    low: str = field(default="Not at all", metadata=meta("What 1 means."))
+    high: str = field(default="Completely", metadata=meta("What 5 means."))
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        return [FormField(self.id, self.label, "radio")]
+
+
+@field_type("date")
+@dataclass(frozen=True)
+class Date(BaseField):
+    """A date, written on a short line."""
+
+    id: str = _id()
+    label: str = _label()
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        return [FormField(self.id, self.label, "text")]
+
+
+Party = Literal["mentor", "mentee", "program_manager"]
+
+
+@field_type("signature")
+@dataclass(frozen=True)
+class Signature(BaseField):
+    """Name, signature and date for each party."""
+
+    id: str = _id()
+    label: str = field(default="Signatures", metadata=meta("Heading of the block."))
+    parties: list[Party] = field(
+        default_factory=lambda: ["mentor", "mentee"], metadata=meta("Who signs, in order.")
+    )
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        out = []
+        for party in self.parties:
+            role = getattr(t, party[:1].upper() + party[1:])
+            for part, word in (("name", "name"), ("signature", "signature"), ("date", "date")):
+                out.append(FormField(f"{self.id}.{party}.{part}", f"{role} {word}", "text"))
+        return out
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table field."""
+
+    id: str = field(metadata=meta("Column identifier.", check=_ident))
+    label: str = field(metadata=meta("Column heading; with the row number, the cell's tooltip."))
+    type: Literal["text", "date", "check"] = field(default="text", metadata=meta("Cell kind."))
+    width: Literal["small", "medium", "large"] = field(
+        default="medium", metadata=meta("Relative column width.")
+    )
+
+
+@field_type("table")
+@dataclass(frozen=True)
+class Table(BaseField):
+    """Rows and columns of cells, e.g. goal steps with owner, due date and a done box."""
+
+    id: str = _id()
+    label: str = _label()
+    columns: list[Column] = field(default_factory=list, metadata=meta("The columns."))
+    rows: int = field(default=5, metadata=meta("Number of rows (1 to 30)."))
+
+    def __post_init__(self) -> None:
+        from .schema import RuleError
+
+        if not 1 <= self.rows <= 30:
+            raise RuleError("rows", f"must be between 1 and 30, not {self.rows}")
+        if not 1 <= len(self.columns) <= 8:
+            raise RuleError("columns", "must have between 1 and 8 columns")
+        ids = [c.id for c in self.columns]
+        if len(set(ids)) != len(ids):
+            raise RuleError("columns", "two columns have the same id")
+
+    def form_fields(self, t: Any) -> list[FormField]:
+        kinds = {"text": "text", "date": "text", "check": "checkbox"}
+        return [
+            FormField(f"{self.id}.{r}.{c.id}", f"{self.label}, row {r}: {c.label}", kinds[c.type])  # type: ignore[arg-type]
+            for r in range(1, self.rows + 1)
+            for c in self.columns
+        ]
+
+
+@field_type("note")
+@dataclass(frozen=True)
+class Note(BaseField):
+    """Static text printed on the sheet; not a form field."""
+
+    text: str = field(default="", metadata=meta("Markdown text."))
+    id: str = field(default="", metadata=meta("Optional identifier."))
+    label: str = field(default="", metadata=meta("Optional heading."))
+
+
+def convert_field(value: Any, ctx: Ctx, path: Path_) -> Any:
+    """Validate one field mapping by its `type`."""
+    if not isinstance(value, dict):
+        return ctx.error(path, "must be a mapping with a `type`")
+    kind = value.get("type")
+    if kind not in FIELD_TYPES:
+        import difflib
+
+        close = difflib.get_close_matches(str(kind), list(FIELD_TYPES), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        known = ", ".join(FIELD_TYPES)
+        where = (*path, "type") if "type" in value else path
+        what = "missing `type`" if kind is None else f"unknown field type {kind!r}{hint}"
+        return ctx.error(where, f"{what} (known types: {known})")
+    rest = {k: v for k, v in value.items() if k != "type"}
+    return convert_mapping(FIELD_TYPES[kind], rest, path, ctx)

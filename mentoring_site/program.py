@@ -1,0 +1,270 @@
+"""Stage 1, load and validate: read a program directory into typed, checked objects.
+
+Files come from the program directory first and fall back to the built-in defaults of the same
+name. All problems of all files are collected before failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from . import assets, yamlsource
+from .errors import Problems
+from .fields import BaseField, convert_field
+from .model import SLUG, Practice, PracticeFile, ProgramFile
+from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
+from .terms import PLACEHOLDER, Terms, substitute
+from .yamlsource import Document, Path_
+
+ROLES = ("mentors", "mentees")
+MAX_MARKDOWN_BYTES = 1_000_000
+
+
+def _fields(value: list[Any], ctx: Ctx, path: Path_) -> Any:
+    out = [convert_field(item, ctx, (*path, i)) for i, item in enumerate(value)]
+    if not out:
+        return ctx.error(path, "must list at least one field")
+    return INVALID if any(f is INVALID for f in out) else out
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of fields on a worksheet."""
+
+    title: str = field(metadata=meta("Section heading."))
+    fields: list[Any] = field(metadata=meta("The fields, in order.", check=_fields))
+    intro: str = field(default="", metadata=meta("One line under the heading."))
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """`worksheets/<id>.yml`: one printable, fillable worksheet."""
+
+    id: str = field(metadata=meta("Identifier: the file name and URL slug."))
+    title: str = field(metadata=meta("Title printed on the sheet."))
+    purpose: str = field(metadata=meta("One sentence for the worksheets list."))
+    intro: str = field(metadata=meta("How and when to fill it in; printed at the top."))
+    filled_by: Literal["mentor", "mentee", "both"] = field(metadata=meta("Who fills it in."))
+    sections: list[Section] = field(metadata=meta("The sections, in order."))
+    practices: list[str] = field(
+        default_factory=list, metadata=meta("Practices it supports: mentors/<id>, mentees/<id>.")
+    )
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for section in self.sections:
+            for f in section.fields:
+                if f.id and f.id in seen:
+                    raise RuleError("sections", f"field id {f.id!r} is used twice")
+                seen.add(f.id)
+
+    @property
+    def all_fields(self) -> list[BaseField]:
+        return [f for s in self.sections for f in s.fields]
+
+
+@dataclass(frozen=True)
+class Page:
+    """An extra Markdown page from `content/pages/`."""
+
+    path: str  # e.g. "faq.md"
+    title: str
+    markdown: str
+    source: Path
+
+
+@dataclass
+class LoadedProgram:
+    """Everything the later stages need, checked and with placeholders filled in."""
+
+    root: Path
+    config: ProgramFile
+    terms: Terms
+    facts: dict[str, str]
+    practices: dict[str, list[Practice]]
+    worksheets: list[Worksheet]
+    pages: list[Page]
+    sources: list[Path]  # every file read: for caching and for `serve` to watch
+
+    @property
+    def paper_sizes(self) -> list[str]:
+        return list(self.config.worksheets.paper_sizes)
+
+    def worksheets_for(self, role: str, practice_id: str) -> list[Worksheet]:
+        ref = f"{role}/{practice_id}"
+        return [w for w in self.worksheets if ref in w.practices]
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def rhythm_text(config: ProgramFile, terms: Terms) -> str:
+    m = config.program.meetings
+    every = "every week" if m.every_weeks == 1 else f"every {m.every_weeks} weeks"
+    text = f"a {m.length_minutes}-minute meeting {every}"
+    if m.weekday:
+        text += f" on {m.weekday.capitalize()}s"
+    if m.time:
+        text += f" at {m.time}"
+    if m.check_in:
+        c = m.check_in
+        cevery = "every week" if c.every_weeks == 1 else f"every {c.every_weeks} weeks"
+        text += f", with a {c.length_minutes}-minute check-in {cevery} in between"
+    return text
+
+
+def _resolve(root: Path, relative: str) -> Path | None:
+    """The project's file if it exists, else the built-in one, else None."""
+    own = root / relative
+    if own.is_file():
+        return own
+    builtin = assets.builtin_root() / relative
+    return builtin if builtin.is_file() else None
+
+
+def _fill(doc: Document, data: Any, path: Path_, values: dict[str, str], problems: Problems) -> Any:
+    """Replace placeholders in every string of a parsed document, reporting unknown ones."""
+    if isinstance(data, str):
+        text, unknown = substitute(data, values)
+        for name in unknown:
+            loc = doc.loc(path)
+            known = ", ".join(sorted(values))
+            problems.add(
+                doc.file, loc.line, loc.column, ".".join(map(str, path)),
+                f"unknown placeholder [[{name}]] (known: {known})",
+            )
+        return text
+    if isinstance(data, dict):
+        return {k: _fill(doc, v, (*path, k), values, problems) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_fill(doc, v, (*path, i), values, problems) for i, v in enumerate(data)]
+    return data
+
+
+def load_program(root: Path) -> LoadedProgram:
+    """Read and check everything in `root`; raise ProgramError listing every problem."""
+    root = root.resolve()
+    problems = Problems(root)
+    sources: list[Path] = []
+
+    program_file = root / "content" / "program.yml"
+    if not program_file.is_file():
+        problems.add(program_file, 1, 1, "", "not found: every program needs content/program.yml")
+        problems.raise_if_any()
+    sources.append(program_file)
+    doc = yamlsource.load(program_file, problems)
+    config = INVALID
+    if doc is not None:
+        config = convert(ProgramFile, {} if doc.data is None else doc.data, (), Ctx(doc, problems))
+    problems.raise_if_any()
+    assert isinstance(config, ProgramFile)
+
+    terms = Terms(config.terminology)
+    p = config.program
+    facts = dict(terms.forms)
+    facts.update(
+        program=p.name, organisation=p.organisation, start=long_date(p.start),
+        end=long_date(p.end), meeting_rhythm=rhythm_text(config, terms),
+        contact_name=p.contact.name, contact_email=p.contact.email,
+    )
+
+    practices: dict[str, list[Practice]] = {}
+    for role in ROLES:
+        file = _resolve(root, f"content/practices/{role}.yml")
+        if file is None:
+            problems.add(root / f"content/practices/{role}.yml", 1, 1, "", "not found")
+            continue
+        sources.append(file)
+        pdoc = yamlsource.load(file, problems)
+        if pdoc is None:
+            continue
+        data = _fill(pdoc, pdoc.data, (), facts, problems)
+        parsed = convert(PracticeFile, data, (), Ctx(pdoc, problems))
+        if parsed is not INVALID:
+            practices[role] = parsed.practices
+
+    worksheets = _load_worksheets(root, facts, practices, problems, sources)
+    pages = _load_pages(root, facts, problems, sources)
+    problems.raise_if_any()
+    return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources)
+
+
+def _load_worksheets(
+    root: Path,
+    facts: dict[str, str],
+    practices: dict[str, list[Practice]],
+    problems: Problems,
+    sources: list[Path],
+) -> list[Worksheet]:
+    # A program with its own worksheets/ folder uses exactly those; otherwise the built-in set.
+    folder = root / "worksheets"
+    if not folder.is_dir():
+        folder = assets.builtin_root() / "worksheets"
+    files = {f.stem: f for f in sorted(folder.glob("*.yml"))}
+    known_refs = {f"{role}/{p.id}" for role, items in practices.items() for p in items}
+    out: list[Worksheet] = []
+    for stem, file in sorted(files.items()):
+        sources.append(file)
+        doc = yamlsource.load(file, problems)
+        if doc is None:
+            continue
+        ctx = Ctx(doc, problems)
+        if not SLUG.match(stem):
+            ctx.error((), f"file name {stem!r} must be lowercase letters, digits and hyphens")
+            continue
+        data = _fill(doc, doc.data, (), facts, problems)
+        sheet = convert_mapping(Worksheet, data, (), ctx)
+        if sheet is INVALID:
+            continue
+        if sheet.id != stem:
+            ctx.error(("id",), f"id {sheet.id!r} must match the file name {stem!r}")
+            continue
+        bad = False
+        for i, ref in enumerate(sheet.practices):
+            if len(practices) == len(ROLES) and ref not in known_refs:
+                ctx.error(("practices", i), f"no practice {ref!r} (write mentors/<id> or mentees/<id>)")
+                bad = True
+        if not bad:
+            out.append(sheet)
+    return out
+
+
+def _load_pages(
+    root: Path, facts: dict[str, str], problems: Problems, sources: list[Path]
+) -> list[Page]:
+    folder = root / "content" / "pages"
+    pages: list[Page] = []
+    if not folder.is_dir():
+        return pages
+    for file in sorted(folder.rglob("*.md")):
+        sources.append(file)
+        rel = file.relative_to(folder).as_posix()
+        if file.is_symlink() or not file.resolve().is_relative_to(root):
+            problems.add(file, 1, 1, "", "is a link to a file outside the program; copy it in")
+            continue
+        if file.stat().st_size > MAX_MARKDOWN_BYTES:
+            problems.add(file, 1, 1, "", f"is larger than {MAX_MARKDOWN_BYTES} bytes")
+            continue
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.add(file, 1, 1, "", f"is not UTF-8 text ({exc.reason})")
+            continue
+        for lineno, line in enumerate(text.splitlines(), 1):
+            for match in PLACEHOLDER.finditer(line):
+                if match.group(1) not in facts:
+                    problems.add(
+                        file, lineno, match.start() + 1, "",
+                        f"unknown placeholder [[{match.group(1)}]]",
+                    )
+        text, _ = substitute(text, facts)
+        title = next(
+            (ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")),
+            file.stem.replace("-", " ").capitalize(),
+        )
+        pages.append(Page(rel, title, text, file))
+    return pages
