@@ -1,0 +1,135 @@
+"""Stage 2, render pages: turn a loaded program into plain Markdown files and a navigation.
+
+The result knows nothing of MkDocs: a mapping of relative paths to text (or bytes), plus the
+navigation as a list of (title, path-or-children) pairs. Any site engine can publish it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from . import meetings as meeting_calendar
+from .errors import Problem, ProgramError
+from .program import LoadedProgram, long_date
+from .templating import environment, render
+
+NavItem = tuple[str, Union[str, list["NavItem"]]]
+
+ROLE_TITLES = {"mentors": "Mentors", "mentees": "Mentees"}
+
+
+@dataclass
+class Pages:
+    """Generated site content: relative path -> text or bytes, and the navigation."""
+
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    nav: list[NavItem] = field(default_factory=list)
+
+
+def build_stamp() -> dt.datetime:
+    """The build time, or SOURCE_DATE_EPOCH when set, for reproducible output."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def base_context(program: LoadedProgram) -> dict[str, Any]:
+    """Variables every page and worksheet template can use."""
+    t = program.terms
+    cfg = program.config
+    return {
+        "t": t,
+        "program": cfg.program,
+        "branding": cfg.branding,
+        "config": cfg,
+        "facts": program.facts,
+        "start_text": long_date(cfg.program.start),
+        "end_text": long_date(cfg.program.end),
+        "rhythm": program.facts["meeting_rhythm"],
+        "mentor_practices": program.practices["mentors"],
+        "mentee_practices": program.practices["mentees"],
+        "worksheets": program.worksheets,
+        "sheet_ids": {w.id for w in program.worksheets},
+        "paper_sizes": program.paper_sizes,
+        "role_word": {"mentors": t.Mentors, "mentees": t.Mentees},
+        "role_singular": {"mentors": t.mentor, "mentees": t.mentee},
+        "role_plural": {"mentors": t.mentors, "mentees": t.mentees},
+        "other_role": {"mentors": "mentees", "mentees": "mentors"},
+        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together"},
+        "long_date": long_date,
+    }
+
+
+def render_pages(program: LoadedProgram) -> Pages:
+    env = environment(program.root)
+    ctx = base_context(program)
+    t = program.terms
+    out = Pages()
+
+    def page(path: str, template: str, **extra: Any) -> None:
+        out.files[path] = render(env, template, {**ctx, **extra, "page_path": path})
+
+    page("index.md", "pages/index.md.j2")
+    page("roles.md", "pages/roles.md.j2")
+    role_nav: list[NavItem] = []
+    for role, items in program.practices.items():
+        page(f"{role}/index.md", "pages/practices.md.j2", role=role, practices=items)
+        children: list[NavItem] = [("Overview", f"{role}/index.md")]
+        for number, practice in enumerate(items, 1):
+            page(
+                f"{role}/{practice.id}.md", "pages/practice.md.j2", role=role, practice=practice,
+                number=number, supporting=program.worksheets_for(role, practice.id),
+            )
+            children.append((practice.title, f"{role}/{practice.id}.md"))
+        role_nav.append((f"For {getattr(t, role)}", children))
+
+    schedule = meeting_calendar.schedule(program.config)
+    labels = {"meeting": "Meeting", "check-in": "Check-in"}
+    page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
+    out.files["meetings.ics"] = meeting_calendar.ics(program.config, schedule, labels, build_stamp())
+
+    page("worksheets/index.md", "pages/worksheets.md.j2")
+    sheet_nav: list[NavItem] = [("All worksheets", "worksheets/index.md")]
+    for sheet in program.worksheets:
+        page(f"worksheets/{sheet.id}.md", "pages/worksheet.md.j2", sheet=sheet, practice_titles=_practice_titles(program))
+        sheet_nav.append((sheet.title, f"worksheets/{sheet.id}.md"))
+    page("program-managers.md", "pages/program-managers.md.j2")
+
+    extra: list[NavItem] = []
+    problems = []
+    for p in program.pages:
+        if p.path in out.files:
+            problems.append(Problem(
+                p.source.relative_to(program.root).as_posix(), 1, 1, "",
+                f"clashes with the generated page {p.path}; to change that page, override its template",
+            ))
+            continue
+        out.files[p.path] = p.markdown
+        extra.append((p.title, p.path))
+    if problems:
+        raise ProgramError(problems)
+
+    out.nav = [
+        ("Home", "index.md"),
+        ("Roles and expectations", "roles.md"),
+        *role_nav,
+        ("Meetings", "meetings.md"),
+        ("Worksheets", sheet_nav),
+        (f"For {t.program_managers}", "program-managers.md"),
+        *extra,
+    ]
+    return out
+
+
+def _practice_titles(program: LoadedProgram) -> dict[str, str]:
+    return {f"{role}/{p.id}": p.title for role, items in program.practices.items() for p in items}
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
