@@ -1,0 +1,194 @@
+"""Stage 3, render worksheets: HTML from templates, then fillable PDFs with WeasyPrint.
+
+- One HTML document per worksheet and paper size; the PDF is keyed by a hash of that HTML and
+  of every local file it may load, so an unchanged worksheet is taken from the cache.
+- Uncached PDFs are rendered in parallel processes (one per core, at most the number of jobs).
+- WeasyPrint may load only `data:` URLs and files inside the program directory or the
+  package's own assets. Anything else fails the build, naming the worksheet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+
+from . import __version__, assets
+from .errors import Problem, ProgramError
+from .pages import base_context
+from .program import LoadedProgram, Worksheet
+from .templating import environment, render
+
+PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
+
+
+def worksheet_environment(root: Path) -> jinja2.Environment:
+    return environment(root)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to make."""
+
+    sheet_id: str
+    size: str
+    html: str
+    base_url: str
+    allowed: tuple[str, ...]
+    key: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.sheet_id}-{self.size}.pdf"
+
+
+def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
+    env = env or worksheet_environment(program.root)
+    context = {**base_context(program), "sheet": sheet, "size": size}
+    return render(env, "worksheets/worksheet.html.j2", context)
+
+
+def _allowed_roots(program: LoadedProgram) -> tuple[str, ...]:
+    return (str(program.root.resolve()), str(assets.builtin_root().resolve()), str(assets.PACKAGE))
+
+
+def _key(html: str, size: str, program: LoadedProgram) -> str:
+    import weasyprint
+
+    digest = hashlib.sha256()
+    for part in (__version__, weasyprint.__version__, size, html, os.environ.get("SOURCE_DATE_EPOCH", "")):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    # Files the HTML may pull in (logos, fonts) live under the program: hash those it names.
+    for name in sorted(set(_local_refs(html))):
+        path = (program.root / name).resolve()
+        if path.is_file() and path.is_relative_to(program.root.resolve()):
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _local_refs(html: str) -> list[str]:
+    import re
+
+    return [m for m in re.findall(r"""(?:src|href)=["']([^"':]+)["']|url\(["']?([^"')]+)""", html) for m in m if m]
+
+
+def plan(program: LoadedProgram) -> list[Job]:
+    env = worksheet_environment(program.root)
+    jobs = []
+    base = program.root.resolve().as_uri() + "/"
+    allowed = _allowed_roots(program)
+    for sheet in program.worksheets:
+        for size in program.paper_sizes:
+            html = render_html(program, sheet, size, env)
+            jobs.append(Job(sheet.id, size, html, base, allowed, _key(html, size, program)))
+    return jobs
+
+
+class RefusedURL(Exception):
+    """WeasyPrint asked for a resource outside what we allow."""
+
+
+def _make_fetcher(job: Job) -> Any:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class Refused(FatalURLFetchingError):
+        pass
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in job.allowed) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+            raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, which is outside the program")
+
+    return Fetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+
+def render_pdf(job: Job) -> bytes:
+    """Render one worksheet PDF (runs in a worker process)."""
+    import logging
+
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        document = weasyprint.HTML(
+            string=job.html, base_url=job.base_url, url_fetcher=_make_fetcher(job)
+        ).render()
+        return document.write_pdf(
+            pdf_forms=True,
+            pdf_tags=True,
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=job.key[:32].encode(),
+            custom_metadata=True,
+        )
+    except FatalURLFetchingError as exc:
+        raise RefusedURL(str(exc)) from None
+
+
+def render_worksheets(program: LoadedProgram, cache_dir: Path, *, workers: int | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
+    """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures."""
+    jobs = plan(program)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    out: dict[str, bytes] = {}
+    todo: list[Job] = []
+    for job in jobs:
+        cached = cache_dir / f"{job.key}.pdf"
+        if cached.is_file():
+            out[f"worksheets/{job.filename}"] = cached.read_bytes()
+        else:
+            todo.append(job)
+    workers = workers or min(len(todo), os.cpu_count() or 1)
+    problems: list[Problem] = []
+    if todo:
+        results: list[tuple[Job, bytes | Exception]] = []
+        if workers <= 1:
+            for job in todo:
+                try:
+                    results.append((job, render_pdf(job)))
+                except RefusedURL as exc:
+                    results.append((job, exc))
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [(job, pool.submit(render_pdf, job)) for job in todo]
+                for job, future in futures:
+                    try:
+                        results.append((job, future.result()))
+                    except RefusedURL as exc:
+                        results.append((job, exc))
+        for job, result in results:
+            if isinstance(result, Exception):
+                problems.append(Problem(f"worksheets/{job.sheet_id}.yml", 1, 1, "", str(result)))
+                continue
+            out[f"worksheets/{job.filename}"] = result
+            tmp = cache_dir / f".{job.key}.tmp"
+            tmp.write_bytes(result)
+            tmp.replace(cache_dir / f"{job.key}.pdf")
+    if problems:
+        raise ProgramError(problems)
+    _prune(cache_dir, {j.key for j in jobs})
+    return out, {"worksheets": len(jobs), "rendered": len(todo), "cached": len(jobs) - len(todo)}
+
+
+def _prune(cache_dir: Path, keep: set[str]) -> None:
+    """Drop cached PDFs no longer used, so the cache does not grow without bound."""
+    for file in cache_dir.glob("*.pdf"):
+        if file.stem not in keep:
+            file.unlink(missing_ok=True)
+
+
+def clear_cache(cache_dir: Path) -> None:
+    shutil.rmtree(cache_dir, ignore_errors=True)
