@@ -1,0 +1,96 @@
+"""The pipeline: load -> validate -> render pages -> render worksheets -> site engine -> publish.
+
+Each stage is a module of its own; this file only runs them in order.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import engine, publish
+from .pages import Pages, base_context, render_pages
+from .program import LoadedProgram, load_program
+from .siteconfig import STYLESHEET, site_config
+from .templating import environment, render
+from .worksheets import plan, render_worksheets
+
+Report = Callable[[str], None]
+
+CACHE = Path(".mentoring-site") / "cache" / "worksheets"
+
+
+@dataclass
+class Generated:
+    """What the core produces, engine-independent: files for the docs folder and settings."""
+
+    program: LoadedProgram
+    files: dict[str, str | bytes]
+    config: dict[str, Any]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) -> Generated:
+    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration."""
+    started = time.perf_counter()
+    program = load_program(root)
+    report(
+        f"Loaded {program.config.program.name!r}: "
+        f"{sum(len(v) for v in program.practices.values())} practices, "
+        f"{len(program.worksheets)} worksheets, {len(program.pages)} extra pages"
+    )
+    pages: Pages = render_pages(program)
+    files: dict[str, str | bytes] = dict(pages.files)
+    files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", base_context(program))
+    stats: dict[str, Any] = {"pages": sum(1 for p in files if p.endswith(".md"))}
+    if pdfs:
+        sheets, figures = render_worksheets(program, program.root / CACHE)
+        files.update(sheets)
+        stats.update(figures)
+        report(
+            f"Worksheets: {figures['worksheets']} PDFs "
+            f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
+        )
+    else:
+        plan(program)  # renders every worksheet's HTML, so template mistakes are caught
+    stats["generate_seconds"] = time.perf_counter() - started
+    return Generated(program, files, site_config(program, pages), stats)
+
+
+def default_site_dir(root: Path) -> Path:
+    return root / "site"
+
+
+def build(root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False) -> Generated:
+    """Build the program in `root` and publish it to `site_dir` (default `root/site`)."""
+    root = root.resolve()
+    site_dir = (site_dir or default_site_dir(root)).resolve()
+    publish.check_site_dir(root, site_dir)
+    generated = generate(root, report=report)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
+        workdir = Path(work)
+        engine.write_tree(generated.files, workdir / "docs")
+        engine.write_config(generated.config, workdir / "mkdocs.yml")
+        with publish.staging(site_dir) as staged:
+            engine.mkdocs_build(workdir, staged, verbose=verbose)
+    generated.stats["engine_seconds"] = time.perf_counter() - started
+    report(f"Published {generated.stats['pages']} pages to {site_dir}")
+    return generated
+
+
+def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:
+    """Write plain Markdown, assets, PDFs and a resolved mkdocs.yml that need no plugin of ours."""
+    root = root.resolve()
+    out = out.resolve()
+    publish.check_site_dir(root, out)
+    generated = generate(root, report=report)
+    with publish.staging(out) as staged:
+        engine.write_tree(generated.files, staged / "docs")
+        engine.write_config(generated.config, staged / "mkdocs.yml")
+    report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
+    return generated

@@ -1,0 +1,89 @@
+"""The `mentoring-site` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .engine import EngineError
+from .errors import ProgramError
+from .publish import UsageError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentoring-site",
+        description="Build a mentoring program's handbook site and printable worksheets.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("dir", nargs="?", default=".", type=Path, help="program directory (default: .)")
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("-v", "--verbose", action="store_true", help="report more")
+        g.add_argument("-q", "--quiet", action="store_true", help="report nothing but errors")
+
+    p = sub.add_parser("build", help="validate, generate and publish the site (default: DIR/site)")
+    common(p)
+    p.add_argument("--site-dir", type=Path, help="where to publish (default: DIR/site)")
+    p = sub.add_parser("validate", help="check everything, change nothing")
+    common(p)
+    p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
+    common(p)
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
+    common(p)
+    p.add_argument("out", type=Path, help="output folder")
+    p = sub.add_parser("new", help="create a ready-to-edit program")
+    p.add_argument("dir", type=Path, help="folder to create")
+    p.add_argument("--name", help="program name")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    quiet = getattr(args, "quiet", False)
+    verbose = getattr(args, "verbose", False)
+
+    def report(message: str) -> None:
+        if not quiet:
+            print(message, flush=True)
+
+    try:
+        if args.command == "build":
+            from .build import build
+
+            build(args.dir, args.site_dir, report=report, verbose=verbose)
+        elif args.command == "validate":
+            from .build import generate
+
+            g = generate(args.dir.resolve(), pdfs=False, report=report if verbose else lambda _: None)
+            report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {len(g.program.worksheets)} worksheets)")
+        elif args.command == "export":
+            from .build import export
+
+            export(args.dir, args.out, report=report)
+        elif args.command == "serve":
+            from .serve import serve
+
+            serve(args.dir.resolve(), port=args.port, report=report, verbose=verbose)
+        elif args.command == "new":
+            from .scaffold import new_program
+
+            new_program(args.dir, name=args.name, report=report)
+    except ProgramError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found; nothing was changed.", file=sys.stderr)
+        return 2
+    except (UsageError, EngineError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing was changed.", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,70 @@
+"""MkDocs plugin: a thin adapter so `mkdocs build` and `mkdocs serve` work in a program folder.
+
+It forwards MkDocs events to the core (`build.generate`) and copies the resolved settings into
+MkDocs' configuration. No generation logic lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .build import Generated, generate
+from .errors import ProgramError
+
+log = logging.getLogger("mkdocs.plugins.mentoring_site")
+
+WATCHED = ("content", "worksheets", "templates")
+
+
+class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
+    def __init__(self) -> None:
+        self.generated: Generated | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path).resolve().parent
+        try:
+            self.generated = generate(root, report=log.info)
+        except ProgramError as exc:
+            raise PluginError(f"\n{exc}") from None
+        apply_settings(config, self.generated.config)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.generated is not None
+        return Files(
+            [File.generated(config, path, content=content) for path, content in sorted(self.generated.files.items())]
+        )
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        root = Path(config.config_file_path).resolve().parent
+        for name in WATCHED:
+            if (root / name).is_dir():
+                server.watch(str(root / name))
+        return server
+
+
+def apply_settings(config: MkDocsConfig, settings: dict[str, Any]) -> None:
+    """Copy the core's resolved site settings into MkDocs' live configuration."""
+    for key in ("site_name", "site_description", "site_author", "copyright", "nav", "use_directory_urls"):
+        config[key] = settings[key]
+    if "site_url" in settings:
+        config["site_url"] = settings["site_url"]
+    for key, value in settings["theme"].items():
+        if key != "name":
+            config.theme[key] = value
+    for ext in settings["markdown_extensions"]:
+        name, options = next(iter(ext.items())) if isinstance(ext, dict) else (ext, None)
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+        if options:
+            config.mdx_configs[name] = options
+    for css in settings["extra_css"]:
+        if css not in config.extra_css:
+            config.extra_css.append(css)

@@ -1,0 +1,48 @@
+"""`mentoring-site new DIR`: a ready-to-edit program copied from the built-in default."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from . import assets
+from .build import Report
+from .program import load_program
+from .publish import UsageError
+
+COPIED = ("content", "worksheets", "mkdocs.yml")
+
+TEMPLATES_README = """\
+# Your template overrides
+
+Put a file here with the same relative name as a built-in template to replace just that one,
+for example `pages/index.md.j2` for the home page or `worksheets/worksheet.css.j2` for the
+worksheet styles. Everything you do not override keeps using the built-in version.
+`mentoring-site new` copies nothing here on purpose, so upgrades reach you.
+"""
+
+
+def new_program(target: Path, *, name: str | None, report: Report) -> None:
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} already exists and is not empty; choose a new folder")
+    source = assets.builtin_root()
+    target.mkdir(parents=True, exist_ok=True)
+    for item in COPIED:
+        src = source / item
+        if src.is_dir():
+            shutil.copytree(src, target / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, target / item)
+    (target / "templates").mkdir(exist_ok=True)
+    (target / "templates" / "README.md").write_text(TEMPLATES_README, encoding="utf-8")
+    (target / ".gitignore").write_text("site/\n.mentoring-site/\n", encoding="utf-8")
+    if name:
+        program_yml = target / "content" / "program.yml"
+        text = program_yml.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^(  name: ).*$", lambda m: m.group(1) + json.dumps(name), text, count=1)
+        program_yml.write_text(text, encoding="utf-8")
+    load_program(target)  # the new program must be valid as created
+    report(f"Created {target}. Next: edit {target / 'content' / 'program.yml'}, then run")
+    report(f"  mentoring-site build {target}")
