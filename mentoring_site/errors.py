@@ -25,6 +25,10 @@ class Problem:
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
+def _astuple(p: Problem) -> tuple[str, int, int, str, str]:
+    return (p.file, p.line, p.column, p.key, p.message)
+
+
 class ProgramError(Exception):
     """The program's files are wrong; carries every problem found, not just the first."""
 
@@ -47,7 +51,10 @@ class Problems:
             return path.as_posix()
 
     def add(self, file: Path, line: int, column: int, key: str, message: str) -> None:
-        self.items.append(Problem(self.rel(file), line, column, key, message))
+        problem = Problem(self.rel(file), line, column, key, message)
+        # One message per spot: a value already reported is not reported again by a later check.
+        if not any(_astuple(p)[:4] == _astuple(problem)[:4] for p in self.items):
+            self.items.append(problem)
 
     def raise_if_any(self) -> None:
         if self.items:

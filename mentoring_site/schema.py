@@ -51,6 +51,13 @@ class Ctx:
         self.problems.add(self.doc.file, loc.line, loc.column, dotted, message)
         return INVALID
 
+    def error_at_key(self, path: Path_, message: str) -> Any:
+        """Report at the key itself (for unknown keys), not at its value."""
+        loc = self.doc.key_locs.get(path) or self.doc.loc(path)
+        dotted = ".".join(str(p) for p in path)
+        self.problems.add(self.doc.file, loc.line, loc.column, dotted, message)
+        return INVALID
+
     def source_line(self, path: Path_) -> str:
         try:
             lines = self.doc.file.read_text(encoding="utf-8").splitlines()
@@ -179,7 +186,7 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             known = ", ".join(fields)
-            ctx.error((*path, key), f"unknown key{hint} (known keys: {known})")
+            ctx.error_at_key((*path, key), f"unknown key{hint} (known keys: {known})")
             ok = False
     kwargs: dict[str, Any] = {}
     for name, f in fields.items():

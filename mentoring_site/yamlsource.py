@@ -39,6 +39,7 @@ class Document:
     file: Path
     data: Any
     locs: dict[Path_, Loc] = field(default_factory=dict)
+    key_locs: dict[Path_, Loc] = field(default_factory=dict)
 
     def loc(self, path: Path_) -> Loc:
         """The location of `path`, or of its nearest ancestor that has one."""
@@ -124,12 +125,16 @@ def _convert(
                 seen = f" (first defined at line {first.line})" if first else ""
                 problems.add(doc.file, kline, kcol, dotted, f"duplicate key{seen}")
                 continue
+            doc.key_locs[(*path, key)] = Loc(kline, kcol)
             result[key] = _convert(
                 loader, value_node, (*path, key), doc, problems, counter, depth + 1
             )
             vloc = doc.locs[(*path, key)]
-            # Point at the key when the value is empty: that is what the user sees.
-            if value_node.start_mark.line != key_node.start_mark.line and vloc.tag == "null":
+            # A whole mapping, list or empty value is best shown by its key: that is what the
+            # user sees (a missing key is reported at its parent's key, for instance).
+            if vloc.tag in ("map", "seq") or (
+                vloc.tag == "null" and value_node.start_mark.line != key_node.start_mark.line
+            ):
                 doc.locs[(*path, key)] = Loc(kline, kcol, vloc.raw, vloc.tag)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -142,7 +147,8 @@ def _convert(
         value = loader.construct_object(node, deep=True)
     except ValueError as exc:  # e.g. 2027-02-30 matches the date pattern but is no date
         dotted = ".".join(str(p) for p in path)
-        problems.add(doc.file, line, col, dotted, f"{node.value!r} is not a valid value ({exc})")
+        what = "date" if node.tag.endswith(":timestamp") else "value"
+        problems.add(doc.file, line, col, dotted, f"{node.value} is not a valid {what} ({exc})")
         value = node.value
     raw = node.value if isinstance(node, yaml.ScalarNode) and node.style is None else None
     tag = "null" if value is None else ""
