@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A copy of the small fixture program, free to edit."""
+    target = tmp_path / "small"
+    shutil.copytree(FIXTURES / "small", target)
+    return target
+
+
+@pytest.fixture
+def default_program(tmp_path: Path) -> Path:
+    """A copy of the repository's default program (content and worksheets, built-in templates)."""
+    target = tmp_path / "default"
+    target.mkdir()
+    for name in ("content", "worksheets", "mkdocs.yml"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, target / name)
+        else:
+            shutil.copy2(src, target / name)
+    return target
+
+
+def tree_digest(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,189 @@
+"""Bad input: the exact messages a user sees, exit code 2, nothing changed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mentoring_site.cli import main
+from tests.conftest import tree_digest
+
+GOOD_PROGRAM = """\
+program:
+  name: "Tiny Test Program"
+  organisation: "Test Guild"
+  contact:
+    name: "Robin Tester"
+    email: "robin@example.org"
+  start: 2027-03-01
+  end: 2027-04-26
+  meetings:
+    every_weeks: 2
+    length_minutes: 45
+"""
+
+P = "content/program.yml"
+
+# (what is replaced in GOOD_PROGRAM, with what, the exact lines printed)
+CASES = [
+    pytest.param('name: "Tiny Test Program"', "name: no",
+                 [f'{P}:2:9: program.name: must be text, not false (YAML reads unquoted no as false; write "no" in quotes)'],
+                 id="unquoted-no"),
+    pytest.param('name: "Tiny Test Program"', "name: on",
+                 [f'{P}:2:9: program.name: must be text, not true (YAML reads unquoted on as true; write "on" in quotes)'],
+                 id="unquoted-on"),
+    pytest.param('name: "Tiny Test Program"', "name: 1.10",
+                 [f'{P}:2:9: program.name: must be text, not 1.1 (YAML reads unquoted 1.10 as a float; write "1.10" in quotes)'],
+                 id="version-number"),
+    pytest.param('organisation: "Test Guild"', 'organisation: "Test Guild"\n  organisation: "Twice"',
+                 [f"{P}:4:3: program.organisation: duplicate key (first defined at line 3)"],
+                 id="duplicate-key"),
+    pytest.param("  contact:", "  contakt:",
+                 [f"{P}:1:1: program: missing required key 'contact'",
+                  f"{P}:4:3: program.contakt: unknown key; did you mean 'contact'? (known keys: name, organisation, contact, start, end, meetings, description, language)"],
+                 id="unknown-key-did-you-mean"),
+    pytest.param("end: 2027-04-26", "end: 2027-02-30",
+                 [f"{P}:8:8: program.end: 2027-02-30 is not a valid date (day is out of range for month)"],
+                 id="impossible-date"),
+    pytest.param("end: 2027-04-26", "end: next spring",
+                 [f"{P}:8:8: program.end: must be a date written YYYY-MM-DD, not 'next spring'"],
+                 id="not-a-date"),
+    pytest.param("end: 2027-04-26", "end: 2027-01-01",
+                 [f"{P}:8:8: program.end: end (2027-01-01) is before start (2027-03-01)"],
+                 id="end-before-start"),
+    pytest.param("every_weeks: 2", 'every_weeks: "two"',
+                 [f"{P}:10:18: program.meetings.every_weeks: must be a whole number, not 'two'"],
+                 id="wrong-type"),
+    pytest.param("every_weeks: 2", "every_weeks: 0",
+                 [f"{P}:10:18: program.meetings.every_weeks: must be between 1 and 12, not 0"],
+                 id="out-of-range"),
+    pytest.param('email: "robin@example.org"', "email: robin",
+                 [f"{P}:6:12: program.contact.email: 'robin' is not an email address"],
+                 id="bad-email"),
+    pytest.param("  name: \"Tiny Test Program\"", "\tname: x",
+                 [f"{P}:2:1: YAML syntax error: found character '\\t' that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)"],
+                 id="tab-indent"),
+    pytest.param('name: "Tiny Test Program"', 'name: "unclosed',
+                 [f"{P}:3:18: YAML syntax error: expected <block end>, but found '<scalar>'"],
+                 id="unclosed-quote"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\nbranding:\n  primary_color: #1a2b3c",
+                 [f'{P}:13:17: branding.primary_color: is empty; expected text (a value starting with # is a YAML comment; write "#1a2b3c" in quotes)'],
+                 id="unquoted-colour"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\nbranding:\n  accent_color: "red"',
+                 [f'{P}:13:17: branding.accent_color: \'red\' must be a colour written "#RRGGBB" (in quotes)'],
+                 id="bad-colour"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\nworksheets:\n  paper_sizes: [a5]",
+                 [f"{P}:13:17: worksheets.paper_sizes.0: must be one of a4, letter, not 'a5'"],
+                 id="bad-paper-size"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\nterminology:\n  mentor: {singular: Guide}",
+                 [f"{P}:13:3: terminology.mentor: missing required key 'plural'"],
+                 id="term-missing-plural"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    weekday: funday",
+                 [f"{P}:12:14: program.meetings.weekday: must be one of monday, tuesday, wednesday, thursday, friday, saturday, sunday, not 'funday'"],
+                 id="bad-weekday"),
+]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(argv)
+    return code, capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), CASES)
+def test_bad_program_yml(small: Path, capsys, old: str, new: str, expected: list[str]) -> None:
+    text = GOOD_PROGRAM.replace(old, new, 1)
+    assert text != GOOD_PROGRAM
+    (small / P).write_text(text, encoding="utf-8")
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    n = len(expected)
+    assert err == [*expected, f"{n} problem{'s' if n != 1 else ''} found; nothing was changed."]
+
+
+def test_good_program_is_valid(small: Path, capsys) -> None:
+    (small / P).write_text(GOOD_PROGRAM, encoding="utf-8")
+    assert main(["validate", str(small)]) == 0
+
+
+def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
+    practices = small / "content/practices/mentors.yml"
+    practices.write_text(practices.read_text().replace("title: \"Say hello\"", "titel: \"Say hello\""))
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace("type: scale", "type: scael").replace("[[mentor]]", "[[mentr]]"))
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err == [
+        "content/practices/mentors.yml:2:5: practices.0: missing required key 'title'",
+        "content/practices/mentors.yml:3:5: practices.0.titel: unknown key; did you mean 'title'? "
+        "(known keys: id, title, summary, what, why, how, questions, pitfalls, tip)",
+        "worksheets/plan.yml:4:8: intro: unknown placeholder [[mentr]] (known: Mentee, Mentees, Mentor, "
+        "Mentors, Program_manager, Program_managers, contact_email, contact_name, end, meeting_rhythm, "
+        "mentee, mentees, mentor, mentors, organisation, program, program_manager, program_managers, start)",
+        "worksheets/plan.yml:18:16: sections.1.fields.2.type: unknown field type 'scael'; did you mean "
+        "'scale'? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)",
+        "4 problems found; nothing was changed.",
+    ]
+
+
+def test_worksheet_must_name_real_practices(small: Path, capsys) -> None:
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace("mentees/prepare", "mentees/prepair"))
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err[0] == (
+        "worksheets/plan.yml:6:13: practices.0: no practice 'mentees/prepair' "
+        "(write mentors/<id> or mentees/<id>)"
+    )
+
+
+def test_failed_build_leaves_site_untouched(small: Path, capsys) -> None:
+    assert main(["build", str(small), "-q"]) == 0
+    before = tree_digest(small / "site")
+    (small / P).write_text(GOOD_PROGRAM.replace("end: 2027-04-26", "end: 2027-01-01"))
+    assert main(["build", str(small), "-q"]) == 2
+    assert tree_digest(small / "site") == before
+    assert not [p for p in small.iterdir() if p.name.startswith(".site.")]  # no half-built leftovers
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(small: Path, capsys) -> None:
+    target = small / "mine"
+    target.mkdir()
+    (target / "precious.txt").write_text("keep me")
+    code, err = run(["build", str(small), "--site-dir", str(target)], capsys)
+    assert code == 2
+    assert err == [
+        f"error: refusing to replace {target}: it was not made by mentoring-site "
+        "(no .mentoring-site-output file); remove it yourself or choose another --site-dir"
+    ]
+    assert (target / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("where", [".", "content/site", ".."])
+def test_refuses_site_dir_over_the_program(small: Path, capsys, where: str) -> None:
+    code, err = run(["build", str(small), "--site-dir", str(small / where)], capsys)
+    assert code == 2
+    assert err[0].startswith("error: refusing to publish into")
+
+
+def test_cli_shows_no_traceback(small: Path) -> None:
+    (small / P).write_text("program: [\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "mentoring_site", "build", str(small)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("content/program.yml:2:1: YAML syntax error")
+    assert not (small / "site").exists()
+
+
+def test_alias_bomb_is_bounded(small: Path, capsys) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 9)]
+    (small / P).write_text("\n".join(lines) + "\n")
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert "more than 100000 values (alias bomb?)" in err[0]

@@ -1,0 +1,150 @@
+"""Worksheet PDFs, tested by their structure: fields, flags, tooltips, sizes, tags, bytes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from mentoring_site.errors import ProgramError
+from mentoring_site.program import load_program
+from mentoring_site.worksheets import render_worksheets
+
+PRINT_FLAG = 4
+
+
+def pdfs(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    files, _ = render_worksheets(load_program(root), tmp_path / "cache", workers=1)
+    return files
+
+
+def widgets(reader: pypdf.PdfReader) -> list[dict]:
+    out = []
+    for page in reader.pages:
+        for annot in page.get("/Annots", []):
+            obj = annot.get_object()
+            parent = obj.get("/Parent")
+            name = (parent.get_object() if parent else obj).get("/T")
+            out.append({
+                "name": str(name),
+                "type": str(obj.get("/FT") or parent.get_object().get("/FT")),
+                "tooltip": str(obj.get("/TU")),
+                "flags": int(obj.get("/F", 0)),
+            })
+    return out
+
+
+def test_fields_names_types_tooltips_and_print_flags(small: Path, tmp_path: Path) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(pdfs(small, tmp_path)["worksheets/plan-a4.pdf"]))
+    found = widgets(reader)
+    summary = sorted({(w["name"], w["type"], w["tooltip"]) for w in found})
+    assert summary == sorted({
+        ("topic", "/Tx", "Topic"),
+        ("when", "/Tx", "Meeting date"),
+        ("hopes", "/Tx", "What I hope to get"),
+        ("areas.1", "/Btn", "Areas: Skills"),
+        ("areas.2", "/Btn", "Areas: Network"),
+        ("mode", "/Btn", "Where we meet"),
+        ("energy", "/Btn", "How ready I feel"),
+        ("steps.1.step", "/Tx", "Steps, row 1: Step"),
+        ("steps.1.done", "/Btn", "Steps, row 1: Done"),
+        ("steps.2.step", "/Tx", "Steps, row 2: Step"),
+        ("steps.2.done", "/Btn", "Steps, row 2: Done"),
+        ("sign.mentor.name", "/Tx", "Guide name"),
+        ("sign.mentor.signature", "/Tx", "Guide signature"),
+        ("sign.mentor.date", "/Tx", "Guide date"),
+        ("sign.mentee.name", "/Tx", "Apprentice name"),
+        ("sign.mentee.signature", "/Tx", "Apprentice signature"),
+        ("sign.mentee.date", "/Tx", "Apprentice date"),
+    })
+    # 2 radio groups: 2 + 5 buttons
+    assert len(found) == 15 + 2 + 5
+    assert all(w["flags"] & PRINT_FLAG for w in found), "every field must print"
+    multiline = reader.get_fields()["hopes"]
+    assert int(multiline["/Ff"]) & 4096, "long answers are multi-line fields"
+
+
+def test_field_list_matches_what_the_schema_declares(small: Path, tmp_path: Path) -> None:
+    program = load_program(small)
+    declared = {f.name: f.label for field in program.worksheets[0].all_fields for f in field.form_fields(program.terms)}
+    reader = pypdf.PdfReader(io.BytesIO(pdfs(small, tmp_path)["worksheets/plan-a4.pdf"]))
+    actual = {w["name"]: w["tooltip"] for w in widgets(reader)}
+    assert actual == declared
+
+
+@pytest.mark.parametrize(("size", "box"), [("a4", (595, 842)), ("letter", (612, 792))])
+def test_paper_sizes(small: Path, tmp_path: Path, size: str, box: tuple[int, int]) -> None:
+    yml = small / "content/program.yml"
+    yml.write_text(yml.read_text().replace("paper_sizes: [a4]", "paper_sizes: [a4, letter]"))
+    reader = pypdf.PdfReader(io.BytesIO(pdfs(small, tmp_path)[f"worksheets/plan-{size}.pdf"]))
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == box
+
+
+def test_paper_size_can_be_restricted(small: Path, tmp_path: Path) -> None:
+    assert sorted(pdfs(small, tmp_path)) == ["worksheets/plan-a4.pdf"]
+
+
+def test_accessibility_metadata_and_text(small: Path, tmp_path: Path) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(pdfs(small, tmp_path)["worksheets/plan-a4.pdf"]))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert reader.metadata.title == "Meeting plan · Tiny Test Program"
+    assert reader.metadata.author == "Test Guild"
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Tiny Test Program" in text
+    assert "Fill this in before you meet your guide." in text
+    assert f"Page 1 of {len(reader.pages)}" in text
+
+
+def test_same_input_same_bytes(small: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = pdfs(small, tmp_path / "one")
+    second = pdfs(small, tmp_path / "two")
+    assert first == second
+
+
+def test_unchanged_worksheets_come_from_cache(small: Path, tmp_path: Path) -> None:
+    program = load_program(small)
+    _, first = render_worksheets(program, tmp_path / "cache", workers=1)
+    _, again = render_worksheets(program, tmp_path / "cache", workers=1)
+    assert (first["rendered"], again["rendered"], again["cached"]) == (1, 0, 1)
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace('"Topic"', '"Subject"'))
+    _, changed = render_worksheets(load_program(small), tmp_path / "cache", workers=1)
+    assert changed["rendered"] == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "/etc/hostname",
+        "../outside.png",
+        "http://127.0.0.1:9/logo.png",
+        "https://example.org/font.woff2",
+    ],
+)
+def test_fetcher_refuses_anything_outside_the_program(small: Path, tmp_path: Path, url: str) -> None:
+    (small / "templates/worksheets").mkdir(parents=True)
+    (small / "templates/worksheets/worksheet.css.j2").write_text(
+        f'@import url("{url}");\nbody {{ color: black; }}\n'
+    )
+    (small.parent / "outside.png").write_bytes(b"\x89PNG")
+    with pytest.raises(ProgramError) as caught:
+        pdfs(small, tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.file == "worksheets/plan.yml"
+    assert "worksheet 'plan' (a4) asked for" in problem.message
+    assert "which is outside the program" in problem.message
+
+
+def test_fetcher_allows_files_inside_the_program(small: Path, tmp_path: Path) -> None:
+    (small / "templates/worksheets").mkdir(parents=True)
+    (small / "templates/extra.css").write_text("h1 { color: #000000; }")
+    (small / "templates/worksheets/worksheet.css.j2").write_text('@import url("templates/extra.css");\n')
+    assert "worksheets/plan-a4.pdf" in pdfs(small, tmp_path)
