@@ -1,0 +1,145 @@
+"""Building whole programs: the default handbook, the calendar, MkDocs strict, the plugin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from mentoring_site.build import build, generate
+from mentoring_site.cli import main
+from tests.conftest import REPO, tree_digest
+
+MENTOR_IDS = ["break-the-ice", "set-expectations", "needs-and-goals", "contact-schedule",
+              "listen-ask-offer-advise", "accountability", "open-doors", "learn-from-your-mentee"]
+MENTEE_IDS = ["trust-and-respect", "lead-the-relationship", "realistic-goals", "come-prepared",
+              "be-open", "challenge-your-mentor", "welcome-criticism", "appreciate"]
+WORKSHEETS = ["agreement", "closing-reflection", "getting-to-know-each-other", "goals",
+              "introductions-plan", "meeting-log", "meeting-preparation", "mid-point-check-in"]
+
+
+@pytest.fixture(scope="module")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("default") / "site"
+    build(REPO, site)
+    return site
+
+
+def test_default_program_has_sixteen_practice_pages(default_site: Path) -> None:
+    for role, ids in (("mentors", MENTOR_IDS), ("mentees", MENTEE_IDS)):
+        for pid in ids:
+            page = default_site / role / pid / "index.html"
+            assert page.is_file(), f"{role}/{pid}/ is missing"
+            html = page.read_text()
+            for heading in ("What it is", "Why it matters", "How to do it", "Questions to ask",
+                            "Pitfalls to avoid", "Worksheets for this practice"):
+                assert heading in html, f"{role}/{pid}/ lacks {heading!r}"
+            assert "-a4.pdf" in html, f"{role}/{pid}/ links no worksheet"
+
+
+def test_default_program_has_the_other_pages(default_site: Path) -> None:
+    for page in ("index.html", "roles/index.html", "mentors/index.html", "mentees/index.html",
+                 "meetings/index.html", "worksheets/index.html", "program-managers/index.html",
+                 "faq/index.html", "meetings.ics", "search/search_index.json"):
+        assert (default_site / page).is_file(), page
+    home = (default_site / "index.html").read_text()
+    assert "Northwind Mentoring Program" in home
+    assert "11 January 2027 to 25 June 2027" in home
+    assert "mentoring@example.org" in home
+
+
+def test_default_worksheets_published_in_both_sizes(default_site: Path) -> None:
+    listing = (default_site / "worksheets/index.html").read_text()
+    for sheet in WORKSHEETS:
+        for size, height in (("a4", 842), ("letter", 792)):
+            pdf = default_site / "worksheets" / f"{sheet}-{size}.pdf"
+            assert pdf.is_file(), pdf.name
+            assert f'href="{sheet}-{size}.pdf"' in listing
+            reader = pypdf.PdfReader(pdf)
+            assert round(float(reader.pages[0].mediabox.height)) == height
+            assert reader.get_fields(), f"{pdf.name} has no form fields"
+        assert (default_site / "worksheets" / sheet / "index.html").is_file()
+
+
+def test_agreement_carries_the_meeting_rhythm(default_site: Path) -> None:
+    reader = pypdf.PdfReader(default_site / "worksheets/agreement-a4.pdf")
+    values = [str(f.get("/V", "")) for f in reader.get_fields().values()]
+    assert any("a 60-minute meeting every 2 weeks on Mondays at 16:00" in v for v in values)
+
+
+def test_no_remote_assets(default_site: Path) -> None:
+    for page in default_site.rglob("*.html"):
+        html = page.read_text()
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html, page
+        for attr in ('src="http', "href=\"http"):
+            for chunk in html.split(attr)[1:]:
+                url = chunk.split('"', 1)[0]
+                assert attr.startswith("href"), f"{page}: remote src {url}"
+
+
+def test_meeting_dates_table_and_calendar(small: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    files = generate(small, pdfs=False).files
+    ics = files["meetings.ics"]
+    assert isinstance(ics, str)
+    assert ics.count("BEGIN:VEVENT") == 9  # 5 meetings (1 Mar .. 26 Apr) + 4 check-ins between
+    assert "DTSTART;VALUE=DATE:20270301" in ics
+    assert "SUMMARY:Tiny Test Program: Meeting 5" in ics
+    assert "DTSTAMP:20231114T221320Z" in ics
+    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    table = files["meetings.md"]
+    assert "| 1 | 1 March 2027 | Monday | Meeting 1 | 45 minutes |" in table
+    assert "| 2 | 8 March 2027 | Monday | Check-in | 10 minutes |" in table
+
+
+def test_mkdocs_build_strict_in_the_repository_root(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "out")],
+        cwd=REPO, env=env, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out/mentors/break-the-ice/index.html").is_file()
+    assert (tmp_path / "out/worksheets/goals-letter.pdf").is_file()
+    assert "Northwind Mentoring Program" in (tmp_path / "out/index.html").read_text()
+
+
+def test_rebuild_replaces_site_completely(small: Path, capsys) -> None:
+    assert main(["build", str(small), "-q"]) == 0
+    (small / "content/pages/extra.md").unlink()
+    assert main(["build", str(small), "-q"]) == 0
+    assert not (small / "site/extra").exists()
+    assert (small / "site/.mentoring-site-output").is_file()
+
+
+def test_two_builds_give_identical_sites(small: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(small, tmp_path / "one")
+    build(small, tmp_path / "two")
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    differing = sorted(k for k in one if one[k] != two.get(k))
+    # MkDocs compresses the sitemap with the current time; everything else must match.
+    assert differing in ([], ["sitemap.xml.gz"])
+
+
+def test_quiet_and_verbose(small: Path, capsys) -> None:
+    assert main(["build", str(small), "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["build", str(small)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Loaded 'Tiny Test Program': 4 practices, 1 worksheets, 1 extra pages"
+    assert out[1] == "Worksheets: 1 PDFs (0 rendered, 1 unchanged)"
+    assert out[2].startswith("Published 13 pages to ")
+
+
+def test_terminology_reaches_pages_and_nav(small: Path, monkeypatch) -> None:
+    files = generate(small, pdfs=False)
+    nav = files.config["nav"]
+    assert {"For guides": [{"Overview": "mentors/index.md"}, {"Say hello": "mentors/say-hello.md"},
+                           {"Set a rhythm": "mentors/set-rhythm.md"}]} in nav
+    assert "# Practices for apprentices" in files.files["mentees/index.md"]
+    assert "Open warmly so the apprentice feels at ease." in files.files["mentors/say-hello.md"]

@@ -1,0 +1,38 @@
+"""Golden output: the Markdown generated for the small fixture program, diffed on every run.
+
+When a change to the output is intended, regenerate and review the diff:
+
+    UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    git diff tests/golden/
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mentoring_site.build import generate
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "small"
+
+
+def test_generated_markdown_matches_golden(small: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    generated = generate(small, pdfs=False)
+    texts = {path: content for path, content in generated.files.items() if isinstance(content, str)}
+    if os.environ.get("UPDATE_GOLDEN"):
+        for old in GOLDEN.rglob("*"):
+            if old.is_file():
+                old.unlink()
+        for path, content in texts.items():
+            target = GOLDEN / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8", newline="\n")
+    expected = {
+        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(GOLDEN.rglob("*"))
+        if p.is_file()
+    }
+    assert sorted(texts) == sorted(expected), "set of generated files changed"
+    for path, content in texts.items():
+        assert content == expected[path], f"{path} differs from tests/golden/small/{path}"
