@@ -37,6 +37,71 @@ def _colour(value: str, ctx: Ctx, path: Path_) -> Any:
     return value.lower()
 
 
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two "#rrggbb" colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _readable_on_white(role: str) -> Any:
+    def check(value: str, ctx: Ctx, path: Path_) -> Any:
+        value = _colour(value, ctx, path)
+        if value is INVALID:
+            return value
+        ratio = contrast(value, "#ffffff")
+        if ratio < 4.5:
+            return ctx.error(
+                path,
+                f"{value} {role}: contrast with white is {ratio:.2f}:1, below the 4.5:1 "
+                "that WCAG AA requires for text; choose a darker colour",
+            )
+        return value
+
+    return check
+
+
+IMAGE_LIMIT = 1_000_000
+IMAGE_KINDS = {"png": b"\x89PNG\r\n\x1a\n", "ico": b"\x00\x00\x01\x00", "jpg": b"\xff\xd8\xff"}
+
+
+def _image(kinds: tuple[str, ...]) -> Any:
+    """A file inside the program folder that really is an image of an accepted kind."""
+
+    def check(value: str, ctx: Ctx, path: Path_) -> Any:
+        if not value:
+            return value
+        root = ctx.problems.root.resolve()
+        if value.startswith(("/", "\\")) or "://" in value or value.startswith("data:"):
+            return ctx.error(path, f"{value!r} must be a path inside the program folder, e.g. assets/logo.svg")
+        file = root / value
+        resolved = file.resolve()
+        if not resolved.is_relative_to(root):
+            return ctx.error(path, f"{value!r} points outside the program folder")
+        if not resolved.is_file():
+            return ctx.error(path, f"{value!r} does not exist")
+        size = resolved.stat().st_size
+        if size > IMAGE_LIMIT:
+            return ctx.error(path, f"{value!r} is {size} bytes; images may be at most {IMAGE_LIMIT} bytes")
+        head = resolved.read_bytes()[:2048]
+        kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
+        if kind is None and b"<svg" in head:
+            kind = "svg"
+        if kind not in kinds:
+            return ctx.error(path, f"{value!r} is not a {' or '.join(k.upper() for k in kinds)} image")
+        return resolved.relative_to(root).as_posix()
+
+    return check
+
+
 def _time(value: str, ctx: Ctx, path: Path_) -> Any:
     if not TIME.match(value):
         return ctx.error(path, f"{value!r} must be a 24-hour time written \"HH:MM\" (in quotes)")
@@ -152,12 +217,30 @@ class Branding:
     """How the site and worksheets look."""
 
     primary_color: str = field(
-        default="#1f4e79", metadata=meta('Main colour, "#RRGGBB" in quotes.', check=_colour)
+        default="#1f4e79",
+        metadata=meta(
+            'Main colour, "#RRGGBB" in quotes; white text on it must reach 4.5:1 contrast.',
+            check=_readable_on_white("(primary_color, behind white header text)"),
+        ),
     )
     accent_color: str = field(
-        default="#b3541e", metadata=meta('Accent colour, "#RRGGBB" in quotes.', check=_colour)
+        default="#b3541e",
+        metadata=meta(
+            'Accent colour, "#RRGGBB" in quotes; used as text on white, so 4.5:1 is required.',
+            check=_readable_on_white("(accent_color, as text on white)"),
+        ),
     )
-    footer: str = field(default="", metadata=meta("Text in the footer of every page."))
+    logo: str = field(
+        default="",
+        metadata=meta("SVG or PNG file in the program folder, shown in the site header and on worksheets.",
+                      check=_image(("svg", "png"))),
+    )
+    favicon: str = field(
+        default="",
+        metadata=meta("SVG, PNG or ICO file in the program folder: the browser tab icon.",
+                      check=_image(("svg", "png", "ico"))),
+    )
+    footer: str = field(default="", metadata=meta("Text in the footer of every page and worksheet."))
 
 
 PaperSize = Literal["a4", "letter"]

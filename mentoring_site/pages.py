@@ -66,9 +66,27 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
     }
 
 
+def planned_pages(program: LoadedProgram) -> set[str]:
+    """Every Markdown page the site will have, known before any is rendered."""
+    pages = {"index.md", "roles.md", "meetings.md", "program-managers.md", "worksheets/index.md"}
+    for role, items in program.practices.items():
+        pages.add(f"{role}/index.md")
+        pages.update(f"{role}/{p.id}.md" for p in items)
+    pages.update(f"worksheets/{w.id}.md" for w in program.worksheets)
+    pages.update(p.path for p in program.pages)
+    return pages
+
+
 def render_pages(program: LoadedProgram) -> Pages:
     env = environment(program.root)
     ctx = base_context(program)
+    known = planned_pages(program)
+
+    def link(text: str, target: str) -> str:
+        """A Markdown link if the target page exists in this program, else the plain text."""
+        return f"[{text}]({target})" if target.split("#")[0] in known else text
+
+    ctx["link"] = link
     t = program.terms
     out = Pages()
 

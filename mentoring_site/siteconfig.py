@@ -6,6 +6,7 @@ Plain data, no MkDocs import: the same dictionary feeds our MkDocs build, the pl
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from .pages import NavItem, Pages
@@ -20,6 +21,11 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "tables",
     {"toc": {"permalink": True}},
 ]
+
+
+def brand_asset(kind: str, source: str) -> str:
+    """Where a branding file is published in the site: assets/logo.svg and so on."""
+    return f"assets/{kind}{PurePosixPath(source).suffix.lower()}"
 
 
 def _nav(items: list[NavItem]) -> list[Any]:
@@ -63,6 +69,11 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "extra_css": [STYLESHEET],
         "nav": _nav(pages.nav),
     }
+    brand = cfg.branding
+    if brand.logo:
+        config["theme"]["logo"] = brand_asset("logo", brand.logo)
+    if brand.favicon:
+        config["theme"]["favicon"] = brand_asset("favicon", brand.favicon)
     if cfg.site.url:
         config["site_url"] = cfg.site.url
     return config
