@@ -27,9 +27,9 @@ def test_generated_markdown_matches_golden(small: Path, monkeypatch) -> None:
         for path, content in texts.items():
             target = GOLDEN / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8", newline="\n")
+            target.write_bytes(content.encode("utf-8"))
     expected = {
-        p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+        p.relative_to(GOLDEN).as_posix(): p.read_bytes().decode("utf-8")  # keep CRLF of .ics
         for p in sorted(GOLDEN.rglob("*"))
         if p.is_file()
     }

@@ -1,0 +1,77 @@
+"""Build-time figures for the default program. Prints numbers; asserts nothing.
+
+    .venv/bin/python benchmarks/build_times.py
+
+Measures, in one run on this machine: a cold build (empty worksheet cache), a rebuild with no
+change, the time per worksheet page, and `mkdocs build` alone on the same generated pages.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pypdf
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from mentoring_site import engine  # noqa: E402
+from mentoring_site.build import CACHE, build, generate  # noqa: E402
+from mentoring_site.program import load_program  # noqa: E402
+from mentoring_site.worksheets import render_worksheets  # noqa: E402
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        program = work / "program"
+        program.mkdir()
+        for name in ("content", "worksheets", "mkdocs.yml"):
+            src = REPO / name
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, program / name)
+
+        cold, generated = timed(build, program, work / "site")
+        warm, _ = timed(build, program, work / "site")
+
+        # Worksheet rendering alone, one process and all cores, cache emptied each time.
+        loaded = load_program(program)
+        pages = 0
+        for path, data in generated.files.items():
+            if path.endswith(".pdf"):
+                pages += len(pypdf.PdfReader(work.joinpath("site", path)).pages)
+        shutil.rmtree(program / CACHE, ignore_errors=True)
+        serial, _ = timed(render_worksheets, loaded, work / "c1", workers=1)
+        parallel, (_, figures) = timed(render_worksheets, loaded, work / "c2")
+
+        # MkDocs alone on the same generated pages.
+        docs = work / "engine"
+        engine.write_tree(generated.files, docs / "docs")
+        engine.write_config(generated.config, docs / "mkdocs.yml")
+        mk, _ = timed(engine.mkdocs_build, docs, work / "mk-site")
+        gen_only, _ = timed(generate, program, pdfs=False)
+
+    cores = os.cpu_count()
+    print(f"machine: {cores} cores, Python {sys.version.split()[0]}")
+    print(f"worksheet PDFs: {figures['worksheets']}, pages: {pages}")
+    print(f"cold build (empty cache):          {cold:6.2f} s")
+    print(f"rebuild, nothing changed:          {warm:6.2f} s")
+    print(f"worksheets, 1 process:             {serial:6.2f} s  ({serial / pages * 1000:.0f} ms per page)")
+    print(f"worksheets, {cores} processes:           {parallel:6.2f} s  ({parallel / pages * 1000:.0f} ms per page)")
+    print(f"pages and config only (no PDFs):   {gen_only:6.2f} s")
+    print(f"mkdocs build alone, same pages:    {mk:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
