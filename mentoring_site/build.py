@@ -45,7 +45,7 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
     )
     pages: Pages = render_pages(program)
     files: dict[str, str | bytes] = dict(pages.files)
-    files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", base_context(program))
+    files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", base_context(program), program.root)
     brand = program.config.branding
     for kind, source in (("logo", brand.logo), ("favicon", brand.favicon)):
         if source:

@@ -269,6 +269,10 @@ class SiteSettings:
     """Settings for the published site."""
 
     url: str = field(default="", metadata=meta("Public address of the site, if known."))
+    allow_html: bool = field(
+        default=False,
+        metadata=meta("Let raw HTML in content through to the site (off: it is shown as written)."),
+    )
 
 
 @dataclass(frozen=True)

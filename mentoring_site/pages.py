@@ -77,6 +77,13 @@ def planned_pages(program: LoadedProgram) -> set[str]:
     return pages
 
 
+def _url(path: str) -> str:
+    """The address a Markdown page gets with directory URLs: a/b.md and a/b/index.md -> a/b/."""
+    stem = path.removesuffix(".md")
+    stem = stem.removesuffix("index").rstrip("/") if stem == "index" or stem.endswith("/index") else stem
+    return stem + "/" if stem else ""
+
+
 def render_pages(program: LoadedProgram) -> Pages:
     env = environment(program.root)
     ctx = base_context(program)
@@ -91,7 +98,7 @@ def render_pages(program: LoadedProgram) -> Pages:
     out = Pages()
 
     def page(path: str, template: str, **extra: Any) -> None:
-        out.files[path] = render(env, template, {**ctx, **extra, "page_path": path})
+        out.files[path] = render(env, template, {**ctx, **extra, "page_path": path}, program.root)
 
     page("index.md", "pages/index.md.j2")
     page("roles.md", "pages/roles.md.j2")
@@ -121,11 +128,14 @@ def render_pages(program: LoadedProgram) -> Pages:
 
     extra: list[NavItem] = []
     problems = []
+    generated_urls = {_url(path): path for path in out.files}
     for p in program.pages:
-        if p.path in out.files:
+        clash = generated_urls.get(_url(p.path))
+        if clash:
             problems.append(Problem(
                 p.source.relative_to(program.root).as_posix(), 1, 1, "",
-                f"clashes with the generated page {p.path}; to change that page, override its template",
+                f"would be published at /{_url(p.path)} like the generated page {clash}; "
+                "choose another file name, or override that page's template to change it",
             ))
             continue
         out.files[p.path] = p.markdown

@@ -7,6 +7,7 @@ name. All problems of all files are collected before failing.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +17,7 @@ from .errors import Problems
 from .fields import BaseField, convert_field
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
+from .sanitise import neutralise
 from .terms import PLACEHOLDER, Terms, substitute
 from .yamlsource import Document, Path_
 
@@ -188,7 +190,7 @@ def load_program(root: Path) -> LoadedProgram:
             practices[role] = parsed.practices
 
     worksheets = _load_worksheets(root, facts, practices, problems, sources)
-    pages = _load_pages(root, facts, problems, sources)
+    pages = _load_pages(root, facts, problems, sources, allow_html=config.site.allow_html)
     problems.raise_if_any()
     return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources)
 
@@ -233,8 +235,11 @@ def _load_worksheets(
     return out
 
 
+ATTR_LIST_END = re.compile(r"\s*\{[^{}]*\}\s*$")
+
+
 def _load_pages(
-    root: Path, facts: dict[str, str], problems: Problems, sources: list[Path]
+    root: Path, facts: dict[str, str], problems: Problems, sources: list[Path], *, allow_html: bool
 ) -> list[Page]:
     folder = root / "content" / "pages"
     pages: list[Page] = []
@@ -266,5 +271,8 @@ def _load_pages(
             (ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")),
             file.stem.replace("-", " ").capitalize(),
         )
+        title = ATTR_LIST_END.sub("", title)  # `# Title {: #id }`: the braces are not title
+        if not allow_html:
+            text = neutralise(text)
         pages.append(Page(rel, title, text, file))
     return pages

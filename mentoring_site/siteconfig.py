@@ -6,6 +6,8 @@ Plain data, no MkDocs import: the same dictionary feeds our MkDocs build, the pl
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -28,22 +30,32 @@ def brand_asset(kind: str, source: str) -> str:
     return f"assets/{kind}{PurePosixPath(source).suffix.lower()}"
 
 
-def _nav(items: list[NavItem]) -> list[Any]:
-    return [{title: _nav(target) if isinstance(target, list) else target} for title, target in items]
+def _nav(items: list[NavItem], text: Callable[[str], str]) -> list[Any]:
+    # Themes print a page's nav title into <title> through `striptags`, which undoes escaping:
+    # angle brackets in titles become look-alike quotes there so that no tag can form.
+    return [
+        {text(title.replace("<", "\u2039").replace(">", "\u203a")): (
+            _nav(target, text) if isinstance(target, list) else target
+        )}
+        for title, target in items
+    ]
 
 
 def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
     cfg = program.config
     p = cfg.program
+    # MkDocs themes print these settings into HTML unescaped: escape them, so that a name
+    # like "R&D <Mentoring>" shows as written and cannot carry markup.
+    text: Callable[[str], str] = (lambda s: s) if cfg.site.allow_html else html.escape
     toggle = {
         "default": {"icon": "material/weather-night", "name": "Switch to dark mode"},
         "slate": {"icon": "material/weather-sunny", "name": "Switch to light mode"},
     }
     config: dict[str, Any] = {
-        "site_name": p.name,
-        "site_description": p.description or f"Handbook of {p.name}, {p.organisation}",
-        "site_author": p.organisation,
-        "copyright": cfg.branding.footer or f"{p.organisation}",
+        "site_name": text(p.name),
+        "site_description": text(p.description or f"Handbook of {p.name}, {p.organisation}"),
+        "site_author": text(p.organisation),
+        "copyright": text(cfg.branding.footer or p.organisation),
         "use_directory_urls": True,
         "theme": {
             "name": "material",
@@ -67,7 +79,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "plugins": ["search"],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "extra_css": [STYLESHEET],
-        "nav": _nav(pages.nav),
+        "nav": _nav(pages.nav, text),
     }
     brand = cfg.branding
     if brand.logo:

@@ -1,8 +1,9 @@
 """The Jinja environment: the program's own `templates/` first, then the built-in ones.
 
 Any built-in template or stylesheet is replaced by a file of the same relative name in the
-program's `templates/` folder. Undefined variables are errors (`StrictUndefined`), and HTML
-templates are autoescaped.
+program's `templates/` folder. Undefined variables are errors (`StrictUndefined`), HTML
+templates are autoescaped, and text printed into Markdown templates is neutralised
+(see `sanitise`).
 """
 
 from __future__ import annotations
@@ -15,12 +16,29 @@ import nh3
 from markupsafe import Markup
 
 from . import assets
+from .sanitise import neutralise
 
 
 def markdown_filter(text: str) -> Markup:
     """Markdown to sanitised HTML for text placed in HTML templates: no script survives."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
     return Markup(nh3.clean(html, url_schemes={"http", "https", "mailto"}))
+
+
+@jinja2.pass_context
+def finalize(context: jinja2.runtime.Context, value: object) -> object:
+    """Every `{{ value }}` printed into a Markdown (non-HTML) template is neutralised.
+
+    Templates are trusted; the text they print comes from content and is not, unless the
+    program sets `site.allow_html`. HTML templates autoescape instead, and `Markup` (the
+    sanitised output of the `markdown` filter) is already safe.
+    """
+    if not isinstance(value, str) or isinstance(value, Markup) or context.eval_ctx.autoescape:
+        return value
+    config = context.get("config")
+    if config is not None and getattr(config.site, "allow_html", False):
+        return value
+    return neutralise(value)
 
 
 def environment(root: Path) -> jinja2.Environment:
@@ -37,6 +55,7 @@ def environment(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,
     )
     env.filters["markdown"] = markdown_filter
     return env
@@ -51,24 +70,41 @@ def template_sources(root: Path) -> list[Path]:
     return files
 
 
-def render(env: jinja2.Environment, name: str, context: dict[str, object]) -> str:
+def _shown(file: str, root: Path | None) -> str:
+    """A template's file name as the user knows it: relative to the program, or to the package."""
+    path = Path(file)
+    for base in (root, assets.builtin_root()):
+        if base is not None and path.is_absolute() and path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return file
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
+    """The innermost template file and line in a traceback (Jinja maps frames to templates)."""
+    file, line = name, 1
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".j2", ".html", ".md", ".css")):
+            file, line = code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    return file, line
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, object], root: Path | None = None) -> str:
     """Render a template; a mistake in a (user's) template becomes a located ProgramError."""
     from .errors import Problem, ProgramError
+
+    def fail(file: str, line: int, message: str) -> ProgramError:
+        return ProgramError([Problem(_shown(file, root), line, 1, "", f"template error: {message}")])
 
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        where = "templates/" + (exc.name or name)
-        raise ProgramError([Problem(where, 1, 1, "", f"template not found (needed by {name})")]) from None
+        file, line = _template_frame(exc, "templates/" + name)
+        raise fail(file, line, f"template {exc.name!r} not found") from None
     except jinja2.TemplateSyntaxError as exc:
-        file = exc.filename or name
-        raise ProgramError([Problem(file, exc.lineno or 1, 1, "", f"template error: {exc.message}")]) from None
+        raise fail(exc.filename or name, exc.lineno or 1, exc.message or "syntax error") from None
     except jinja2.UndefinedError as exc:
-        line, file = 1, name
-        tb = exc.__traceback__
-        while tb is not None:  # Jinja maps template frames to the template's file and line
-            code = tb.tb_frame.f_code
-            if code.co_filename.endswith((".j2", ".html", ".md", ".css")):
-                file, line = code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
-        raise ProgramError([Problem(file, line, 1, "", f"template error: {exc.message}")]) from None
+        file, line = _template_frame(exc, name)
+        raise fail(file, line, exc.message or "undefined value") from None

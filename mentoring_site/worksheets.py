@@ -52,7 +52,7 @@ class Job:
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
     env = env or worksheet_environment(program.root)
     context = {**base_context(program), "sheet": sheet, "size": size}
-    return render(env, "worksheets/worksheet.html.j2", context)
+    return render(env, "worksheets/worksheet.html.j2", context, program.root)
 
 
 def _allowed_roots(program: LoadedProgram) -> tuple[str, ...]:
@@ -100,7 +100,9 @@ def _make_fetcher(job: Job) -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class Refused(FatalURLFetchingError):
-        pass
+        def __init__(self, message: str, url: str) -> None:
+            super().__init__(message)
+            self.url = url
 
     class Fetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -111,7 +113,10 @@ def _make_fetcher(job: Job) -> Any:
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path.is_relative_to(root) for root in job.allowed) and path.is_file():
                     return URLFetcherResponse(url, path.read_bytes(), {}, 200)
-            raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, which is outside the program")
+            raise Refused(
+                f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, which is outside the program",
+                url,
+            )
 
     return Fetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
@@ -136,7 +141,21 @@ def render_pdf(job: Job) -> bytes:
             custom_metadata=True,
         )
     except FatalURLFetchingError as exc:
-        raise RefusedURL(str(exc)) from None
+        raise RefusedURL(str(exc), getattr(exc, "url", "")) from None
+
+
+def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
+    """Point a refused fetch at the line of the worksheet file that names it, where we can."""
+    rel = f"worksheets/{job.sheet_id}.yml"
+    url = exc.args[1] if len(exc.args) > 1 else ""
+    name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if url else ""
+    source = program.root / rel
+    if name and source.is_file():
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            column = line.find(url) if url in line else line.find(name)
+            if column >= 0:
+                return Problem(rel, number, column + 1, "", str(exc.args[0]))
+    return Problem(rel, 1, 1, "", str(exc.args[0]))
 
 
 def render_worksheets(program: LoadedProgram, cache_dir: Path, *, workers: int | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
@@ -171,7 +190,7 @@ def render_worksheets(program: LoadedProgram, cache_dir: Path, *, workers: int |
                         results.append((job, exc))
         for job, result in results:
             if isinstance(result, Exception):
-                problems.append(Problem(f"worksheets/{job.sheet_id}.yml", 1, 1, "", str(result)))
+                problems.append(_refusal(program, job, result))
                 continue
             out[f"worksheets/{job.filename}"] = result
             tmp = cache_dir / f".{job.key}.tmp"

@@ -21,6 +21,9 @@ MAX_DEPTH = 40
 
 Path_ = tuple[str | int, ...]
 
+YAML_TAG = "tag:yaml.org,2002:"
+PLAIN_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+
 
 @dataclass(frozen=True)
 class Loc:
@@ -72,6 +75,7 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
         return None
     loader = yaml.SafeLoader(text)
     try:
+        _check_depth(text)
         node = loader.get_single_node()
         doc = Document(file, None)
         if node is not None:
@@ -82,8 +86,11 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"YAML syntax error: {exc.problem or exc.context}"
-        if "\t" in text.splitlines()[line - 1 if line - 1 < len(text.splitlines()) else -1]:
+        lines = text.splitlines() or [""]
+        if "\t" in lines[min(line - 1, len(lines) - 1)]:
             message += " (tabs are not allowed for indentation in YAML; use spaces)"
+        elif "expected <block end>" in message or "mapping values are not allowed" in message:
+            message += " (check the indentation of this line and the one before)"
         problems.add(file, line, col, "", message)
     except yaml.YAMLError as exc:
         problems.add(file, 1, 1, "", f"YAML error: {exc}")
@@ -93,6 +100,19 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
     finally:
         loader.dispose()
     return None
+
+
+def _check_depth(text: str) -> None:
+    """Refuse deep nesting before composing: PyYAML composes recursively and would overflow."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels", (mark.line + 1, mark.column + 1))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _convert(
@@ -107,9 +127,13 @@ def _convert(
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise _TooBig(f"document has more than {MAX_NODES} values (alias bomb?)", _mark(node))
-    if depth > MAX_DEPTH:
-        raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels", _mark(node))
     line, col = _mark(node)
+    if node.tag not in PLAIN_TAGS:
+        dotted = ".".join(str(p) for p in path)
+        shown = node.tag.replace(YAML_TAG, "!!")
+        problems.add(doc.file, line, col, dotted, f"YAML tag {shown} is not allowed; write a plain value")
+        doc.locs[path] = Loc(line, col)
+        return None
     if isinstance(node, yaml.MappingNode):
         doc.locs[path] = Loc(line, col, tag="map")
         result: dict[str, Any] = {}

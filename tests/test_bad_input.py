@@ -67,7 +67,8 @@ CASES = [
                  [f"{P}:2:1: YAML syntax error: found character '\\t' that cannot start any token (tabs are not allowed for indentation in YAML; use spaces)"],
                  id="tab-indent"),
     pytest.param('name: "Tiny Test Program"', 'name: "unclosed',
-                 [f"{P}:3:18: YAML syntax error: expected <block end>, but found '<scalar>'"],
+                 [f"{P}:3:18: YAML syntax error: expected <block end>, but found '<scalar>' "
+                  "(check the indentation of this line and the one before)"],
                  id="unclosed-quote"),
     pytest.param("length_minutes: 45", "length_minutes: 45\nbranding:\n  primary_color: #1a2b3c",
                  [f'{P}:13:17: branding.primary_color: is empty; expected text (a value starting with # is a YAML comment; write "#1a2b3c" in quotes)'],
