@@ -1,0 +1,117 @@
+"""`mentoring-site export`: plain Markdown, PDFs and a resolved mkdocs.yml that other site
+engines publish without any plugin of ours (MkDocs, ProperDocs, Zensical)."""
+
+from __future__ import annotations
+
+import html.parser
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from mentoring_site.cli import main
+from mentoring_site.program import load_program
+
+BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The default program, exported once: (program folder, export folder)."""
+    from tests.conftest import REPO
+
+    root = tmp_path_factory.mktemp("export") / "program"
+    root.mkdir()
+    for name in ("content", "worksheets"):
+        shutil.copytree(REPO / name, root / name)
+    out = root.parent / "out"
+    assert main(["export", str(root), str(out), "-q"]) == 0
+    return root, out
+
+
+def test_export_needs_no_plugin_of_ours(exported: tuple[Path, Path]) -> None:
+    root, out = exported
+    config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["docs_dir"] == "docs"
+    assert config["plugins"] == ["search"]
+    assert config["theme"]["name"] == "material"
+    docs = out / "docs"
+    program = load_program(root)
+    for role, practices in program.practices.items():
+        for practice in practices:
+            page = (docs / role / f"{practice.id}.md").read_text(encoding="utf-8")
+            assert page.startswith(f"# {practice.title}\n")
+    for sheet in program.worksheets:
+        for size in ("a4", "letter"):
+            assert (docs / "worksheets" / f"{sheet.id}-{size}.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (out / "site").exists()
+
+
+ENGINES = {
+    "mkdocs": lambda site: [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(site)],
+    "properdocs": lambda site: [str(BIN / "properdocs"), "build", "--strict", "-f", "mkdocs.yml", "-d", str(site)],
+    "zensical": lambda site: [str(BIN / "zensical"), "build", "--strict", "-f", "mkdocs.yml"],
+}
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a" and dict(attrs).get("href"):
+            self.hrefs.append(dict(attrs)["href"] or "")
+
+
+def links(page: Path) -> list[str]:
+    parser = Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.hrefs
+
+
+def resolve(site: Path, page: Path, href: str) -> Path | None:
+    """The file a relative link on `page` leads to, or None for external links and anchors."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = (page.parent / unquote(parts.path)).resolve()
+    return target / "index.html" if target.is_dir() or href.endswith("/") else target
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_other_engines_publish_the_export(exported: tuple[Path, Path], tmp_path: Path, engine: str) -> None:
+    root, out = exported
+    work = tmp_path / "work"
+    shutil.copytree(out, work)
+    site = work / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(ENGINES[engine](site), cwd=work, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    program = load_program(root)
+    for role, practices in program.practices.items():
+        for practice in practices:
+            page = site / role / practice.id / "index.html"
+            assert practice.title in page.read_text(encoding="utf-8"), page
+    sheets_page = site / "worksheets" / "index.html"
+    pdf_links = {href for href in links(sheets_page) if href.endswith(".pdf")}
+    assert len(pdf_links) == 2 * len(program.worksheets)
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")  # 404: absolute links
+    broken = []
+    for page in pages:
+        for href in links(page):
+            target = resolve(site, page, href)
+            if target is not None and not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    assert broken == []
+    for href in pdf_links:
+        target = resolve(site, sheets_page, href)
+        assert target is not None and target.read_bytes().startswith(b"%PDF-")
+    stylesheet = (site / "assets" / "mentoring.css").read_text(encoding="utf-8")
+    assert "--md-primary-fg-color" in stylesheet
