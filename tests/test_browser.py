@@ -1,0 +1,144 @@
+"""The default handbook in a real browser: the system Chromium, driven by Playwright, against
+the built site served on localhost. Every request to another host is refused and reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from mentoring_site.cli import main
+from mentoring_site.program import LoadedProgram, load_program
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, Watch, require_chromium, serve, site_pages
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, Path]:
+    from tests.conftest import REPO
+    import shutil
+
+    root = tmp_path_factory.mktemp("browser") / "program"
+    root.mkdir()
+    for name in ("content", "worksheets"):
+        shutil.copytree(REPO / name, root / name)
+    assert main(["build", str(root), "-q"]) == 0
+    return load_program(root), root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(built: tuple[LoadedProgram, Path], browser: Any) -> Iterator[tuple[Any, Watch, LoadedProgram]]:
+    """A fresh browser context on the served site; at the end, no foreign request, no error."""
+    program, folder = built
+    with serve(folder) as base:
+        watch = Watch(base)
+        context = browser.new_context(base_url=base, color_scheme="light", viewport={"width": 1280, "height": 900})
+        watch.attach(context)
+        yield context, watch, program
+        context.close()
+    assert watch.local > 0, "the request watch saw nothing"
+    assert watch.foreign == [], "requests to other hosts"
+    assert watch.errors == [], "console errors"
+
+
+def practice_paths(program: LoadedProgram) -> set[str]:
+    return {f"/{role}/{p.id}/" for role, items in program.practices.items() for p in items}
+
+
+def test_every_page_opens(site, built) -> None:
+    context, watch, program = site
+    pages = site_pages(built[1])
+    assert len(pages) >= 30
+    page = context.new_page()
+    for path in pages:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert page.locator("h1").first.inner_text().strip(), f"{path} has no heading"
+
+
+def test_navigation_reaches_every_practice_page(site) -> None:
+    context, watch, program = site
+    page = context.new_page()
+    page.goto("")
+    base = page.url
+    seen: set[str] = set()
+    queue = [base]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        page.goto(url)
+        for href in page.locator("nav.md-nav--primary a.md-nav__link[href]").evaluate_all(
+            "links => links.map(a => a.href)"
+        ):
+            target = urljoin(url, href).split("#")[0]
+            if target.startswith(base) and target.endswith("/") and target not in seen:
+                queue.append(target)
+    reached = {urlsplit(u).path for u in seen}
+    assert practice_paths(program) <= reached
+    # and a real click on the navigation goes there
+    page.goto("")
+    first = program.practices["mentees"][0]
+    page.locator("nav.md-nav--primary").get_by_role("link", name=first.title, exact=True).click()
+    page.wait_for_url(f"**/mentees/{first.id}/")
+    assert first.title in page.locator("h1").first.inner_text()
+
+
+@pytest.mark.parametrize("role", ["mentors", "mentees"])
+def test_search_finds_a_practice_by_a_word_of_its_title(site, role: str) -> None:
+    context, watch, program = site
+    practice = program.practices[role][1]
+    word = max(practice.title.split(), key=len).strip(",.")
+    page = context.new_page()
+    page.goto("")
+    page.locator("input.md-search__input").click()
+    page.wait_for_function(  # the index loads in a worker; typed too early, a query is lost
+        "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')"
+    )
+    page.locator("input.md-search__input").press_sequentially(word)  # as a person types
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for()
+    hrefs = {urlsplit(h).path for h in results.evaluate_all("links => links.map(a => a.href)")}
+    assert f"/{role}/{practice.id}/" in hrefs, (word, hrefs)
+
+
+def test_light_dark_toggle_switches_and_is_remembered(site) -> None:
+    context, watch, program = site
+    page = context.new_page()
+    page.goto("")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    background = "getComputedStyle(document.body).backgroundColor"
+    assert page.evaluate(scheme) == "default"
+    light = page.evaluate(background)
+    page.locator("form[data-md-component=palette] label:not([hidden])").click()
+    assert page.evaluate(scheme) == "slate"
+    assert page.evaluate(background) != light
+    page.goto("roles/")
+    assert page.evaluate(scheme) == "slate"
+
+
+def test_every_worksheet_link_returns_a_pdf(site) -> None:
+    context, watch, program = site
+    page = context.new_page()
+    page.goto("worksheets/")
+    hrefs = sorted(set(page.locator("article a[href$='.pdf']").evaluate_all("links => links.map(a => a.href)")))
+    assert len(hrefs) == 2 * len(program.worksheets)
+    for href in hrefs:
+        response = page.request.get(href)
+        assert response.status == 200, href
+        assert response.headers["content-type"] == "application/pdf", href
+        assert response.body().startswith(b"%PDF-"), href
