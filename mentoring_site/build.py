@@ -15,7 +15,7 @@ from typing import Any
 from . import engine, publish
 from .pages import Pages, base_context, render_pages
 from .program import LoadedProgram, load_program
-from .siteconfig import STYLESHEET, brand_asset, site_config
+from .siteconfig import STYLESHEET, brand_files, site_config, site_fonts
 from .templating import environment, render
 from .worksheets import plan, render_worksheets
 
@@ -45,11 +45,11 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
     )
     pages: Pages = render_pages(program)
     files: dict[str, str | bytes] = dict(pages.files)
-    files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", base_context(program), program.root)
     brand = program.config.branding
-    for kind, source in (("logo", brand.logo), ("favicon", brand.favicon)):
-        if source:
-            files[brand_asset(kind, source)] = (program.root / source).read_bytes()
+    css_context = {**base_context(program), "site_fonts": site_fonts(brand)}
+    files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", css_context, program.root)
+    for published, source in brand_files(brand).items():
+        files[published] = (program.root / source).read_bytes()
     stats: dict[str, Any] = {"pages": sum(1 for p in files if p.endswith(".md"))}
     if pdfs:
         sheets, figures = render_worksheets(program, program.root / CACHE)

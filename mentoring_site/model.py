@@ -31,6 +31,10 @@ def _email(value: str, ctx: Ctx, path: Path_) -> Any:
     return value
 
 
+def _email_or_empty(value: str, ctx: Ctx, path: Path_) -> Any:
+    return _email(value, ctx, path) if value else value
+
+
 def _colour(value: str, ctx: Ctx, path: Path_) -> Any:
     if not COLOUR.match(value):
         return ctx.error(path, f"{value!r} must be a colour written \"#RRGGBB\" (in quotes)")
@@ -71,6 +75,24 @@ def _readable_on_white(role: str) -> Any:
 
 IMAGE_LIMIT = 1_000_000
 IMAGE_KINDS = {"png": b"\x89PNG\r\n\x1a\n", "ico": b"\x00\x00\x01\x00", "jpg": b"\xff\xd8\xff"}
+FONT_LIMIT = 2_000_000
+FONT_KINDS = {"woff2": (b"wOF2",), "woff": (b"wOFF",), "ttf": (b"\x00\x01\x00\x00", b"true"), "otf": (b"OTTO",)}
+
+
+def _program_file(value: str, ctx: Ctx, path: Path_, *, limit: int, what: str) -> Any:
+    """The resolved path of a file inside the program folder, or INVALID (reported)."""
+    root = ctx.problems.root.resolve()
+    if value.startswith(("/", "\\")) or "://" in value or value.startswith(("data:", "file:")):
+        return ctx.error(path, f"{value!r} must be a path inside the program folder, e.g. assets/logo.svg")
+    resolved = (root / value).resolve()
+    if not resolved.is_relative_to(root):
+        return ctx.error(path, f"{value!r} points outside the program folder")
+    if not resolved.is_file():
+        return ctx.error(path, f"{value!r} does not exist")
+    size = resolved.stat().st_size
+    if size > limit:
+        return ctx.error(path, f"{value!r} is {size} bytes; {what} may be at most {limit} bytes")
+    return resolved
 
 
 def _image(kinds: tuple[str, ...]) -> Any:
@@ -79,27 +101,31 @@ def _image(kinds: tuple[str, ...]) -> Any:
     def check(value: str, ctx: Ctx, path: Path_) -> Any:
         if not value:
             return value
-        root = ctx.problems.root.resolve()
-        if value.startswith(("/", "\\")) or "://" in value or value.startswith("data:"):
-            return ctx.error(path, f"{value!r} must be a path inside the program folder, e.g. assets/logo.svg")
-        file = root / value
-        resolved = file.resolve()
-        if not resolved.is_relative_to(root):
-            return ctx.error(path, f"{value!r} points outside the program folder")
-        if not resolved.is_file():
-            return ctx.error(path, f"{value!r} does not exist")
-        size = resolved.stat().st_size
-        if size > IMAGE_LIMIT:
-            return ctx.error(path, f"{value!r} is {size} bytes; images may be at most {IMAGE_LIMIT} bytes")
+        resolved = _program_file(value, ctx, path, limit=IMAGE_LIMIT, what="images")
+        if resolved is INVALID:
+            return INVALID
         head = resolved.read_bytes()[:2048]
         kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
         if kind is None and b"<svg" in head:
             kind = "svg"
         if kind not in kinds:
             return ctx.error(path, f"{value!r} is not a {' or '.join(k.upper() for k in kinds)} image")
-        return resolved.relative_to(root).as_posix()
+        return resolved.relative_to(ctx.problems.root.resolve()).as_posix()
 
     return check
+
+
+def _font_file(value: str, ctx: Ctx, path: Path_) -> Any:
+    """A font file (WOFF2, WOFF, TTF or OTF) inside the program folder."""
+    if not value:
+        return value
+    resolved = _program_file(value, ctx, path, limit=FONT_LIMIT, what="font files")
+    if resolved is INVALID:
+        return INVALID
+    head = resolved.read_bytes()[:4]
+    if not any(head.startswith(m) for magics in FONT_KINDS.values() for m in magics):
+        return ctx.error(path, f"{value!r} is not a font file (WOFF2, WOFF, TTF or OTF)")
+    return resolved.relative_to(ctx.problems.root.resolve()).as_posix()
 
 
 def _time(value: str, ctx: Ctx, path: Path_) -> Any:
@@ -212,6 +238,44 @@ class Terminology:
     )
 
 
+FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$")
+
+
+def _family(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not FAMILY.match(value):
+        return ctx.error(path, f"{value!r} must be a font name of letters, digits, spaces and hyphens")
+    return value
+
+
+@dataclass(frozen=True)
+class Font:
+    """A typeface from files in the program folder: nothing is fetched from a font service."""
+
+    family: str = field(metadata=meta("Name of the typeface, e.g. Atkinson Hyperlegible.", check=_family))
+    regular: str = field(metadata=meta("Regular font file (WOFF2, WOFF, TTF or OTF).", check=_font_file))
+    bold: str = field(default="", metadata=meta("Bold font file; without it bold is synthesised.",
+                                                check=_font_file))
+
+
+def _web_address(value: str, ctx: Ctx, path: Path_) -> Any:
+    if value and not re.match(r"^https?://[^\s<>\"']+$", value):
+        return ctx.error(path, f"{value!r} must be a web address starting with https://")
+    return value
+
+
+@dataclass(frozen=True)
+class Support:
+    """Who participants ask about the handbook or worksheets (often not the program contact)."""
+
+    name: str = field(metadata=meta("Person or team, e.g. People Development Team.", check=_nonblank))
+    email: str = field(default="", metadata=meta("Their email address.", check=_email_or_empty))
+    url: str = field(default="", metadata=meta("A help page, starting with https://.", check=_web_address))
+
+    def __post_init__(self) -> None:
+        if not self.email and not self.url:
+            raise RuleError("email", "give an email, a url, or both")
+
+
 @dataclass(frozen=True)
 class Branding:
     """How the site and worksheets look."""
@@ -241,6 +305,14 @@ class Branding:
                       check=_image(("svg", "png", "ico"))),
     )
     footer: str = field(default="", metadata=meta("Text in the footer of every page and worksheet."))
+    font: Font | None = field(
+        default=None,
+        metadata=meta("A typeface from font files in the program folder, for the site and worksheets."),
+    )
+    support: Support | None = field(
+        default=None,
+        metadata=meta("Who helps with the handbook and worksheets; shown in every footer."),
+    )
 
 
 PaperSize = Literal["a4", "letter"]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
+from .model import Branding
 from .pages import NavItem, Pages
 from .program import LoadedProgram
 
@@ -30,6 +31,34 @@ def brand_asset(kind: str, source: str) -> str:
     return f"assets/{kind}{PurePosixPath(source).suffix.lower()}"
 
 
+FONT_FORMATS = {".woff2": "woff2", ".woff": "woff", ".ttf": "truetype", ".otf": "opentype"}
+
+
+def brand_files(branding: Branding) -> dict[str, str]:
+    """Every branding file the site publishes: {published path: source path in the program}."""
+    files = {}
+    for kind, source in (("logo", branding.logo), ("favicon", branding.favicon)):
+        if source:
+            files[brand_asset(kind, source)] = source
+    if branding.font:
+        for kind, source in (("regular", branding.font.regular), ("bold", branding.font.bold)):
+            if source:
+                files[brand_asset(f"fonts/{kind}", source)] = source
+    return files
+
+
+def site_fonts(branding: Branding) -> list[dict[str, str]]:
+    """@font-face data for the site stylesheet (which lives in assets/)."""
+    if not branding.font:
+        return []
+    faces = []
+    for weight, kind, source in (("400", "regular", branding.font.regular), ("700", "bold", branding.font.bold)):
+        if source:
+            suffix = PurePosixPath(source).suffix.lower()
+            faces.append({"weight": weight, "url": f"fonts/{kind}{suffix}", "format": FONT_FORMATS[suffix]})
+    return faces
+
+
 def _nav(items: list[NavItem], text: Callable[[str], str]) -> list[Any]:
     # Themes print a page's nav title into <title> through `striptags`, which undoes escaping:
     # angle brackets in titles become look-alike quotes there so that no tag can form.
@@ -39,6 +68,14 @@ def _nav(items: list[NavItem], text: Callable[[str], str]) -> list[Any]:
         )}
         for title, target in items
     ]
+
+
+def _footer(branding: Branding, organisation: str) -> str:
+    footer = branding.footer or organisation
+    if branding.support:
+        contact = branding.support.email or branding.support.url
+        footer += f" · Help: {branding.support.name}, {contact}"
+    return footer
 
 
 def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
@@ -55,7 +92,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "site_name": text(p.name),
         "site_description": text(p.description or f"Handbook of {p.name}, {p.organisation}"),
         "site_author": text(p.organisation),
-        "copyright": text(cfg.branding.footer or p.organisation),
+        "copyright": text(_footer(cfg.branding, p.organisation)),
         "use_directory_urls": True,
         "theme": {
             "name": "material",
@@ -88,4 +125,9 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         config["theme"]["favicon"] = brand_asset("favicon", brand.favicon)
     if cfg.site.url:
         config["site_url"] = cfg.site.url
+    if brand.support:
+        link = f"mailto:{brand.support.email}" if brand.support.email else brand.support.url
+        config["extra"] = {"social": [
+            {"icon": "material/lifebuoy", "link": link, "name": text(f"Help: {brand.support.name}")},
+        ]}
     return config

@@ -75,3 +75,64 @@ def test_branding_reaches_site_and_worksheets(small: Path, capsys) -> None:
     text = reader.pages[0].extract_text()
     assert "Guild footer" in text
     assert any("/XObject" in (page.get("/Resources") or {}) for page in reader.pages), "logo drawn"
+
+
+SERIF = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+SERIF_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf")
+
+
+@pytest.mark.skipif(not SERIF.is_file(), reason="needs Debian's fonts-dejavu-core")
+def test_local_font_and_support_contact_reach_site_and_worksheets(small: Path) -> None:
+    import pypdf
+
+    (small / "assets/fonts").mkdir(parents=True)
+    (small / "assets/fonts/Serif.ttf").write_bytes(SERIF.read_bytes())
+    (small / "assets/fonts/Serif-Bold.ttf").write_bytes(SERIF_BOLD.read_bytes())
+    set_branding(small, (
+        "  font:\n    family: Guild Serif\n    regular: assets/fonts/Serif.ttf\n    bold: assets/fonts/Serif-Bold.ttf\n"
+        '  support:\n    name: "Guild Help Desk"\n    email: "help@guild.example"\n'
+    ))
+    assert main(["build", str(small), "-q"]) == 0
+    site = small / "site"
+    css = (site / "assets/mentoring.css").read_text()
+    assert '@font-face {\n  font-family: "Guild Serif";\n  src: url("fonts/regular.ttf") format("truetype");\n  font-weight: 400;' in css
+    assert 'src: url("fonts/bold.ttf") format("truetype");\n  font-weight: 700;' in css
+    assert ':root { --md-text-font: "Guild Serif"; }' in css
+    assert (site / "assets/fonts/regular.ttf").read_bytes() == SERIF.read_bytes()
+    assert (site / "assets/fonts/bold.ttf").read_bytes() == SERIF_BOLD.read_bytes()
+    home = (site / "index.html").read_text()
+    assert "Help: Guild Help Desk, help@guild.example" in home  # footer
+    assert 'href="mailto:help@guild.example"' in home  # footer link and home page
+    reader = pypdf.PdfReader(site / "worksheets/plan-a4.pdf")
+    assert "Help: Guild Help Desk, help@guild.example" in reader.pages[0].extract_text()
+    fonts = {
+        str(f["/BaseFont"]) for page in reader.pages
+        for f in (page["/Resources"].get("/Font") or {}).values()
+    }
+    assert any(name.endswith("+Guild-Serif") for name in fonts), fonts  # the program's file, embedded
+    assert any(name.endswith("+Guild-Serif-Bold") for name in fonts), fonts
+    assert not any("DejaVuSans" in name for name in fonts), fonts
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ("  font:\n    family: X\n    regular: assets/fake.ttf\n",
+         f"{P}:26:14: branding.font.regular: 'assets/fake.ttf' is not a font file (WOFF2, WOFF, TTF or OTF)"),
+        ("  font:\n    family: X\n    regular: ../outside.ttf\n",
+         f"{P}:26:14: branding.font.regular: '../outside.ttf' points outside the program folder"),
+        ("  font:\n    family: 'X\"; } body { display: none'\n    regular: assets/fake.ttf\n",
+         f"{P}:25:13: branding.font.family: 'X\"; }} body {{ display: none' must be a font name of letters, "
+         "digits, spaces and hyphens"),
+        ("  support:\n    name: Help\n",
+         f"{P}:24:3: branding.support.email: give an email, a url, or both"),
+        ("  support:\n    name: Help\n    url: javascript:alert(1)\n",
+         f"{P}:26:10: branding.support.url: 'javascript:alert(1)' must be a web address starting with https://"),
+    ],
+)
+def test_bad_font_or_support_is_an_error_at_its_line(small: Path, capsys, lines: str, message: str) -> None:
+    (small / "assets").mkdir()
+    (small / "assets/fake.ttf").write_text("not a font")
+    (small.parent / "outside.ttf").write_bytes(b"\x00\x01\x00\x00rest")
+    set_branding(small, lines)
+    assert errors(small, capsys)[:1] == [message.replace("}}", "}").replace("{{", "{")]
