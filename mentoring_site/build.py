@@ -15,7 +15,7 @@ from typing import Any
 from . import engine, publish
 from .pages import Pages, base_context, render_pages
 from .program import LoadedProgram, load_program
-from .siteconfig import STYLESHEET, brand_files, site_config, site_fonts
+from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
 from .worksheets import plan, render_worksheets
 
@@ -31,6 +31,7 @@ class Generated:
     program: LoadedProgram
     files: dict[str, str | bytes]
     config: dict[str, Any]
+    theme_files: dict[str, bytes] = field(default_factory=dict)  # for the theme's custom_dir
     stats: dict[str, Any] = field(default_factory=dict)
 
 
@@ -62,7 +63,7 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
     else:
         plan(program)  # renders every worksheet's HTML, so template mistakes are caught
     stats["generate_seconds"] = time.perf_counter() - started
-    return Generated(program, files, site_config(program, pages), stats)
+    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats)
 
 
 def default_site_dir(root: Path) -> Path:
@@ -79,6 +80,7 @@ def build(root: Path, site_dir: Path | None = None, *, report: Report = lambda _
     with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
         workdir = Path(work)
         engine.write_tree(generated.files, workdir / "docs")
+        engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
         engine.write_config(generated.config, workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
             engine.mkdocs_build(workdir, staged, verbose=verbose)
@@ -95,6 +97,7 @@ def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generat
     generated = generate(root, report=report)
     with publish.staging(out) as staged:
         engine.write_tree(generated.files, staged / "docs")
+        engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)
         engine.write_config(generated.config, staged / "mkdocs.yml")
     report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
     return generated

@@ -7,6 +7,7 @@ MkDocs' configuration. No generation logic lives here.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .build import Generated, generate
+from .engine import write_tree
 from .errors import ProgramError
 
 log = logging.getLogger("mkdocs.plugins.mentoring_site")
@@ -34,6 +36,13 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         except ProgramError as exc:
             raise PluginError(f"\n{exc}") from None
         apply_settings(config, self.generated.config)
+        # The theme additions (custom_dir) go to a cache folder MkDocs reads templates from.
+        theme_dir = root / ".mentoring-site" / "theme"
+        if theme_dir.is_dir():
+            shutil.rmtree(theme_dir)
+        write_tree(dict(self.generated.theme_files), theme_dir)
+        if str(theme_dir) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(theme_dir))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -57,7 +66,7 @@ def apply_settings(config: MkDocsConfig, settings: dict[str, Any]) -> None:
     if "site_url" in settings:
         config["site_url"] = settings["site_url"]
     for key, value in settings["theme"].items():
-        if key != "name":
+        if key not in ("name", "custom_dir"):
             config.theme[key] = value
     for ext in settings["markdown_extensions"]:
         name, options = next(iter(ext.items())) if isinstance(ext, dict) else (ext, None)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import assets
 from .model import Branding
 from .pages import NavItem, Pages
 from .program import LoadedProgram
 
 STYLESHEET = "assets/mentoring.css"
+THEME_DIR = "overrides"  # the theme's custom_dir, beside docs/ in built and exported projects
 
 MARKDOWN_EXTENSIONS: list[Any] = [
     "admonition",
@@ -24,6 +26,18 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "tables",
     {"toc": {"permalink": True}},
 ]
+
+
+def theme_files(root: Path) -> dict[str, bytes]:
+    """Theme templates for the engine (not rendered by us): built-in, each replaceable by the
+    program's file of the same name in templates/theme/."""
+    files: dict[str, bytes] = {}
+    for folder in (assets.builtin_root() / "templates" / "theme", root / "templates" / "theme"):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
 
 
 def brand_asset(kind: str, source: str) -> str:
@@ -96,6 +110,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "use_directory_urls": True,
         "theme": {
             "name": "material",
+            "custom_dir": THEME_DIR,
             "language": p.language,
             "font": False,  # system fonts: no request to any font service
             "palette": [

@@ -12,7 +12,7 @@ import pytest
 
 from mentoring_site.cli import main
 from mentoring_site.program import LoadedProgram, load_program
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, Watch, require_chromium, serve, site_pages
+from tests.browser import Watch, serve, site_pages
 
 
 @pytest.fixture(scope="module")
@@ -26,17 +26,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, Path
         shutil.copytree(REPO / name, root / name)
     assert main(["build", str(root), "-q"]) == 0
     return load_program(root), root / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -49,6 +49,8 @@ def test_export_needs_no_plugin_of_ours(exported: tuple[Path, Path]) -> None:
     for sheet in program.worksheets:
         for size in ("a4", "letter"):
             assert (docs / "worksheets" / f"{sheet.id}-{size}.pdf").read_bytes().startswith(b"%PDF-")
+    assert (out / "overrides/main.html").is_file()
+    assert config["theme"]["custom_dir"] == "overrides"
     assert not (out / "site").exists()
 
 
@@ -113,5 +115,6 @@ def test_other_engines_publish_the_export(exported: tuple[Path, Path], tmp_path:
     for href in pdf_links:
         target = resolve(site, sheets_page, href)
         assert target is not None and target.read_bytes().startswith(b"%PDF-")
+    assert 'role="dialog" aria-label="Search"' in (site / "index.html").read_text(encoding="utf-8")
     stylesheet = (site / "assets" / "mentoring.css").read_text(encoding="utf-8")
     assert "--md-primary-fg-color" in stylesheet
