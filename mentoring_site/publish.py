@@ -7,6 +7,8 @@ did not create (no marker file) is never deleted or overwritten.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -35,21 +37,61 @@ def check_site_dir(program_root: Path, site_dir: Path) -> None:
         )
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 with RENAME_EXCHANGE).
+
+    Returns False where the system or file system cannot; the caller then renames in two steps.
+    """
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Staging folders of builds that were killed (their process is gone) are ours to remove."""
+    for leftover in site_dir.parent.glob(f".{site_dir.name}.*-*-*"):
+        kind, _, rest = leftover.name.removeprefix(f".{site_dir.name}.").partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind in ("new", "old") and pid.isdigit() and not _alive(int(pid)) and leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def staging(site_dir: Path) -> Iterator[Path]:
-    """Yield an empty folder to build into; on success it replaces `site_dir`."""
+    """Yield an empty folder to build into; on success it replaces `site_dir`.
+
+    The swap is a single atomic exchange where the system allows it, so that at no moment is
+    there no site, or half a site, even if the build is killed.
+    """
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    _remove_leftovers(site_dir)
+    pid = os.getpid()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-{pid}-", dir=site_dir.parent))
     try:
         yield tmp
         (tmp / MARKER).write_text("Built by mentoring-site; safe to delete.\n", encoding="utf-8")
-        old = None
-        if site_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+        if not site_dir.exists():
+            tmp.rename(site_dir)
+        elif _exchange(tmp, site_dir):
+            pass  # tmp now holds the previous site, removed below
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-{pid}-", dir=site_dir.parent))
             site_dir.rename(old / "site")
-        tmp.rename(site_dir)
-        if old is not None:
+            tmp.rename(site_dir)
             shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
