@@ -20,11 +20,9 @@ def small(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def default_program(tmp_path: Path) -> Path:
-    """A copy of the repository's default program (content and worksheets, built-in templates)."""
-    target = tmp_path / "default"
-    target.mkdir()
+def copy_default_program(target: Path) -> Path:
+    """Copy the repository's default program (content, worksheets, mkdocs.yml) to `target`."""
+    target.mkdir(parents=True)
     for name in ("content", "worksheets", "mkdocs.yml"):
         src = REPO / name
         if src.is_dir():
@@ -32,6 +30,12 @@ def default_program(tmp_path: Path) -> Path:
         else:
             shutil.copy2(src, target / name)
     return target
+
+
+@pytest.fixture
+def default_program(tmp_path: Path) -> Path:
+    """A copy of the repository's default program (content and worksheets, built-in templates)."""
+    return copy_default_program(tmp_path / "default")
 
 
 def tree_digest(folder: Path) -> dict[str, bytes]:

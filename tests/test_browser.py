@@ -13,17 +13,12 @@ import pytest
 from mentoring_site.cli import main
 from mentoring_site.program import LoadedProgram, load_program
 from tests.browser import Watch, serve, site_pages
+from tests.conftest import copy_default_program
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, Path]:
-    from tests.conftest import REPO
-    import shutil
-
-    root = tmp_path_factory.mktemp("browser") / "program"
-    root.mkdir()
-    for name in ("content", "worksheets"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_default_program(tmp_path_factory.mktemp("browser") / "program")
     assert main(["build", str(root), "-q"]) == 0
     return load_program(root), root / "site"
 

@@ -16,6 +16,7 @@ import yaml
 
 from mentoring_site.cli import main
 from mentoring_site.program import load_program
+from tests.conftest import copy_default_program
 
 BIN = Path(sys.executable).parent
 
@@ -23,12 +24,7 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The default program, exported once: (program folder, export folder)."""
-    from tests.conftest import REPO
-
-    root = tmp_path_factory.mktemp("export") / "program"
-    root.mkdir()
-    for name in ("content", "worksheets"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_default_program(tmp_path_factory.mktemp("export") / "program")
     out = root.parent / "out"
     assert main(["export", str(root), str(out), "-q"]) == 0
     return root, out
