@@ -35,14 +35,18 @@ class Generated:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration."""
     started = time.perf_counter()
     program = load_program(root)
     report(
         f"Loaded {program.config.program.name!r}: "
-        f"{sum(len(v) for v in program.practices.values())} practices, "
-        f"{len(program.worksheets)} worksheets, {len(program.pages)} extra pages"
+        f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
+        f"{_count(len(program.worksheets), 'worksheet')}, {_count(len(program.pages), 'extra page')}"
     )
     pages: Pages = render_pages(program)
     files: dict[str, str | bytes] = dict(pages.files)
@@ -57,7 +61,7 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
         files.update(sheets)
         stats.update(figures)
         report(
-            f"Worksheets: {figures['worksheets']} PDFs "
+            f"Worksheets: {_count(figures['worksheets'], 'PDF')} "
             f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
         )
     else:

@@ -54,6 +54,13 @@ class Worksheet:
     practices: list[str] = field(
         default_factory=list, metadata=meta("Practices it supports: mentors/<id>, mentees/<id>.")
     )
+    order: int | None = field(
+        default=None,
+        metadata=meta(
+            "Place in the worksheet list and navigation, lowest first; "
+            "worksheets without one come last, by file name."
+        ),
+    )
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -232,7 +239,7 @@ def _load_worksheets(
                 bad = True
         if not bad:
             out.append(sheet)
-    return out
+    return sorted(out, key=lambda s: (s.order is None, s.order or 0, s.id))
 
 
 ATTR_LIST_END = re.compile(r"\s*\{[^{}]*\}\s*$")

@@ -20,8 +20,9 @@ MENTOR_IDS = ["break-the-ice", "set-expectations", "needs-and-goals", "contact-s
               "listen-ask-offer-advise", "accountability", "open-doors", "learn-from-your-mentee"]
 MENTEE_IDS = ["trust-and-respect", "lead-the-relationship", "realistic-goals", "come-prepared",
               "be-open", "challenge-your-mentor", "welcome-criticism", "appreciate"]
-WORKSHEETS = ["agreement", "closing-reflection", "getting-to-know-each-other", "goals",
-              "introductions-plan", "meeting-log", "meeting-preparation", "mid-point-check-in"]
+# In the order a pairing meets them, which is the order of the list and the navigation.
+WORKSHEETS = ["getting-to-know-each-other", "agreement", "goals", "meeting-preparation",
+              "meeting-log", "introductions-plan", "mid-point-check-in", "closing-reflection"]
 
 
 @pytest.fixture(scope="module")
@@ -130,13 +131,29 @@ def test_two_builds_give_identical_sites(small: Path, tmp_path: Path, monkeypatc
     assert differing == []
 
 
+def test_worksheets_listed_in_their_order(default_site: Path) -> None:
+    listing = (default_site / "worksheets/index.html").read_text()
+    positions = [listing.index(f'href="{sheet}-a4.pdf"') for sheet in WORKSHEETS]
+    assert positions == sorted(positions)
+    nav = generate(REPO, pdfs=False).config["nav"]
+    sheets = next(item["Worksheets"] for item in nav if isinstance(item, dict) and "Worksheets" in item)
+    assert [next(iter(entry.values())) for entry in sheets[1:]] == [f"worksheets/{s}.md" for s in WORKSHEETS]
+
+
+def test_worksheet_without_order_comes_after_ordered_ones(small: Path) -> None:
+    sheet = (small / "worksheets/plan.yml").read_text()
+    (small / "worksheets/agenda.yml").write_text(sheet.replace("id: plan", "id: agenda"))
+    (small / "worksheets/zeta.yml").write_text(sheet.replace("id: plan", "id: zeta") + "order: 5\n")
+    assert [s.id for s in generate(small, pdfs=False).program.worksheets] == ["zeta", "agenda", "plan"]
+
+
 def test_quiet_and_verbose(small: Path, capsys) -> None:
     assert main(["build", str(small), "-q"]) == 0
     assert capsys.readouterr().out == ""
     assert main(["build", str(small)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "Loaded 'Tiny Test Program': 4 practices, 1 worksheets, 1 extra pages"
-    assert out[1] == "Worksheets: 1 PDFs (0 rendered, 1 unchanged)"
+    assert out[0] == "Loaded 'Tiny Test Program': 4 practices, 1 worksheet, 1 extra page"
+    assert out[1] == "Worksheets: 1 PDF (0 rendered, 1 unchanged)"
     assert out[2].startswith("Published 13 pages to ")
 
 
