@@ -24,6 +24,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from mentoring_site import engine  # noqa: E402
 from mentoring_site.build import CACHE, build, generate  # noqa: E402
 from mentoring_site.program import load_program  # noqa: E402
+from mentoring_site.siteconfig import THEME_DIR  # noqa: E402
 from mentoring_site.worksheets import render_worksheets  # noqa: E402
 
 
@@ -58,6 +59,7 @@ def main() -> None:
         # MkDocs alone on the same generated pages.
         docs = work / "engine"
         engine.write_tree(generated.files, docs / "docs")
+        engine.write_tree(dict(generated.theme_files), docs / THEME_DIR)
         engine.write_config(generated.config, docs / "mkdocs.yml")
         mk, _ = timed(engine.mkdocs_build, docs, work / "mk-site")
         gen_only, _ = timed(generate, program, pdfs=False)
