@@ -12,6 +12,16 @@ from .errors import ProgramError
 from .publish import UsageError
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535; 0 picks a free one)")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentoring-site",
@@ -33,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
     common(p)
-    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
     p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
     common(p)
     p.add_argument("out", type=Path, help="output folder")
@@ -53,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             print(message, flush=True)
 
     try:
+        if args.command != "new" and not args.dir.is_dir():
+            raise UsageError(f"{args.dir} is not a folder; give the folder that holds content/program.yml")
         if args.command == "build":
             from .build import build
 

@@ -16,6 +16,7 @@ from .yamlsource import Path_
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
@@ -109,7 +110,9 @@ def _image(kinds: tuple[str, ...]) -> Any:
         if kind is None and b"<svg" in head:
             kind = "svg"
         if kind not in kinds:
-            return ctx.error(path, f"{value!r} is not a {' or '.join(k.upper() for k in kinds)} image")
+            names = " or ".join(k.upper() for k in kinds)
+            article = "an" if names[0] in "AEFHILMNORSX" else "a"  # an SVG, a PNG
+            return ctx.error(path, f"{value!r} is not {article} {names} image")
         return resolved.relative_to(ctx.problems.root.resolve()).as_posix()
 
     return check
@@ -131,6 +134,12 @@ def _font_file(value: str, ctx: Ctx, path: Path_) -> Any:
 def _time(value: str, ctx: Ctx, path: Path_) -> Any:
     if not TIME.match(value):
         return ctx.error(path, f"{value!r} must be a 24-hour time written \"HH:MM\" (in quotes)")
+    return value
+
+
+def _language(value: str, ctx: Ctx, path: Path_) -> Any:
+    if not LANGUAGE.match(value):
+        return ctx.error(path, f"{value!r} is not a language code; write e.g. en, de or en-GB")
     return value
 
 
@@ -196,6 +205,14 @@ class Meetings:
         default=None, metadata=meta("Optional short check-ins between meetings.")
     )
 
+    def __post_init__(self) -> None:
+        if self.check_in and self.check_in.every_weeks >= self.every_weeks:
+            raise RuleError(
+                "check_in.every_weeks",
+                f"check-ins every {self.check_in.every_weeks} weeks would never fall between "
+                f"meetings every {self.every_weeks} weeks; make it smaller, or leave out check_in",
+            )
+
 
 @dataclass(frozen=True)
 class Program:
@@ -210,13 +227,24 @@ class Program:
     description: str = field(
         default="", metadata=meta("One or two sentences on what the program is for.")
     )
-    language: str = field(default="en", metadata=meta("Language code of the handbook, e.g. en."))
+    language: str = field(
+        default="en",
+        metadata=meta(
+            "Language code of the handbook and worksheets, e.g. en, de, en-GB: it tells browsers, "
+            "screen readers and PDF readers the language, and picks the theme's interface language.",
+            check=_language,
+        ),
+    )
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
         if (self.end - self.start).days > 366 * 5:
             raise RuleError("end", "the program lasts more than five years; check start and end")
+
+
+def _word(value: Any, ctx: Ctx, path: Path_) -> Any:
+    return _nonblank(value, ctx, path) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -231,11 +259,25 @@ class Term:
 class Terminology:
     """Words for the roles: each a word (plural made for you) or a singular/plural mapping."""
 
-    mentor: str | Term = field(default="mentor", metadata=meta("Word for the mentor role."))
-    mentee: str | Term = field(default="mentee", metadata=meta("Word for the mentee role."))
-    program_manager: str | Term = field(
-        default="program manager", metadata=meta("Word for the program manager role.")
+    mentor: str | Term = field(
+        default="mentor", metadata=meta("Word for the mentor role.", check=_word)
     )
+    mentee: str | Term = field(
+        default="mentee", metadata=meta("Word for the mentee role.", check=_word)
+    )
+    program_manager: str | Term = field(
+        default="program manager", metadata=meta("Word for the program manager role.", check=_word)
+    )
+
+    def __post_init__(self) -> None:
+        def singular(term: str | Term) -> str:
+            return (term if isinstance(term, str) else term.singular).strip().lower()
+
+        if singular(self.mentee) == singular(self.mentor):
+            raise RuleError("mentee", f"is the same word as mentor ({singular(self.mentor)!r}); "
+                            "the two roles need different words")
+        if singular(self.program_manager) in (singular(self.mentor), singular(self.mentee)):
+            raise RuleError("program_manager", "must differ from the mentor and mentee words")
 
 
 FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$")

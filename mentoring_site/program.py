@@ -111,10 +111,15 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def a_or_an(number: int) -> str:
+    """The article before a number said aloud: an 8-, 11-, 18-, 80-minute ...; a 60-minute."""
+    return "an" if str(number).startswith("8") or number in (11, 18) else "a"
+
+
 def rhythm_text(config: ProgramFile, terms: Terms) -> str:
     m = config.program.meetings
     every = "every week" if m.every_weeks == 1 else f"every {m.every_weeks} weeks"
-    text = f"a {m.length_minutes}-minute meeting {every}"
+    text = f"{a_or_an(m.length_minutes)} {m.length_minutes}-minute meeting {every}"
     if m.weekday:
         text += f" on {m.weekday.capitalize()}s"
     if m.time:
@@ -122,7 +127,7 @@ def rhythm_text(config: ProgramFile, terms: Terms) -> str:
     if m.check_in:
         c = m.check_in
         cevery = "every week" if c.every_weeks == 1 else f"every {c.every_weeks} weeks"
-        text += f", with a {c.length_minutes}-minute check-in {cevery} in between"
+        text += f", with {a_or_an(c.length_minutes)} {c.length_minutes}-minute check-in {cevery} in between"
     return text
 
 
@@ -162,7 +167,11 @@ def load_program(root: Path) -> LoadedProgram:
 
     program_file = root / "content" / "program.yml"
     if not program_file.is_file():
-        problems.add(program_file, 1, 1, "", "not found: every program needs content/program.yml")
+        problems.add(
+            program_file, 1, 1, "",
+            f"not found in {root}: every program needs content/program.yml "
+            "(`mentoring-site new DIR` creates a program to start from)",
+        )
         problems.raise_if_any()
     sources.append(program_file)
     doc = yamlsource.load(program_file, problems)

@@ -93,7 +93,8 @@ def _quote_hint(value: Any, ctx: Ctx, path: Path_) -> str:
     if isinstance(value, bool):
         return f" (YAML reads unquoted {raw} as {str(value).lower()}; write \"{raw}\" in quotes)"
     if isinstance(value, (int, float, dt.date)):
-        return f" (YAML reads unquoted {raw} as a {type(value).__name__}; write \"{raw}\" in quotes)"
+        kind = "a date" if isinstance(value, dt.date) else "a whole number" if isinstance(value, int) else "a number"
+        return f" (YAML reads unquoted {raw} as {kind}; write \"{raw}\" in quotes)"
     return ""
 
 
@@ -208,7 +209,7 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
     try:
         return cls(**kwargs)
     except RuleError as exc:  # cross-field rules raised in __post_init__
-        return ctx.error((*path, exc.key), str(exc))
+        return ctx.error((*path, *exc.key.split(".")), str(exc))
 
 
 def field_docs(cls: Any) -> list[tuple[str, str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import sys
 import threading
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from .build import Report, build
 from .engine import EngineError
 from .errors import ProgramError
+from .publish import UsageError
 
 WATCHED = ("content", "worksheets", "templates", "mkdocs.yml")
 
@@ -30,9 +32,16 @@ def snapshot(root: Path) -> dict[Path, float]:
 
 def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False, poll: float = 1.0) -> None:
     site = root / ".mentoring-site" / "preview"
-    build(root, site, report=report, verbose=verbose)
     handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port") from None
+    try:
+        build(root, site, report=report, verbose=verbose)
+    except BaseException:
+        server.server_close()
+        raise
     threading.Thread(target=server.serve_forever, daemon=True).start()
     report(f"Serving on http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop); watching {', '.join(WATCHED)}")
     seen = snapshot(root)
@@ -46,10 +55,9 @@ def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False
             report("Change detected; rebuilding")
             try:
                 build(root, site, report=report, verbose=verbose)
-            except ProgramError as exc:
-                report(f"{exc}\nThe preview still shows the last good build.")
-            except EngineError as exc:
-                report(f"{exc}\nThe preview still shows the last good build.")
+            except (ProgramError, EngineError) as exc:
+                # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
+                print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
     finally:
         server.shutdown()
 

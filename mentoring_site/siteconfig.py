@@ -7,6 +7,7 @@ Plain data, no MkDocs import: the same dictionary feeds our MkDocs build, the pl
 from __future__ import annotations
 
 import html
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -92,6 +93,19 @@ def _footer(branding: Branding, organisation: str) -> str:
     return footer
 
 
+def theme_language(tag: str) -> str:
+    """The theme's interface language for a language tag: the tag itself where the theme has a
+    translation for it (de, pt-BR), else its first part (en-GB -> en), else English."""
+    spec = importlib.util.find_spec("material")
+    folder = Path(spec.origin).parent / "templates/partials/languages" if spec and spec.origin else None
+    if folder is None or not folder.is_dir():
+        return tag
+    for candidate in (tag, tag.split("-")[0]):
+        if (folder / f"{candidate}.html").is_file():
+            return candidate
+    return "en"
+
+
 def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
     cfg = program.config
     p = cfg.program
@@ -111,7 +125,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "theme": {
             "name": "material",
             "custom_dir": THEME_DIR,
-            "language": p.language,
+            "language": theme_language(p.language),
             "font": False,  # system fonts: no request to any font service
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default",
@@ -143,6 +157,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
     if brand.support:
         link = f"mailto:{brand.support.email}" if brand.support.email else brand.support.url
         config["extra"] = {"social": [
-            {"icon": "material/lifebuoy", "link": link, "name": text(f"Help: {brand.support.name}")},
+            # The theme escapes this one itself (a title attribute).
+            {"icon": "material/lifebuoy", "link": link, "name": f"Help: {brand.support.name}"},
         ]}
     return config

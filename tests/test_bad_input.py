@@ -36,7 +36,7 @@ CASES = [
                  [f'{P}:2:9: program.name: must be text, not true (YAML reads unquoted on as true; write "on" in quotes)'],
                  id="unquoted-on"),
     pytest.param('name: "Tiny Test Program"', "name: 1.10",
-                 [f'{P}:2:9: program.name: must be text, not 1.1 (YAML reads unquoted 1.10 as a float; write "1.10" in quotes)'],
+                 [f'{P}:2:9: program.name: must be text, not 1.1 (YAML reads unquoted 1.10 as a number; write "1.10" in quotes)'],
                  id="version-number"),
     pytest.param('organisation: "Test Guild"', 'organisation: "Test Guild"\n  organisation: "Twice"',
                  [f"{P}:4:3: program.organisation: duplicate key (first defined at line 3)"],
@@ -85,6 +85,22 @@ CASES = [
     pytest.param("length_minutes: 45", "length_minutes: 45\n    weekday: funday",
                  [f"{P}:12:14: program.meetings.weekday: must be one of monday, tuesday, wednesday, thursday, friday, saturday, sunday, not 'funday'"],
                  id="bad-weekday"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  language: klingon",
+                 [f"{P}:12:13: program.language: 'klingon' is not a language code; write e.g. en, de or en-GB"],
+                 id="bad-language"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\nterminology:\n  mentee: "  "',
+                 [f"{P}:13:11: terminology.mentee: must not be blank"],
+                 id="blank-role-word"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\nterminology:\n  mentor: coach\n  mentee: Coach",
+                 [f"{P}:14:11: terminology.mentee: is the same word as mentor ('coach'); the two roles need different words"],
+                 id="same-role-words"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    check_in: {every_weeks: 2}",
+                 [f"{P}:12:29: program.meetings.check_in.every_weeks: check-ins every 2 weeks would never "
+                  "fall between meetings every 2 weeks; make it smaller, or leave out check_in"],
+                 id="check-ins-never-fall-between"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    time: 9:30",
+                 [f'{P}:12:11: program.meetings.time: must be text, not 570 (YAML reads unquoted 9:30 as a whole number; write "9:30" in quotes)'],
+                 id="unquoted-time"),
 ]
 
 
@@ -188,3 +204,18 @@ def test_alias_bomb_is_bounded(small: Path, capsys) -> None:
     code, err = run(["validate", str(small)], capsys)
     assert code == 2
     assert "more than 100000 values (alias bomb?)" in err[0]
+
+
+def test_missing_program_folder_is_named(tmp_path: Path, capsys) -> None:
+    code, err = run(["build", str(tmp_path / "nowhere")], capsys)
+    assert code == 2
+    assert err == [f"error: {tmp_path / 'nowhere'} is not a folder; give the folder that holds content/program.yml"]
+
+
+def test_folder_without_a_program_says_how_to_start(tmp_path: Path, capsys) -> None:
+    code, err = run(["validate", str(tmp_path)], capsys)
+    assert code == 2
+    assert err[0] == (
+        f"content/program.yml:1:1: not found in {tmp_path.resolve()}: every program needs "
+        "content/program.yml (`mentoring-site new DIR` creates a program to start from)"
+    )

@@ -36,7 +36,7 @@ def test_low_contrast_colour_names_the_pair_and_ratio(small: Path, capsys) -> No
     ("value", "setup", "message"),
     [
         ("assets/none.svg", None, "'assets/none.svg' does not exist"),
-        ("assets/fake.png", b"GIF89a not a png", "'assets/fake.png' is not a SVG or PNG image"),
+        ("assets/fake.png", b"GIF89a not a png", "'assets/fake.png' is not an SVG or PNG image"),
         ("assets/huge.png", b"\x89PNG\r\n\x1a\n" + b"0" * 1_000_001, "'assets/huge.png' is 1000009 bytes; images may be at most 1000000 bytes"),
         ("../outside.svg", None, "'../outside.svg' points outside the program folder"),
         ("assets/link.svg", "symlink", "'assets/link.svg' points outside the program folder"),

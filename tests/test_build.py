@@ -194,3 +194,11 @@ def test_killed_build_leaves_the_previous_site_whole(small: Path) -> None:
     assert "old" in outcomes
     assert main(["build", str(small), "-q"]) == 0
     assert [p.name for p in small.iterdir() if p.name.startswith(".site.")] == []  # leftovers removed
+
+
+@pytest.mark.parametrize(("minutes", "said"), [(60, "a 60-minute"), (80, "an 80-minute"),
+                                               (8, "an 8-minute"), (18, "an 18-minute"), (45, "a 45-minute")])
+def test_meeting_rhythm_reads_right(small: Path, minutes: int, said: str) -> None:
+    program = small / "content/program.yml"
+    program.write_text(program.read_text().replace("length_minutes: 45", f"length_minutes: {minutes}", 1))
+    assert f"meet for\n{said} meeting" in generate(small, pdfs=False).files["meetings.md"]

@@ -187,7 +187,7 @@ REJECTED = [
                   "inside the program folder, e.g. assets/logo.svg"],
                  False, id="favicon-http"),
     pytest.param([("logo.png", whole("just text")), brand('logo: "logo.png"')], "validate",
-                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.png' is not a SVG or PNG image"],
+                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.png' is not an SVG or PNG image"],
                  False, id="logo-not-an-image"),
     pytest.param([("logo.png", whole(PNG + b"\0" * 2_000_000)), brand('logo: "logo.png"')], "validate",
                  [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.png' is 2000072 bytes; images may be at most "
