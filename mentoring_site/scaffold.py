@@ -14,6 +14,18 @@ from .publish import UsageError
 
 COPIED = ("content", "worksheets", "mkdocs.yml")
 
+# The default program's own details are replaced by plain stand-ins that say what to write, so a
+# new program never publishes Northwind's names or addresses by accident.
+STAND_INS = {
+    '  organisation: "Northwind Society"': '  organisation: "Your Organisation"',
+    '    name: "Sam Okafor"': '    name: "Your Name"',
+    '    email: "mentoring@example.org"': '    email: "you@example.org"',
+    '  footer: "Northwind Society · Mentoring Program"': '  footer: ""',
+    '    name: "People Development Team"': '    name: "Your Support Team"',
+    '    email: "mentoring-help@northwind.example"': '    email: "help@example.org"',
+}
+DEFAULT_NAME = "Our Mentoring Program"
+
 TEMPLATES_README = """\
 # Your template overrides
 
@@ -25,6 +37,8 @@ worksheet styles. Everything you do not override keeps using the built-in versio
 
 
 def new_program(target: Path, *, name: str | None, report: Report) -> None:
+    if name is not None and not name.strip():
+        raise UsageError("--name must not be blank")
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
     source = assets.builtin_root()
@@ -38,11 +52,14 @@ def new_program(target: Path, *, name: str | None, report: Report) -> None:
     (target / "templates").mkdir(exist_ok=True)
     (target / "templates" / "README.md").write_text(TEMPLATES_README, encoding="utf-8")
     (target / ".gitignore").write_text("site/\n.mentoring-site/\n", encoding="utf-8")
-    if name:
-        program_yml = target / "content" / "program.yml"
-        text = program_yml.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^(  name: ).*$", lambda m: m.group(1) + json.dumps(name), text, count=1)
-        program_yml.write_text(text, encoding="utf-8")
+    program_yml = target / "content" / "program.yml"
+    text = program_yml.read_text(encoding="utf-8")
+    for sample, stand_in in STAND_INS.items():
+        text = text.replace(sample, stand_in)
+    text = re.sub(r"(?m)^(  description: >-\n)(    .*\n)+",
+                  r"\1    One or two sentences on what the program is for and who it is for.\n", text)
+    text = re.sub(r"(?m)^(  name: ).*$", lambda m: m.group(1) + json.dumps(name or DEFAULT_NAME), text, count=1)
+    program_yml.write_text(text, encoding="utf-8")
     load_program(target)  # the new program must be valid as created
     report(f"Created {target}. Next: edit {target / 'content' / 'program.yml'}, then run")
     report(f"  mentoring-site build {target}")

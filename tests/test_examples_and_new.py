@@ -122,6 +122,7 @@ def test_new_then_build_from_a_wheel_install(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     program = (work / "ours/content/program.yml").read_text()
     assert 'name: "Our Scheme"' in program
+    assert not re.search(r"Northwind|Okafor|northwind", program), "no sample details carried over"
     assert program.count("#") > 30, "program.yml explains its keys"
     located = subprocess.run([str(py), "-c", "import mentoring_site.assets as a; print(a.builtin_root())"],
                              cwd=work, env=env, capture_output=True, text=True, check=True).stdout
