@@ -148,3 +148,25 @@ def test_fetcher_allows_files_inside_the_program(small: Path, tmp_path: Path) ->
     (small / "templates/extra.css").write_text("h1 { color: #000000; }")
     (small / "templates/worksheets/worksheet.css.j2").write_text('@import url("templates/extra.css");\n')
     assert "worksheets/plan-a4.pdf" in pdfs(small, tmp_path)
+
+
+def test_a_long_table_continues_between_rows(default_program: Path, tmp_path: Path) -> None:
+    sheet = default_program / "worksheets/meeting-log.yml"
+    sheet.write_text(sheet.read_text().replace("rows: 8", "rows: 30").replace("rows: 12", "rows: 30"))
+    files = {k: v for k, v in pdfs(default_program, tmp_path).items() if "meeting-log" in k}
+    for path, data in files.items():
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages_of_row: dict[str, set[int]] = {}
+        for number, page in enumerate(reader.pages):
+            for annot in page.get("/Annots", []):
+                name = str(annot.get_object().get("/T"))
+                if name.count(".") != 2:
+                    continue  # not a table cell
+                table, row, _ = name.split(".")
+                pages_of_row.setdefault(f"{table}.{row}", set()).add(number)
+        assert len(pages_of_row) == 60, path
+        split = sorted(row for row, pages in pages_of_row.items() if len(pages) > 1)
+        assert split == [], f"{path}: rows split across pages: {split}"
+        # The first table starts on the first page, under the title, instead of leaving it empty.
+        assert pages_of_row["meetings.1"] == {0}, path
+        assert len(reader.pages) <= 3, path
