@@ -45,10 +45,11 @@ class Problems:
         self.items: list[Problem] = []
 
     def rel(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """The path as the user knows it: relative to the program (a link by its own name)."""
+        for candidate, base in ((path, self.root), (path.resolve(), self.root.resolve())):
+            if ".." not in candidate.parts and candidate.is_relative_to(base):
+                return candidate.relative_to(base).as_posix()
+        return path.as_posix()
 
     def add(self, file: Path, line: int, column: int, key: str, message: str) -> None:
         problem = Problem(self.rel(file), line, column, key, message)

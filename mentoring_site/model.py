@@ -300,7 +300,7 @@ class Font:
 
 
 def _web_address(value: str, ctx: Ctx, path: Path_) -> Any:
-    if value and not re.match(r"^https?://[^\s<>\"']+$", value):
+    if value and not re.match(r"^https?://[^\s<>\"'`\\]+$", value):
         return ctx.error(path, f"{value!r} must be a web address starting with https://")
     return value
 
@@ -382,7 +382,10 @@ class WorksheetSettings:
 class SiteSettings:
     """Settings for the published site."""
 
-    url: str = field(default="", metadata=meta("Public address of the site, if known."))
+    url: str = field(
+        default="",
+        metadata=meta("Public address of the site, if known, starting https://.", check=_web_address),
+    )
     allow_html: bool = field(
         default=False,
         metadata=meta("Let raw HTML in content through to the site (off: it is shown as written)."),

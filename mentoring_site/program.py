@@ -7,6 +7,7 @@ name. All problems of all files are collected before failing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,11 +160,30 @@ def _fill(doc: Document, data: Any, path: Path_, values: dict[str, str], problem
     return data
 
 
+SOURCE_FOLDERS = ("content", "worksheets", "templates")
+
+
+def _refuse_links_out(root: Path, problems: Problems) -> None:
+    """Report every file or folder in the program's sources that links outside the program."""
+    for name in SOURCE_FOLDERS:
+        top = root / name
+        candidates = [top]
+        if top.is_dir() and not top.is_symlink():
+            for folder, dirs, files in os.walk(top, followlinks=False):
+                candidates += [Path(folder, entry) for entry in (*dirs, *files)]
+        for path in candidates:
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.add(path, 1, 1, "", "is a link to something outside the program; copy it in instead")
+
+
 def load_program(root: Path) -> LoadedProgram:
     """Read and check everything in `root`; raise ProgramError listing every problem."""
     root = root.resolve()
     problems = Problems(root)
     sources: list[Path] = []
+
+    _refuse_links_out(root, problems)
+    problems.raise_if_any()  # read nothing at all through a link that leaves the program
 
     program_file = root / "content" / "program.yml"
     if not program_file.is_file():

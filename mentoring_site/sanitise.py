@@ -28,6 +28,17 @@ DATA_TARGET = re.compile(r"""((?:^|[(<="':\s])\s*)(data\s*:)(?=\s*[A-Za-z]+/)"""
 FILE_TARGET = re.compile(r"(?<![A-Za-z0-9+.-])(file\s*:\s*/)", re.I)
 ATTR_LIST = re.compile(r"\{[^{}\n]*\}")
 EVENT_KEY = re.compile(r"(?<![\w-])(on[a-z]+\s*=)", re.I)
+# Browsers drop tabs and line breaks inside a URL, so "java<newline>script:" is still script:
+# the same schemes spelt across lines, matched on the whole text before the line-by-line pass.
+_SPLIT = "[\t\r\n]*"
+SPLIT_SCHEME = re.compile(
+    r"(?<![A-Za-z0-9+.-])("
+    + "|".join(_SPLIT.join(word) for word in ("javascript", "vbscript", "livescript"))
+    + r"|" + _SPLIT.join("file") + r"(?=\s*:\s*/)"
+    + r"|" + _SPLIT.join("data") + r"(?=\s*:\s*[A-Za-z]+/)"
+    + r")(?=\s*:)",
+    re.I,
+)
 SAFE_NAMES = {"amp", "lt", "gt", "quot", "apos", "nbsp"}
 
 
@@ -80,4 +91,5 @@ def neutralise(markdown: str) -> str:
     Line by line, with no notion of code blocks: Markdown here has no fenced-code extension,
     and guessing blocks wrong would let HTML through. Code spans on one line keep their `<`.
     """
+    markdown = SPLIT_SCHEME.sub(r"blocked-\1", markdown)
     return "\n".join(_line(line) for line in markdown.split("\n"))

@@ -182,6 +182,18 @@ REJECTED = [
     pytest.param([("x", link_out("logo.png")), brand('logo: "logo.png"')], "validate",
                  [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.png' points outside the program folder"],
                  False, id="logo-symlink-out"),
+    pytest.param([("x", lambda old, root: (root / SHEET).unlink()), ("x", link_out(SHEET))], "validate",
+                 [f"{SHEET}:1:1: is a link to something outside the program; copy it in instead"],
+                 False, id="worksheet-linked-out"),
+    pytest.param([("x", lambda old, root: (root / MENTORS).unlink()), ("x", link_out(MENTORS))], "validate",
+                 [f"{MENTORS}:1:1: is a link to something outside the program; copy it in instead"],
+                 False, id="practices-linked-out"),
+    pytest.param([("templates/pages/x", whole("")), ("x", link_out("templates/pages/roles.md.j2"))], "build",
+                 ["templates/pages/roles.md.j2:1:1: is a link to something outside the program; copy it in instead"],
+                 False, id="template-linked-out"),
+    pytest.param([("templates/x", whole("")), ("x", link_out("templates/theme"))], "build",
+                 ["templates/theme:1:1: is a link to something outside the program; copy it in instead"],
+                 False, id="theme-folder-linked-out"),
     pytest.param([brand('favicon: "http://example.org/favicon.png"')], "validate",
                  [f"{P}:{BRAND_LINE}:12: branding.favicon: 'http://example.org/favicon.png' must be a path "
                   "inside the program folder, e.g. assets/logo.svg"],
@@ -228,6 +240,13 @@ REJECTED = [
                  [f"{SHEET}:4:14: worksheet 'plan' (a4) asked for 'http://example.org/a.png', which is outside "
                   "the program"],
                  False, id="worksheet-image-http"),
+    pytest.param([(P, append('site:\n  url: "https://x.org/\\"><script>alert(1)</script>"\n'))], "validate",
+                 [f"{P}:{BRAND_LINE}:8: site.url: 'https://x.org/\"><script>alert(1)</script>' must be a web address "
+                  "starting with https://"],
+                 False, id="markup-in-site-url"),
+    pytest.param([(P, append('site:\n  url: "javascript:alert(1)"\n'))], "validate",
+                 [f"{P}:{BRAND_LINE}:8: site.url: 'javascript:alert(1)' must be a web address starting with https://"],
+                 False, id="script-site-url"),
     pytest.param([(SHEET, replace('intro: "', 'intro: "![x](../outside/secret.png) '))], "build",
                  [f"{SHEET}:4:25: worksheet 'plan' (a4) asked for 'file://{{outside}}/secret.png', which is "
                   "outside the program"],
@@ -305,6 +324,9 @@ Raw <a href="javascript:alert('raw')">raw link</a> here.
 [tab link](java&#9;script:alert('tab'))
 
 [ref link][r]
+
+[split link](java
+script:alert('split'))
 
 [ok link](https://example.org/){: href="javascript:alert('attr')" }
 
@@ -413,6 +435,7 @@ NEUTRALISED = [
     pytest.param("notes/index.html", "named entity link", id="named-entity-colon"),
     pytest.param("notes/index.html", "tab link", id="entity-tab-in-scheme"),
     pytest.param("notes/index.html", "ref link", id="javascript-reference-definition"),
+    pytest.param("notes/index.html", "split link", id="scheme-split-across-lines"),
     pytest.param("notes/index.html", "ok link", id="attr-list-href"),
     pytest.param("notes/index.html", "<scr<script>ipt>alert('nested')</script>", id="nested-script-trick"),
     pytest.param("notes/index.html", "<script>alert('code')</script>", id="script-in-code-span"),
