@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 from .build import Generated, generate
 from .engine import write_tree
 from .errors import ProgramError
+from .publish import MARKER
 
 log = logging.getLogger("mkdocs.plugins.mentoring_site")
 
@@ -50,6 +51,10 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         return Files(
             [File.generated(config, path, content=content) for path, content in sorted(self.generated.files.items())]
         )
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Mark the folder as ours, so that `mentoring-site build` may replace it later.
+        Path(config.site_dir, MARKER).write_text("Built by mentoring-site; safe to delete.\n", encoding="utf-8")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent

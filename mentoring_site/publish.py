@@ -81,6 +81,11 @@ def staging(site_dir: Path) -> Iterator[Path]:
     _remove_leftovers(site_dir)
     pid = os.getpid()
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-{pid}-", dir=site_dir.parent))
+    # mkdtemp makes a private (0700) folder; the site is for a web server to read, so give it
+    # the permissions any new folder gets here.
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)
     try:
         yield tmp
         (tmp / MARKER).write_text("Built by mentoring-site; safe to delete.\n", encoding="utf-8")

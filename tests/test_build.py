@@ -111,6 +111,17 @@ def test_mkdocs_build_strict_in_the_repository_root(tmp_path: Path) -> None:
     assert (tmp_path / "out/mentors/break-the-ice/index.html").is_file()
     assert (tmp_path / "out/worksheets/goals-letter.pdf").is_file()
     assert "Northwind Mentoring Program" in (tmp_path / "out/index.html").read_text()
+    # mentoring-site build may take over a site that mkdocs build made
+    assert main(["build", str(REPO), "-q", "--site-dir", str(tmp_path / "out")]) == 0
+
+
+def test_published_site_is_readable_by_a_web_server(small: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert main(["build", str(small), "-q"]) == 0
+    finally:
+        os.umask(old)
+    assert (small / "site").stat().st_mode & 0o777 == 0o755
 
 
 def test_rebuild_replaces_site_completely(small: Path, capsys) -> None:
