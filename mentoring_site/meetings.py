@@ -45,6 +45,8 @@ def schedule(config: ProgramFile) -> list[Meeting]:
 
 
 def _escape(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR would start a new line
+    text = "".join(c for c in text if c == "\n" or c >= " ")  # no other control characters
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

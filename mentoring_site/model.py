@@ -76,6 +76,14 @@ def _readable_on_white(role: str) -> Any:
 
 IMAGE_LIMIT = 1_000_000
 IMAGE_KINDS = {"png": b"\x89PNG\r\n\x1a\n", "ico": b"\x00\x00\x01\x00", "jpg": b"\xff\xd8\xff"}
+MAX_PIXELS = 4096
+# What makes an SVG more than a picture: script, event handlers, links to anything but its own
+# parts (a browser opening the logo would run or fetch them), and entity declarations.
+SVG_ACTIVE = re.compile(
+    rb"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript\s*:|<!entity"
+    rb"|(?:xlink:)?href\s*=\s*[\"']\s*(?!#)",
+    re.I,
+)
 FONT_LIMIT = 2_000_000
 FONT_KINDS = {"woff2": (b"wOF2",), "woff": (b"wOFF",), "ttf": (b"\x00\x01\x00\x00", b"true"), "otf": (b"OTTO",)}
 
@@ -109,6 +117,14 @@ def _image(kinds: tuple[str, ...]) -> Any:
         kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
         if kind is None and b"<svg" in head:
             kind = "svg"
+        if kind == "svg" and kind in kinds and SVG_ACTIVE.search(resolved.read_bytes()):
+            return ctx.error(path, f"{value!r} holds script, event handlers, links or entities; "
+                             "save the SVG without them, or use a PNG")
+        if kind == "png" and len(head) >= 24:
+            width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+            if width > MAX_PIXELS or height > MAX_PIXELS:
+                return ctx.error(path, f"{value!r} is {width}×{height} pixels; images may be at most "
+                                 f"{MAX_PIXELS}×{MAX_PIXELS}")
         if kind not in kinds:
             names = " or ".join(k.upper() for k in kinds)
             article = "an" if names[0] in "AEFHILMNORSX" else "a"  # an SVG, a PNG
@@ -239,6 +255,9 @@ class Program:
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
+        for key, day in (("start", self.start), ("end", self.end)):
+            if not 1900 <= day.year <= 2999:
+                raise RuleError(key, f"{day} is not between the years 1900 and 2999")
         if (self.end - self.start).days > 366 * 5:
             raise RuleError("end", "the program lasts more than five years; check start and end")
 
@@ -422,6 +441,9 @@ class Practice:
     tip: str = field(default="", metadata=meta("Optional short tip shown in a box."))
 
 
+MAX_PRACTICES = 30
+
+
 def _unique_ids(value: list[Practice], ctx: Ctx, path: Path_) -> Any:
     seen: set[str] = set()
     ok = True
@@ -432,6 +454,8 @@ def _unique_ids(value: list[Practice], ctx: Ctx, path: Path_) -> Any:
         seen.add(practice.id)
     if not value:
         return ctx.error(path, "must list at least one practice")
+    if len(value) > MAX_PRACTICES:
+        return ctx.error(path, f"lists {len(value)} practices; a role may have at most {MAX_PRACTICES}")
     return value if ok else INVALID
 
 

@@ -77,6 +77,10 @@ def planned_pages(program: LoadedProgram) -> set[str]:
     return pages
 
 
+# Folders of the published site that the theme and the build fill themselves.
+RESERVED_FOLDERS = {"assets", "search", "overrides"}
+
+
 def _url(path: str) -> str:
     """The address a Markdown page gets with directory URLs: a/b.md and a/b/index.md -> a/b/."""
     stem = path.removesuffix(".md")
@@ -128,16 +132,23 @@ def render_pages(program: LoadedProgram) -> Pages:
 
     extra: list[NavItem] = []
     problems = []
-    generated_urls = {_url(path): path for path in out.files}
+    taken = {_url(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
     for p in program.pages:
-        clash = generated_urls.get(_url(p.path))
+        source = p.source.relative_to(program.root).as_posix()
+        url = _url(p.path)
+        clash = taken.get(url)
+        top = p.path.split("/", 1)[0]
+        if top in RESERVED_FOLDERS:
+            clash = f"the site's own {top}/ files"
+        elif any(f == url.rstrip("/") or f.startswith(url) for f in out.files if not f.endswith(".md")):
+            clash = "a generated file"
         if clash:
+            advice = ", or override that page's template to change it" if "generated page" in clash else ""
             problems.append(Problem(
-                p.source.relative_to(program.root).as_posix(), 1, 1, "",
-                f"would be published at /{_url(p.path)} like the generated page {clash}; "
-                "choose another file name, or override that page's template to change it",
+                source, 1, 1, "", f"would be published at /{url} like {clash}; choose another file name{advice}",
             ))
             continue
+        taken[url] = source
         out.files[p.path] = p.markdown
         extra.append((p.title, p.path))
     if problems:

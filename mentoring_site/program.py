@@ -282,6 +282,8 @@ def _load_pages(
     if not folder.is_dir():
         return pages
     for file in sorted(folder.rglob("*.md")):
+        if file.is_dir():
+            continue  # a folder that happens to be named x.md
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
         if file.is_symlink() or not file.resolve().is_relative_to(root):

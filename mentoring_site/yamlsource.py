@@ -16,6 +16,7 @@ import yaml
 from .errors import Problems
 
 MAX_FILE_BYTES = 1_000_000
+MAX_TEXT = 4_000_000
 MAX_NODES = 100_000
 MAX_DEPTH = 40
 
@@ -73,13 +74,20 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
     except OSError as exc:
         problems.add(file, 1, 1, "", f"cannot be read: {exc.strerror}")
         return None
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character, found before parsing starts
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        problems.add(file, line, column, "", f"control character U+{exc.character:04X} is not allowed "
+                     "in YAML; remove it")
+        return None
     try:
         _check_depth(text)
         node = loader.get_single_node()
         doc = Document(file, None)
         if node is not None:
-            counter = [0]
+            counter = [0, 0]  # values, characters of text (after aliases are expanded)
             doc.data = _convert(loader, node, (), doc, problems, counter, 0)
         return doc
     except yaml.MarkedYAMLError as exc:
@@ -174,6 +182,9 @@ def _convert(
         what = "date" if node.tag.endswith(":timestamp") else "value"
         problems.add(doc.file, line, col, dotted, f"{node.value} is not a valid {what} ({exc})")
         value = node.value
+    counter[1] += len(node.value) if isinstance(node.value, str) else 0
+    if counter[1] > MAX_TEXT:
+        raise _TooBig(f"document expands to more than {MAX_TEXT} characters of text (aliases repeating text?)", _mark(node))
     raw = node.value if isinstance(node, yaml.ScalarNode) and node.style is None else None
     tag = "null" if value is None else ""
     doc.locs[path] = Loc(line, col, raw, tag)

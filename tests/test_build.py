@@ -213,3 +213,14 @@ def test_meeting_rhythm_reads_right(small: Path, minutes: int, said: str) -> Non
     program = small / "content/program.yml"
     program.write_text(program.read_text().replace("length_minutes: 45", f"length_minutes: {minutes}", 1))
     assert f"meet for\n{said} meeting" in generate(small, pdfs=False).files["meetings.md"]
+
+
+def test_calendar_cannot_be_given_extra_lines(small: Path) -> None:
+    program = small / "content/program.yml"
+    program.write_text(program.read_text().replace(
+        'name: "Tiny Test Program"', 'name: "Evil\\rEND:VEVENT\\rBEGIN:VEVENT\\rSUMMARY:Injected\\n"', 1))
+    ics = generate(small, pdfs=False).files["meetings.ics"]
+    lines = ics.split("\r\n")
+    assert not [line for line in lines if "\r" in line or "\n" in line]
+    assert "X-WR-CALNAME:Evil\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:Injected\\n" in ics
+    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 9
