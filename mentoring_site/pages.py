@@ -7,13 +7,16 @@ navigation as a list of (title, path-or-children) pairs. Any site engine can pub
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
+import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Union
 
 from . import meetings as meeting_calendar
 from .errors import Problem, ProgramError
-from .program import LoadedProgram, long_date
+from .program import LoadedProgram, Page, long_date
 from .templating import environment, render
 
 NavItem = tuple[str, Union[str, list["NavItem"]]]
@@ -88,6 +91,34 @@ def _url(path: str) -> str:
     return stem + "/" if stem else ""
 
 
+# Inline links and images: [text](target "title") and ![alt](target).
+LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
+    """Links and images in an extra page that lead to no page or file of the site, at their
+    line: MkDocs would only fail later, naming the generated copy."""
+    problems = []
+    base = posixpath.dirname(page.path)
+    for lineno, line in enumerate(page.markdown.splitlines(), 1):
+        for match in LINK.finditer(line):
+            target = match.group(1)
+            if SCHEME.match(target) or target.startswith(("#", "/")) or ":" in target or "&" in target:
+                continue  # not a plain relative path (neutralised or external): not ours to check
+            path = urllib.parse.unquote(target.split("#", 1)[0].split("?", 1)[0])
+            resolved = posixpath.normpath(posixpath.join(base, path)) if path else page.path
+            if resolved.split("/", 1)[0] in RESERVED_FOLDERS:
+                continue
+            candidates = {resolved, resolved.rstrip("/") + ".md", resolved.rstrip("/") + "/index.md"}
+            if path and not candidates & published:
+                problems.append(Problem(
+                    page.source.relative_to(root).as_posix(), lineno, match.start(1) + 1, "",
+                    f"links to {target!r}, which is no page or file of the site",
+                ))
+    return problems
+
+
 def render_pages(program: LoadedProgram) -> Pages:
     env = environment(program.root)
     ctx = base_context(program)
@@ -151,6 +182,15 @@ def render_pages(program: LoadedProgram) -> Pages:
         taken[url] = source
         out.files[p.path] = p.markdown
         extra.append((p.title, p.path))
+    for rel, file in program.page_files.items():
+        if rel in out.files or rel.split("/", 1)[0] in RESERVED_FOLDERS:
+            problems.append(Problem(f"content/pages/{rel}", 1, 1, "",
+                                    f"would replace the site's own /{rel}; choose another file name"))
+        else:
+            out.files[rel] = file.read_bytes()
+    pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
+    for p in program.pages:
+        problems += _broken_links(p, program.root, set(out.files) | pdfs)
     if problems:
         raise ProgramError(problems)
 

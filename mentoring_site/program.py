@@ -16,7 +16,7 @@ from typing import Any, Literal
 from . import assets, yamlsource
 from .errors import Problems
 from .fields import BaseField, convert_field
-from .model import SLUG, Practice, PracticeFile, ProgramFile
+from .model import SLUG, SVG_ACTIVE, Practice, PracticeFile, ProgramFile
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
 from .sanitise import neutralise
 from .terms import PLACEHOLDER, Terms, substitute
@@ -24,6 +24,7 @@ from .yamlsource import Document, Path_
 
 ROLES = ("mentors", "mentees")
 MAX_MARKDOWN_BYTES = 1_000_000
+PAGE_FILE_LIMIT = 5_000_000
 
 
 def _fields(value: list[Any], ctx: Ctx, path: Path_) -> Any:
@@ -98,6 +99,7 @@ class LoadedProgram:
     worksheets: list[Worksheet]
     pages: list[Page]
     sources: list[Path]  # every file read: for caching and for `serve` to watch
+    page_files: dict[str, Path] = field(default_factory=dict)  # images etc. beside the pages
 
     @property
     def paper_sizes(self) -> list[str]:
@@ -227,8 +229,33 @@ def load_program(root: Path) -> LoadedProgram:
 
     worksheets = _load_worksheets(root, facts, practices, problems, sources)
     pages = _load_pages(root, facts, problems, sources, allow_html=config.site.allow_html)
+    page_files = _load_page_files(root, problems, sources)
     problems.raise_if_any()
-    return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources)
+    return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files)
+
+
+# Files beside the extra pages that are published with them, e.g. a diagram a page shows.
+PAGE_FILE_KINDS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"}
+
+
+def _load_page_files(root: Path, problems: Problems, sources: list[Path]) -> dict[str, Path]:
+    folder = root / "content" / "pages"
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for file in sorted(folder.rglob("*")):
+        if not file.is_file() or file.suffix.lower() not in PAGE_FILE_KINDS:
+            continue
+        sources.append(file)
+        rel = file.relative_to(folder).as_posix()
+        size = file.stat().st_size
+        if size > PAGE_FILE_LIMIT:
+            problems.add(file, 1, 1, "", f"is {size} bytes; files beside the pages may be at most {PAGE_FILE_LIMIT}")
+        elif file.suffix.lower() == ".svg" and SVG_ACTIVE.search(file.read_bytes()):
+            problems.add(file, 1, 1, "", "holds script, event handlers, links or entities; save the SVG without them")
+        else:
+            found[rel] = file
+    return found
 
 
 def _load_worksheets(

@@ -219,3 +219,18 @@ def test_folder_without_a_program_says_how_to_start(tmp_path: Path, capsys) -> N
         f"content/program.yml:1:1: not found in {tmp_path.resolve()}: every program needs "
         "content/program.yml (`mentoring-site new DIR` creates a program to start from)"
     )
+
+
+def test_broken_links_in_extra_pages_are_located(small: Path, capsys) -> None:
+    (small / "content/pages/links.md").write_text(
+        "# Links\n\nSee [roles](roles.md) and [home](index.md#top).\n\n"
+        "Then [the rules](rules.md) and ![a diagram](img/plan.png \"Plan\").\n",
+        encoding="utf-8",
+    )
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err == [
+        "content/pages/links.md:5:18: links to 'rules.md', which is no page or file of the site",
+        "content/pages/links.md:5:45: links to 'img/plan.png', which is no page or file of the site",
+        "2 problems found; nothing was changed.",
+    ]

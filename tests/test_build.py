@@ -224,3 +224,12 @@ def test_calendar_cannot_be_given_extra_lines(small: Path) -> None:
     assert not [line for line in lines if "\r" in line or "\n" in line]
     assert "X-WR-CALNAME:Evil\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:Injected\\n" in ics
     assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 9
+
+
+def test_files_beside_extra_pages_are_published(small: Path) -> None:
+    (small / "content/pages/img").mkdir()
+    shutil.copy(REPO / "docs/screenshot.png", small / "content/pages/img/home.png")
+    (small / "content/pages/tour.md").write_text("# Tour\n\n![The home page](img/home.png)\n", encoding="utf-8")
+    assert main(["build", str(small), "-q"]) == 0
+    assert (small / "site/img/home.png").read_bytes() == (REPO / "docs/screenshot.png").read_bytes()
+    assert 'src="../img/home.png"' in (small / "site/tour/index.html").read_text()
