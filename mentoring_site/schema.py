@@ -182,10 +182,12 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     ok = True
+    suggested: set[str] = set()  # a missing key already named by a did-you-mean is not repeated
     for key in value:
         if key not in fields:
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
+            suggested.update(close)
             known = ", ".join(fields)
             ctx.error_at_key((*path, key), f"unknown key{hint} (known keys: {known})")
             ok = False
@@ -194,7 +196,8 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
         if name not in value:
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required:
-                ctx.error(path, f"missing required key {name!r}")
+                if name not in suggested:
+                    ctx.error(path, f"missing required key {name!r}")
                 ok = False
             continue
         converted = convert(hints[name], value[name], (*path, name), ctx)

@@ -97,8 +97,11 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
         lines = text.splitlines() or [""]
         if "\t" in lines[min(line - 1, len(lines) - 1)]:
             message += " (tabs are not allowed for indentation in YAML; use spaces)"
-        elif "expected <block end>" in message or "mapping values are not allowed" in message:
-            message += " (check the indentation of this line and the one before)"
+        elif "mapping values are not allowed" in message:
+            message += " (text with ': ' in it must be in quotes; otherwise check the indentation)"
+        elif "expected <block end>" in message:
+            closed = ", and that every quote is closed" if "'<scalar>'" in message else ""
+            message += f" (check the indentation of this line and the one before{closed})"
         problems.add(file, line, col, "", message)
     except yaml.YAMLError as exc:
         problems.add(file, 1, 1, "", f"YAML error: {exc}")
