@@ -287,6 +287,10 @@ class Terminology:
     program_manager: str | Term = field(
         default="program manager", metadata=meta("Word for the program manager role.", check=_word)
     )
+    mentoring: str = field(
+        default="mentoring",
+        metadata=meta("Word for the activity itself, e.g. coaching: 'the coaching agreement'.", check=_word),
+    )
 
     def __post_init__(self) -> None:
         def singular(term: str | Term) -> str:

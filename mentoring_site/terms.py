@@ -49,7 +49,8 @@ class Words:
 
 
 class Terms:
-    """Role words for templates: t.mentor, t.Mentor, t.mentors, t.Mentors, and so on."""
+    """Role words for templates: t.mentor, t.Mentor, t.mentors, t.Mentors, and so on, and the
+    word for the activity: t.mentoring, t.Mentoring."""
 
     ROLES = ("mentor", "mentee", "program_manager")
 
@@ -61,6 +62,8 @@ class Terms:
             self.forms[capitalise(role)] = capitalise(words.singular)
             self.forms[role + "s"] = words.plural
             self.forms[capitalise(role) + "s"] = capitalise(words.plural)
+        activity = lower_words(terminology.mentoring.strip())
+        self.forms["mentoring"], self.forms["Mentoring"] = activity, capitalise(activity)
 
     def __getattr__(self, name: str) -> str:
         try:

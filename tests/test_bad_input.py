@@ -139,8 +139,8 @@ def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
         "content/practices/mentors.yml:3:5: practices.0.titel: unknown key; did you mean 'title'? "
         "(known keys: id, title, summary, what, why, how, questions, pitfalls, tip)",
         "worksheets/plan.yml:4:8: intro: unknown placeholder [[mentr]] (known: Mentee, Mentees, Mentor, "
-        "Mentors, Program_manager, Program_managers, contact_email, contact_name, end, meeting_rhythm, "
-        "mentee, mentees, mentor, mentors, organisation, program, program_manager, program_managers, start)",
+        "Mentoring, Mentors, Program_manager, Program_managers, contact_email, contact_name, end, meeting_rhythm, "
+        "mentee, mentees, mentor, mentoring, mentors, organisation, program, program_manager, program_managers, start)",
         "worksheets/plan.yml:18:16: sections.1.fields.2.type: unknown field type 'scael'; did you mean "
         "'scale'? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)",
         "3 problems found; nothing was changed.",

@@ -19,8 +19,8 @@ from mentoring_site.build import build
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples"
-# The default role words, as words ("mentoring", the activity, is not a role word).
-DEFAULT_WORDS = re.compile(r"\b(mentors?|mentees?|program managers?)\b", re.I)
+# The default words for the roles and the activity, as words.
+DEFAULT_WORDS = re.compile(r"\b(mentors?|mentees?|program managers?|mentoring)\b", re.I)
 
 
 def visible_text(page: Path) -> str:
@@ -57,6 +57,7 @@ def test_apprenticeship_uses_its_own_words_everywhere(apprenticeship: Path) -> N
     assert "Practices for guides" in home and "Practices for apprentices" in home
     nav = (apprenticeship / "mentors/index.html").read_text()
     assert "For guides" in nav and "For apprenticeship leads" in nav
+    assert "Guidance agreement" in nav
     # URLs stay as they are, so links keep working.
     assert (apprenticeship / "mentees/realistic-goals/index.html").is_file()
     assert (apprenticeship / "first-week/index.html").is_file()
