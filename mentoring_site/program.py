@@ -162,6 +162,29 @@ def _fill(doc: Document, data: Any, path: Path_, values: dict[str, str], problem
     return data
 
 
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> None:
+    """Images in a worksheet's text must be files inside the program or data: URLs: a PDF
+    renderer would otherwise be asked to fetch from elsewhere."""
+    if isinstance(data, str):
+        for match in IMAGE.finditer(data):
+            target = match.group(1)
+            foreign = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) and not target.lower().startswith("data:")
+            if foreign or target.startswith(("/", "\\")):
+                loc = doc.loc(path)
+                problems.add(doc.file, loc.line, loc.column, ".".join(map(str, path)),
+                             f"image {target!r} must be a file inside the program (e.g. assets/diagram.png) "
+                             "or a data: URL")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _check_images(doc, value, (*path, key), problems)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _check_images(doc, value, (*path, i), problems)
+
+
 SOURCE_FOLDERS = ("content", "worksheets", "templates")
 
 
@@ -282,6 +305,7 @@ def _load_worksheets(
             ctx.error((), f"file name {stem!r} must be lowercase letters, digits and hyphens")
             continue
         data = _fill(doc, doc.data, (), facts, problems)
+        _check_images(doc, data, (), problems)
         sheet = convert_mapping(Worksheet, data, (), ctx)
         if sheet is INVALID:
             continue

@@ -19,10 +19,21 @@ from . import assets
 from .sanitise import neutralise
 
 
+def _drop_relative_links(element: str, attribute: str, value: str) -> str | None:
+    """Worksheet text goes into PDFs, where a relative link leads nowhere (or into the build
+    machine's folders), and into raw-HTML previews that the site engine does not rewrite: keep
+    the link text, drop the target. Images stay: the restricted fetcher decides on those."""
+    if element == "a" and attribute == "href" and not value.lower().startswith(("http:", "https:", "mailto:")):
+        return None
+    return value
+
+
 def markdown_filter(text: str) -> Markup:
     """Markdown to sanitised HTML for text placed in HTML templates: no script survives."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
-    return Markup(nh3.clean(html, url_schemes={"http", "https", "mailto"}))
+    return Markup(nh3.clean(
+        html, url_schemes={"http", "https", "mailto"}, attribute_filter=_drop_relative_links,
+    ))
 
 
 @jinja2.pass_context

@@ -272,12 +272,17 @@ REJECTED = [
     pytest.param([("templates/pages/index.md.j2", whole('{% include "../../outside/secret.png" %}\n'))], "build",
                  ["templates/pages/index.md.j2:1:1: template error: template '../../outside/secret.png' not found"],
                  False, id="template-include-dotdot"),
-    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](/etc/passwd) '))], "build",
-                 [f"{SHEET}:4:19: worksheet 'plan' (a4) asked for 'file:///etc/passwd', which is outside the program"],
+    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](/etc/passwd) '))], "validate",
+                 [f"{SHEET}:4:8: intro: image '/etc/passwd' must be a file inside the program "
+                  "(e.g. assets/diagram.png) or a data: URL"],
                  False, id="worksheet-image-absolute"),
-    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](http://example.org/a.png) '))], "build",
-                 [f"{SHEET}:4:14: worksheet 'plan' (a4) asked for 'http://example.org/a.png', which is outside "
-                  "the program"],
+    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](file:///etc/passwd) '))], "validate",
+                 [f"{SHEET}:4:8: intro: image 'file:///etc/passwd' must be a file inside the program "
+                  "(e.g. assets/diagram.png) or a data: URL"],
+                 False, id="worksheet-image-file-url"),
+    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](http://example.org/a.png) '))], "validate",
+                 [f"{SHEET}:4:8: intro: image 'http://example.org/a.png' must be a file inside the program "
+                  "(e.g. assets/diagram.png) or a data: URL"],
                  False, id="worksheet-image-http"),
     pytest.param([(P, append('site:\n  url: "https://x.org/\\"><script>alert(1)</script>"\n'))], "validate",
                  [f"{P}:{BRAND_LINE}:8: site.url: 'https://x.org/\"><script>alert(1)</script>' must be a web address "
@@ -392,7 +397,7 @@ NEUTRALISED_EDITS: list[Edit] = [
     ("content/pages/notes.md", whole(HOSTILE_PAGE)),
     (SHEET, replace('title: "Meeting plan"', 'title: "Plan <script>alert(\'sheet\')</script> {{ 7*7 }}"')),
     (SHEET, replace('purpose: "Plan one meeting."', 'purpose: "<b onmouseover=alert(\'purpose\')>Plan</b>"')),
-    (SHEET, replace('intro: "', "intro: \"[sheet link](javascript:alert('intro')) ![p](file:///etc/passwd) ")),
+    (SHEET, replace('intro: "', "intro: \"[sheet link](javascript:alert('intro')) ")),
     (SHEET, replace('label: "Topic"', 'label: "Topic <img src=x onerror=alert(\'label\')>"')),
 ]
 

@@ -170,3 +170,14 @@ def test_a_long_table_continues_between_rows(default_program: Path, tmp_path: Pa
         # The first table starts on the first page, under the title, instead of leaving it empty.
         assert pages_of_row["meetings.1"] == {0}, path
         assert len(reader.pages) <= 3, path
+
+
+def test_relative_links_in_worksheet_text_do_not_become_file_links(small: Path, tmp_path: Path) -> None:
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace(
+        'intro: "', 'intro: "See [the notes](../extra.md) and [our site](https://example.org/x). ', 1))
+    reader = pypdf.PdfReader(io.BytesIO(pdfs(small, tmp_path)["worksheets/plan-a4.pdf"]))
+    targets = [annot.get_object()["/A"].get("/URI") for page in reader.pages for annot in page.get("/Annots", [])
+               if annot.get_object().get("/Subtype") == "/Link"]
+    assert targets == ["https://example.org/x"]
+    assert "See the notes and our site." in reader.pages[0].extract_text().replace("\n", " ")
