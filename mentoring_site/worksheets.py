@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
@@ -67,7 +68,9 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
         digest.update(part.encode())
         digest.update(b"\0")
     # Files the HTML may pull in (logos, fonts) live under the program: hash those it names.
-    for name in sorted(set(_local_refs(html))):
+    for ref in sorted(set(_local_refs(html))):
+        # As WeasyPrint will read it: entities decoded, without ?query or #fragment, %-decoded.
+        name = unquote(html_lib.unescape(ref).split("#", 1)[0].split("?", 1)[0])
         path = (program.root / name).resolve()
         if path.is_file() and path.is_relative_to(program.root.resolve()):
             digest.update(name.encode() + b"\0" + path.read_bytes())
@@ -111,8 +114,11 @@ def _make_fetcher(job: Job) -> Any:
                 return super().fetch(url, headers)
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in job.allowed) and path.is_file():
-                    return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+                if any(path.is_relative_to(root) for root in job.allowed):
+                    if path.is_file():
+                        return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+                    raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
+                                  "which does not exist", url)
             raise Refused(
                 f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, which is outside the program",
                 url,

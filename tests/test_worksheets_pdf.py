@@ -181,3 +181,19 @@ def test_relative_links_in_worksheet_text_do_not_become_file_links(small: Path, 
                if annot.get_object().get("/Subtype") == "/Link"]
     assert targets == ["https://example.org/x"]
     assert "See the notes and our site." in reader.pages[0].extract_text().replace("\n", " ")
+
+
+def test_changing_an_image_renders_again_however_it_is_named(small: Path, tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    (small / "assets").mkdir()
+    image = small / "assets/my plan.png"
+    image.write_bytes((REPO / "docs/screenshot.png").read_bytes())
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace('intro: "', 'intro: "![plan](assets/my%20plan.png?v=1) ', 1))
+    cache = tmp_path / "cache"
+    _, first = render_worksheets(load_program(small), cache, workers=1)
+    _, again = render_worksheets(load_program(small), cache, workers=1)
+    image.write_bytes((REPO / "examples/engineering-apprenticeship/assets/brightline.png").read_bytes())
+    _, changed = render_worksheets(load_program(small), cache, workers=1)
+    assert (first["rendered"], again["rendered"], changed["rendered"]) == (1, 0, 1)
