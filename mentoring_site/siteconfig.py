@@ -85,6 +85,13 @@ def _nav(items: list[NavItem], text: Callable[[str], str]) -> list[Any]:
     ]
 
 
+def _markup_free(name: str) -> str:
+    """The program name for the theme, which prints it both escaped (`| e`, in titles) and
+    as it is (text, aria-label): characters that could form markup or end an attribute become
+    look-alikes, and nothing is escaped twice ("R&D", "Women's" show as written)."""
+    return name.translate(str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "'": "\u2019"}))
+
+
 def _footer(branding: Branding, organisation: str) -> str:
     footer = branding.footer or organisation
     if branding.support:
@@ -117,7 +124,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "slate": {"icon": "material/weather-sunny", "name": "Switch to light mode"},
     }
     config: dict[str, Any] = {
-        "site_name": text(p.name),
+        "site_name": p.name if cfg.site.allow_html else _markup_free(p.name),
         "site_description": text(p.description or f"Handbook of {p.name}, {p.organisation}"),
         "site_author": text(p.organisation),
         "copyright": text(_footer(cfg.branding, p.organisation)),

@@ -136,3 +136,13 @@ def test_bad_font_or_support_is_an_error_at_its_line(small: Path, capsys, lines:
     (small.parent / "outside.ttf").write_bytes(b"\x00\x01\x00\x00rest")
     set_branding(small, lines)
     assert errors(small, capsys)[:1] == [message.replace("}}", "}").replace("{{", "{")]
+
+
+def test_program_name_shows_as_written_in_the_theme(small: Path) -> None:
+    program = small / "content/program.yml"
+    program.write_text(program.read_text().replace('name: "Tiny Test Program"', 'name: "Women\'s R&D Circle"', 1))
+    assert main(["build", str(small), "-q"]) == 0
+    home = (small / "site/index.html").read_text()
+    assert 'title="Women’s R&amp;D Circle"' in home  # escaped once, by the theme
+    assert 'aria-label="Women’s R&D Circle"' in home
+    assert "&amp;amp;" not in home and "&#x27;" not in home
