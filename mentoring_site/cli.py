@@ -30,8 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("dir", nargs="?", default=".", type=Path, help="program directory (default: .)")
+    def common(p: argparse.ArgumentParser, *, folder: bool = True) -> None:
+        if folder:
+            p.add_argument("dir", nargs="?", default=".", type=Path, help="program directory (default: .)")
         g = p.add_mutually_exclusive_group()
         g.add_argument("-v", "--verbose", action="store_true", help="report more")
         g.add_argument("-q", "--quiet", action="store_true", help="report nothing but errors")
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, help="output folder")
     p = sub.add_parser("new", help="create a ready-to-edit program")
     p.add_argument("dir", type=Path, help="folder to create")
+    common(p, folder=False)
     p.add_argument("--name", help="program name")
     return parser
 
