@@ -48,9 +48,14 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.generated is not None
-        return Files(
-            [File.generated(config, path, content=content) for path, content in sorted(self.generated.files.items())]
-        )
+        # Keep the theme's own files (its styles and scripts); our generated pages replace the
+        # raw sources MkDocs found in docs_dir (content/pages), which still hold placeholders.
+        for path, content in sorted(self.generated.files.items()):
+            found = files.get_file_from_path(path)
+            if found is not None:
+                files.remove(found)
+            files.append(File.generated(config, path, content=content))
+        return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # Mark the folder as ours, so that `mentoring-site build` may replace it later.
@@ -68,6 +73,8 @@ def apply_settings(config: MkDocsConfig, settings: dict[str, Any]) -> None:
     """Copy the core's resolved site settings into MkDocs' live configuration."""
     for key in ("site_name", "site_description", "site_author", "copyright", "nav", "use_directory_urls"):
         config[key] = settings[key]
+    if "extra" in settings:
+        config["extra"] = {**config.get("extra", {}), **settings["extra"]}
     if "site_url" in settings:
         config["site_url"] = settings["site_url"]
     for key, value in settings["theme"].items():

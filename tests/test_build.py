@@ -111,6 +111,13 @@ def test_mkdocs_build_strict_in_the_repository_root(tmp_path: Path) -> None:
     assert (tmp_path / "out/mentors/break-the-ice/index.html").is_file()
     assert (tmp_path / "out/worksheets/goals-letter.pdf").is_file()
     assert "Northwind Mentoring Program" in (tmp_path / "out/index.html").read_text()
+    # The same site as `mentoring-site build`: every page, PDF and the theme's own styles and
+    # scripts (which a plugin that replaced MkDocs' file list had dropped).
+    assert main(["build", str(REPO), "-q", "--site-dir", str(tmp_path / "ours")]) == 0
+    listing = lambda site: sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())  # noqa: E731
+    assert listing(tmp_path / "out") == listing(tmp_path / "ours")
+    assert list((tmp_path / "out/assets/javascripts").glob("bundle.*.min.js"))
+    assert "md-social__link" in (tmp_path / "out/index.html").read_text()  # the help link, from `extra`
     # mentoring-site build may take over a site that mkdocs build made
     assert main(["build", str(REPO), "-q", "--site-dir", str(tmp_path / "out")]) == 0
 
