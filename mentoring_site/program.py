@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from . import assets, yamlsource
 from .errors import Problems
@@ -171,12 +172,21 @@ def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> 
     if isinstance(data, str):
         for match in IMAGE.finditer(data):
             target = match.group(1)
-            foreign = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) and not target.lower().startswith("data:")
-            if foreign or target.startswith(("/", "\\")):
+            if target.lower().startswith("data:"):
+                continue
+            foreign = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("/", "\\"))
+            message = ""
+            if foreign:
+                message = "must be a file inside the program (e.g. assets/diagram.png) or a data: URL"
+            else:  # relative to the program folder, as the PDF renderer will read it
+                local = (problems.root / unquote(target.split("#", 1)[0].split("?", 1)[0])).resolve()
+                if not local.is_relative_to(problems.root.resolve()):
+                    message = "points outside the program"
+                elif not local.is_file():
+                    message = "does not exist (paths are relative to the program folder)"
+            if message:
                 loc = doc.loc(path)
-                problems.add(doc.file, loc.line, loc.column, ".".join(map(str, path)),
-                             f"image {target!r} must be a file inside the program (e.g. assets/diagram.png) "
-                             "or a data: URL")
+                problems.add(doc.file, loc.line, loc.column, ".".join(map(str, path)), f"image {target!r} {message}")
     elif isinstance(data, dict):
         for key, value in data.items():
             _check_images(doc, value, (*path, key), problems)

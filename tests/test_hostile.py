@@ -291,10 +291,13 @@ REJECTED = [
     pytest.param([(P, append('site:\n  url: "javascript:alert(1)"\n'))], "validate",
                  [f"{P}:{BRAND_LINE}:8: site.url: 'javascript:alert(1)' must be a web address starting with https://"],
                  False, id="script-site-url"),
-    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](../outside/secret.png) '))], "build",
-                 [f"{SHEET}:4:25: worksheet 'plan' (a4) asked for 'file://{{outside}}/secret.png', which is "
-                  "outside the program"],
+    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](../outside/secret.png) '))], "validate",
+                 [f"{SHEET}:4:8: intro: image '../outside/secret.png' points outside the program"],
                  False, id="worksheet-image-dotdot"),
+    pytest.param([(SHEET, replace('intro: "', 'intro: "![x](assets/missing.png) '))], "validate",
+                 [f"{SHEET}:4:8: intro: image 'assets/missing.png' does not exist (paths are relative to the "
+                  "program folder)"],
+                 False, id="worksheet-image-missing"),
 ]
 
 
