@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            build(args.dir, args.site_dir, report=report, verbose=verbose)
+            stats = build(args.dir, args.site_dir, report=report, verbose=verbose).stats
+            if verbose:
+                report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
+                       f"{stats['engine_seconds']:.2f} s for MkDocs")
         elif args.command == "validate":
             from .build import generate
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,13 @@ def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False) -> Non
         def emit(self, record: logging.LogRecord) -> None:
             if record.levelno >= logging.WARNING:
                 messages.append(record.getMessage())
+            elif verbose:
+                print(f"mkdocs: {record.getMessage()}", file=sys.stderr, flush=True)
 
     handler = Collect()
     logger.addHandler(handler)
     previous = logger.level
-    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
     try:
         cfg = load_config(
             config_file=str(workdir / "mkdocs.yml"), site_dir=str(site_dir), strict=True
