@@ -23,7 +23,7 @@ from .publish import MARKER
 
 log = logging.getLogger("mkdocs.plugins.mentoring_site")
 
-WATCHED = ("content", "worksheets", "templates")
+WATCHED = ("content", "worksheets", "templates", "assets")
 
 
 class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from .engine import EngineError
 from .errors import ProgramError
 from .publish import UsageError
 
-WATCHED = ("content", "worksheets", "templates", "mkdocs.yml")
+WATCHED = ("content", "worksheets", "templates", "assets", "mkdocs.yml")  # assets: logos, fonts
 
 
 def snapshot(root: Path) -> dict[Path, float]:

@@ -8,6 +8,7 @@ templates are autoescaped, and text printed into Markdown templates is neutralis
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -118,4 +119,9 @@ def render(env: jinja2.Environment, name: str, context: dict[str, object], root:
         raise fail(exc.filename or name, exc.lineno or 1, exc.message or "syntax error") from None
     except jinja2.UndefinedError as exc:
         file, line = _template_frame(exc, name)
-        raise fail(file, line, exc.message or "undefined value") from None
+        message = exc.message or "undefined value"
+        word = re.fullmatch(r"'[\w.]*Terms object' has no attribute '(\w+)'", message)
+        if word:  # `t.coachees`: say which words there are, not which class said no
+            known = ", ".join(f"t.{w}" for w in sorted(context["t"].forms))  # type: ignore[attr-defined]
+            message = f"there is no word t.{word.group(1)} (use the role names: {known})"
+        raise fail(file, line, message) from None

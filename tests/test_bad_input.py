@@ -236,3 +236,15 @@ def test_broken_links_in_extra_pages_are_located(small: Path, capsys) -> None:
         "content/pages/links.md:5:45: links to 'img/plan.png', which is no page or file of the site",
         "2 problems found; nothing was changed.",
     ]
+
+
+def test_unknown_role_word_in_a_template_names_the_words_there_are(small: Path, capsys) -> None:
+    (small / "templates/pages").mkdir(parents=True)
+    (small / "templates/pages/roles.md.j2").write_text("# Roles\n\nFor {{ t.Coachees }}\n", encoding="utf-8")
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err[0] == (
+        "templates/pages/roles.md.j2:3:1: template error: there is no word t.Coachees (use the role names: "
+        "t.Mentee, t.Mentees, t.Mentor, t.Mentoring, t.Mentors, t.Program_manager, t.Program_managers, "
+        "t.mentee, t.mentees, t.mentor, t.mentoring, t.mentors, t.program_manager, t.program_managers)"
+    )
