@@ -49,7 +49,7 @@ def main() -> None:
         # Worksheet rendering alone, one process and all cores, cache emptied each time.
         loaded = load_program(program)
         pages = 0
-        for path, data in generated.files.items():
+        for path in generated.files:
             if path.endswith(".pdf"):
                 pages += len(pypdf.PdfReader(work.joinpath("site", path)).pages)
         shutil.rmtree(program / CACHE, ignore_errors=True)

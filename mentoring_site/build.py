@@ -74,7 +74,9 @@ def default_site_dir(root: Path) -> Path:
     return root / "site"
 
 
-def build(root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False) -> Generated:
+def build(
+    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False
+) -> Generated:
     """Build the program in `root` and publish it to `site_dir` (default `root/site`)."""
     root = root.resolve()
     site_dir = (site_dir or default_site_dir(root)).resolve()

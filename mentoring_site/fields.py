@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from .schema import INVALID, Ctx, convert_mapping, meta
+from .schema import Ctx, convert_mapping, meta
 from .yamlsource import Path_
 
 FIELD_TYPES: dict[str, type[BaseField]] = {}

@@ -123,8 +123,8 @@ def _image(kinds: tuple[str, ...]) -> Any:
         if kind == "png" and len(head) >= 24:
             width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
             if width > MAX_PIXELS or height > MAX_PIXELS:
-                return ctx.error(path, f"{value!r} is {width}×{height} pixels; images may be at most "
-                                 f"{MAX_PIXELS}×{MAX_PIXELS}")
+                return ctx.error(path, f"{value!r} is {width} by {height} pixels; images may be at most "
+                                 f"{MAX_PIXELS} by {MAX_PIXELS}")
         if kind not in kinds:
             names = " or ".join(k.upper() for k in kinds)
             article = "an" if names[0] in "AEFHILMNORSX" else "a"  # an SVG, a PNG

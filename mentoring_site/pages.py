@@ -12,14 +12,14 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from . import meetings as meeting_calendar
 from .errors import Problem, ProgramError
 from .program import LoadedProgram, Page, long_date
 from .templating import environment, render
 
-NavItem = tuple[str, Union[str, list["NavItem"]]]
+NavItem = tuple[str, str | list["NavItem"]]
 
 ROLE_TITLES = {"mentors": "Mentors", "mentees": "Mentees"}
 
@@ -38,8 +38,8 @@ def build_stamp() -> dt.datetime:
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def base_context(program: LoadedProgram) -> dict[str, Any]:
@@ -157,7 +157,8 @@ def render_pages(program: LoadedProgram) -> Pages:
     page("worksheets/index.md", "pages/worksheets.md.j2")
     sheet_nav: list[NavItem] = [("All worksheets", "worksheets/index.md")]
     for sheet in program.worksheets:
-        page(f"worksheets/{sheet.id}.md", "pages/worksheet.md.j2", sheet=sheet, practice_titles=_practice_titles(program))
+        page(f"worksheets/{sheet.id}.md", "pages/worksheet.md.j2", sheet=sheet,
+             practice_titles=_practice_titles(program))
         sheet_nav.append((sheet.title, f"worksheets/{sheet.id}.md"))
     page("program-managers.md", "pages/program-managers.md.j2")
 

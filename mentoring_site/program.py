@@ -18,8 +18,8 @@ from . import assets, yamlsource
 from .errors import Problems
 from .fields import BaseField, convert_field
 from .model import SLUG, SVG_ACTIVE, Practice, PracticeFile, ProgramFile
-from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
 from .sanitise import neutralise
+from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
 from .terms import PLACEHOLDER, Terms, substitute
 from .yamlsource import Document, Path_
 

@@ -12,8 +12,9 @@ import datetime as dt
 import difflib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from .errors import Problems
 from .yamlsource import Document, Path_

@@ -63,5 +63,5 @@ def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass

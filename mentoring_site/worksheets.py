@@ -164,7 +164,9 @@ def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
     return Problem(rel, 1, 1, "", str(exc.args[0]))
 
 
-def render_worksheets(program: LoadedProgram, cache_dir: Path, *, workers: int | None = None) -> tuple[dict[str, bytes], dict[str, int]]:
+def render_worksheets(
+    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None
+) -> tuple[dict[str, bytes], dict[str, int]]:
     """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures."""
     jobs = plan(program)
     cache_dir.mkdir(parents=True, exist_ok=True)

@@ -187,7 +187,9 @@ def _convert(
         value = node.value
     counter[1] += len(node.value) if isinstance(node.value, str) else 0
     if counter[1] > MAX_TEXT:
-        raise _TooBig(f"document expands to more than {MAX_TEXT} characters of text (aliases repeating text?)", _mark(node))
+        raise _TooBig(
+            f"document expands to more than {MAX_TEXT} characters of text (aliases repeating text?)", _mark(node)
+        )
     raw = node.value if isinstance(node, yaml.ScalarNode) and node.style is None else None
     tag = "null" if value is None else ""
     doc.locs[path] = Loc(line, col, raw, tag)

@@ -207,8 +207,8 @@ REJECTED = [
                  True, id="logo-oversized"),
     pytest.param([("logo.png", whole(PNG[:8] + b"\0\0\0\rIHDR" + (50_000).to_bytes(4, "big") * 2 + b"\0" * 64)),
                   brand('logo: "logo.png"')], "validate",
-                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.png' is 50000×50000 pixels; images may be at "
-                  "most 4096×4096"],
+                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.png' is 50000 by 50000 pixels; images may be at "
+                  "most 4096 by 4096"],
                  False, id="logo-pixel-bomb"),
     pytest.param([("logo.svg", whole('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>')),
                   brand('logo: "logo.svg"')], "validate",
