@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import meetings as meeting_calendar
 from .errors import Problem, ProgramError
-from .program import LoadedProgram, Page, long_date
+from .program import URL_SCHEME, LoadedProgram, Page, long_date, target_path
 from .templating import environment, render
 
 NavItem = tuple[str, str | list["NavItem"]]
@@ -93,7 +92,6 @@ def _url(path: str) -> str:
 
 # Inline links and images: [text](target "title") and ![alt](target).
 LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
@@ -104,9 +102,9 @@ def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
     for lineno, line in enumerate(page.markdown.splitlines(), 1):
         for match in LINK.finditer(line):
             target = match.group(1)
-            if SCHEME.match(target) or target.startswith(("#", "/")) or ":" in target or "&" in target:
-                continue  # not a plain relative path (neutralised or external): not ours to check
-            path = urllib.parse.unquote(target.split("#", 1)[0].split("?", 1)[0])
+            if URL_SCHEME.match(target) or target.startswith(("#", "/")) or "&" in target:
+                continue  # external, or neutralised by the sanitiser: not ours to check
+            path = target_path(target)
             resolved = posixpath.normpath(posixpath.join(base, path)) if path else page.path
             if resolved.split("/", 1)[0] in RESERVED_FOLDERS:
                 continue

@@ -164,6 +164,12 @@ def _fill(doc: Document, data: Any, path: Path_, values: dict[str, str], problem
 
 
 IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def target_path(target: str) -> str:
+    """The file a relative link or image target names: no #fragment or ?query, %-escapes decoded."""
+    return unquote(target.split("#", 1)[0].split("?", 1)[0])
 
 
 def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> None:
@@ -174,12 +180,12 @@ def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> 
             target = match.group(1)
             if target.lower().startswith("data:"):
                 continue
-            foreign = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith(("/", "\\"))
+            foreign = URL_SCHEME.match(target) or target.startswith(("/", "\\"))
             message = ""
             if foreign:
                 message = "must be a file inside the program (e.g. assets/diagram.png) or a data: URL"
             else:  # relative to the program folder, as the PDF renderer will read it
-                local = (problems.root / unquote(target.split("#", 1)[0].split("?", 1)[0])).resolve()
+                local = (problems.root / target_path(target)).resolve()
                 if not local.is_relative_to(problems.root.resolve()):
                     message = "points outside the program"
                 elif not local.is_file():
@@ -347,9 +353,7 @@ def _load_pages(
             continue  # a folder that happens to be named x.md
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
-        if file.is_symlink() or not file.resolve().is_relative_to(root):
-            problems.add(file, 1, 1, "", "is a link to a file outside the program; copy it in")
-            continue
+        # (links that leave the program were refused before anything was read)
         if file.stat().st_size > MAX_MARKDOWN_BYTES:
             problems.add(file, 1, 1, "", f"is larger than {MAX_MARKDOWN_BYTES} bytes")
             continue

@@ -24,7 +24,7 @@ import jinja2
 from . import __version__, assets
 from .errors import Problem, ProgramError
 from .pages import base_context
-from .program import LoadedProgram, Worksheet
+from .program import LoadedProgram, Worksheet, target_path
 from .templating import environment, render
 
 PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
@@ -70,7 +70,7 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
     # Files the HTML may pull in (logos, fonts) live under the program: hash those it names.
     for ref in sorted(set(_local_refs(html))):
         # As WeasyPrint will read it: entities decoded, without ?query or #fragment, %-decoded.
-        name = unquote(html_lib.unescape(ref).split("#", 1)[0].split("?", 1)[0])
+        name = target_path(html_lib.unescape(ref))
         path = (program.root / name).resolve()
         if path.is_file() and path.is_relative_to(program.root.resolve()):
             digest.update(name.encode() + b"\0" + path.read_bytes())
