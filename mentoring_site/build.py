@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import engine, publish
+from . import cache, engine, publish
 from .pages import Pages, base_context, render_pages
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
@@ -21,7 +21,6 @@ from .worksheets import plan, render_worksheets
 
 Report = Callable[[str], None]
 
-CACHE = Path(".mentoring-site") / "cache" / "worksheets"
 
 
 @dataclass
@@ -57,7 +56,7 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
         files[published] = (program.root / source).read_bytes()
     stats: dict[str, Any] = {"pages": sum(1 for p in files if p.endswith(".md"))}
     if pdfs:
-        sheets, figures = render_worksheets(program, program.root / CACHE)
+        sheets, figures = render_worksheets(program, cache.folder("worksheets"))
         files.update(sheets)
         stats.update(figures)
         report(

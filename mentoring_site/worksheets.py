@@ -1,7 +1,8 @@
 """Stage 3, render worksheets: HTML from templates, then fillable PDFs with WeasyPrint.
 
 - One HTML document per worksheet and paper size; the PDF is keyed by a hash of that HTML and
-  of every local file it may load, so an unchanged worksheet is taken from the cache.
+  of every local file it may load, so an unchanged worksheet is taken from the cache (in the
+  user's cache folder, see `cache`; never from the program folder).
 - Uncached PDFs are rendered in parallel processes (one per core, at most the number of jobs).
 - WeasyPrint may load only `data:` URLs and files inside the program directory or the
   package's own assets. Anything else fails the build, naming the worksheet.
@@ -12,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from . import __version__, assets
+from . import __version__, assets, cache
 from .errors import Problem, ProgramError
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -169,13 +169,12 @@ def render_worksheets(
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures."""
     jobs = plan(program)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     out: dict[str, bytes] = {}
     todo: list[Job] = []
     for job in jobs:
-        cached = cache_dir / f"{job.key}.pdf"
-        if cached.is_file():
-            out[f"worksheets/{job.filename}"] = cached.read_bytes()
+        cached = cache.get(cache_dir, job.key)
+        if cached is not None:
+            out[f"worksheets/{job.filename}"] = cached
         else:
             todo.append(job)
     workers = workers or min(len(todo), os.cpu_count() or 1)
@@ -201,21 +200,11 @@ def render_worksheets(
                 problems.append(_refusal(program, job, result))
                 continue
             out[f"worksheets/{job.filename}"] = result
-            tmp = cache_dir / f".{job.key}.tmp"
-            tmp.write_bytes(result)
-            tmp.replace(cache_dir / f"{job.key}.pdf")
+            cache.put(cache_dir, job.key, result)
     if problems:
         raise ProgramError(problems)
-    _prune(cache_dir, {j.key for j in jobs})
+    if todo:
+        cache.prune(cache_dir)
     return out, {"worksheets": len(jobs), "rendered": len(todo), "cached": len(jobs) - len(todo)}
 
 
-def _prune(cache_dir: Path, keep: set[str]) -> None:
-    """Drop cached PDFs no longer used, so the cache does not grow without bound."""
-    for file in cache_dir.glob("*.pdf"):
-        if file.stem not in keep:
-            file.unlink(missing_ok=True)
-
-
-def clear_cache(cache_dir: Path) -> None:
-    shutil.rmtree(cache_dir, ignore_errors=True)

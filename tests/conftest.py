@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,10 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Rendered PDFs are cached in the user's cache folder; tests use one of their own, shared by the
+# run (entries are keyed by content, so sharing is safe) and never the developer's.
+if "MENTORING_SITE_CACHE" not in os.environ:
+    os.environ["MENTORING_SITE_CACHE"] = tempfile.mkdtemp(prefix="mentoring-site-test-cache-")
 
 
 @pytest.fixture
