@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
     common(p)
     p.add_argument("out", type=Path, help="output folder")
+    p = sub.add_parser("packs", help="write each pair's pre-filled worksheets, calendar and certificate")
+    common(p)
+    p.add_argument("--roster", type=Path, help="the roster CSV (default: DIR/content/roster.csv)")
+    p.add_argument("--out", type=Path, help="where the packs go (default: DIR/packs); never published")
+    p.add_argument("--only", nargs="+", metavar="PAIR_ID", help="only these pairs")
+    p.add_argument("--shard", metavar="K/N", help="only the K-th of N equal parts of the roster")
     p = sub.add_parser("new", help="create a ready-to-edit program")
     p.add_argument("dir", type=Path, help="folder to create")
     common(p, folder=False)
@@ -83,6 +89,14 @@ def main(argv: list[str] | None = None) -> int:
             from .build import export
 
             export(args.dir, args.out, report=report)
+        elif args.command == "packs":
+            from .packs import make_packs, parse_shard
+
+            shard = parse_shard(args.shard) if args.shard else None
+            result = make_packs(args.dir, roster_file=args.roster, out=args.out, only=args.only, shard=shard,
+                                report=report, quiet=quiet)
+            report(f"Packs: {result.written} written, {result.skipped} already up to date "
+                   f"({result.bytes / 1e6:.1f} MB in {result.seconds:.1f} s)")
         elif args.command == "serve":
             from .serve import serve
 

@@ -1,0 +1,477 @@
+"""Personal packs: a roster of pairs in, each pair's own pre-filled worksheets, calendar and
+certificate out.
+
+The pipeline of this stage: load the program -> check the whole roster (nothing is written if
+anything is wrong) -> lay out each worksheet, the combined pack and the certificate once per
+paper size (`Blank`) -> for each pair, stamp its values into copies of those blanks and write
+its folder.
+
+Packs hold names and emails, so they are personal data: they are written owner-only (folders
+0700, files 0600), never inside the published site, and each pair's folder is built under a
+temporary name beside it and renamed into place whole. A folder whose `.pack` note matches what
+would be written now is left as it is, so a re-run after a kill finishes the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import os
+import shutil
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import cache, roster
+from .errors import Problems, ProgramError
+from .fields import Signature, Table
+from .meetings import Meeting, schedule
+from .model import ProgramFile
+from .pages import base_context
+from .program import LoadedProgram, Worksheet, load_program, long_date, rhythm_text
+from .publish import MARKER, UsageError
+from .stamp import Blank, FontMissing, FormFont, unshowable
+from .templating import environment, render
+from .worksheets import Job, _allowed_roots, render_pdf, render_worksheets
+
+Report = Callable[[str], None]
+CERTIFICATE_TEMPLATE = "packs/certificate.html.j2"
+CERTIFICATE_FIELDS = ("mentee_name", "mentor_name", "dates")
+NOTE = ".pack"  # in each pair's folder: a digest of what it holds
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """`K/N` -> (K, N), 1 <= K <= N."""
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        k = n = 0
+    if not 1 <= k <= n:
+        raise UsageError(f"--shard {text!r} must be K/N with 1 <= K <= N, e.g. 2/8")
+    return k, n
+
+
+def shard_range(count: int, k: int, n: int) -> range:
+    """The K-th of N near-equal, contiguous parts of `count` pairs (0-based indices)."""
+    return range((k - 1) * count // n, k * count // n)
+
+
+# ---------------------------------------------------------------------------------- values ---
+
+def pair_schedule(config: ProgramFile, pair: roster.Pair) -> tuple[ProgramFile, list[Meeting]]:
+    """The program as this pair meets it (its own start, weekday and time), and its meetings."""
+    p = config.program
+    meetings = dataclasses.replace(
+        p.meetings, weekday=pair.weekday or p.meetings.weekday, time=pair.time or p.meetings.time
+    )
+    program = dataclasses.replace(p, start=pair.start or p.start, meetings=meetings)
+    own = dataclasses.replace(config, program=program)
+    return own, schedule(own)
+
+
+def pair_values(program: LoadedProgram, pair: roster.Pair) -> tuple[dict[str, str], list[str], list[Meeting]]:
+    """The values `prefill:` can name, for one pair; and its meeting dates, one per row."""
+    own, meetings = pair_schedule(program.config, pair)
+    full = [m for m in meetings if m.kind == "meeting"]
+    contact = program.config.program.contact
+    values = {
+        "pair_id": pair.pair_id,
+        "mentor_name": pair.mentor_name,
+        "mentor_email": pair.mentor_email,
+        "mentee_name": pair.mentee_name,
+        "mentee_email": pair.mentee_email,
+        "pair_names": f"{pair.mentor_name} and {pair.mentee_name}",
+        "pair_emails": f"{pair.mentor_email}, {pair.mentee_email}",
+        "program_manager_name": contact.name,
+        "program_manager_email": contact.email,
+        "start": long_date(full[0].day if full else own.program.start),
+        "end": long_date(own.program.end),
+        "midpoint": "",
+        "last_meeting": long_date(full[-1].day) if full else "",
+        "meeting_rhythm": rhythm_text(own, program.terms),
+    }
+    if full:
+        middle = own.program.start + (own.program.end - own.program.start) / 2
+        values["midpoint"] = long_date(min(full, key=lambda m: abs(m.day - middle)).day)
+    dates = [f"{m.day.day} {m.day:%b %Y}" for m in full]
+    return values, dates, meetings
+
+
+@dataclass(frozen=True)
+class Target:
+    """One form field a pair's value goes into: by name, the value's name and, for lists, row."""
+
+    name: str
+    value: str
+    row: int = 0  # 0: a single value; r >= 1: the r-th item of a list value
+
+
+def targets(sheet: Worksheet, t: Any) -> list[Target]:
+    """The form fields of `sheet` that `prefill:` keys fill, in the order of the sheet."""
+    out: list[Target] = []
+    for f in sheet.all_fields:
+        prefill = getattr(f, "prefill", "")
+        names = [ff.name for ff in f.form_fields(t)]
+        if isinstance(f, Table):
+            width = len(f.columns)
+            for ci, column in enumerate(f.columns):
+                if column.prefill:
+                    out += [Target(names[(r - 1) * width + ci], column.prefill, r) for r in range(1, f.rows + 1)]
+        elif isinstance(f, Signature):
+            if prefill:  # the party's name: the first of name, signature, date
+                roles = {"mentor": "mentor_name", "mentee": "mentee_name", "program_manager": "program_manager_name"}
+                out += [Target(names[3 * i], roles[party]) for i, party in enumerate(f.parties)]
+        elif prefill:
+            out.append(Target(names[0], prefill))
+    return out
+
+
+def fill(found: list[Target], values: dict[str, str], lists: dict[str, list[str]], prefix: str = "") -> dict[str, str]:
+    out = {}
+    for target in found:
+        if target.row:
+            items = lists.get(target.value, [])
+            text = items[target.row - 1] if target.row <= len(items) else ""
+        else:
+            text = values.get(target.value, "")
+        out[prefix + target.name] = text
+    return out
+
+
+# ---------------------------------------------------------------------------------- blanks ---
+
+@dataclass
+class Blanks:
+    """Everything laid out once per paper size, ready to stamp."""
+
+    sheets: dict[tuple[str, str], Blank] = field(default_factory=dict)  # (sheet id, size)
+    packs: dict[str, Blank] = field(default_factory=dict)
+    certificates: dict[str, Blank] = field(default_factory=dict)
+    targets: dict[str, list[Target]] = field(default_factory=dict)
+    digest: str = ""
+
+
+def _prefix(sheet_id: str) -> str:
+    """Field names in the combined pack start with the worksheet's id, so they stay apart."""
+    return sheet_id.replace("-", "_") + "_"
+
+
+def combine(program: LoadedProgram, pdfs: dict[str, bytes], size: str) -> bytes:
+    """All worksheets of one size in one PDF, fields renamed `<sheet>_<name>`, a bookmark each."""
+    import pikepdf
+
+    pack = pikepdf.new()
+    fields = pikepdf.Array()
+    fonts = pikepdf.Dictionary()
+    with pack.open_outline() as outline:
+        for sheet in program.worksheets:
+            with pikepdf.open(io.BytesIO(pdfs[f"{sheet.id}-{size}.pdf"])) as src:
+                first = len(pack.pages)
+                for page in src.pages:
+                    pack.pages.append(page)
+                form = src.Root.get("/AcroForm")
+                if form is not None:
+                    for original in form.Fields:
+                        f = pack.copy_foreign(original)
+                        f.T = pikepdf.String(_prefix(sheet.id) + str(f.T))
+                        fields.append(f)
+                    for name, font in form.get("/DR", {}).get("/Font", {}).items():
+                        if font.is_indirect:
+                            fonts[name] = pack.copy_foreign(font)
+                outline.root.append(pikepdf.OutlineItem(sheet.title, first))
+    # Widgets copied with the pages and with the fields are the same objects (qpdf keeps one copy
+    # per source object), so the pages' /Annots and /Fields agree.
+    pack.Root.AcroForm = pikepdf.Dictionary(Fields=fields, DR=pikepdf.Dictionary(Font=fonts))
+    pack.Root.PageMode = pikepdf.Name.UseOutlines
+    pack.Root.Lang = pikepdf.String(program.config.program.language)
+    pack.docinfo["/Title"] = f"{program.config.program.name}: worksheets"
+    pack.docinfo["/Author"] = program.config.program.organisation
+    out = io.BytesIO()
+    pack.save(out, static_id=True)
+    return out.getvalue()
+
+
+def certificate_pdf(program: LoadedProgram, size: str) -> bytes:
+    """The certificate of one paper size, laid out once, names left for stamping."""
+    env = environment(program.root)
+    html = render(env, CERTIFICATE_TEMPLATE, {**base_context(program), "size": size}, program.root)
+    key = hashlib.sha256(("certificate\0" + size + "\0" + html).encode()).hexdigest()
+    folder = cache.folder("certificates")
+    cached = cache.get(folder, key)
+    if cached is not None:
+        return cached
+    job = Job("certificate", size, html, program.root.resolve().as_uri() + "/", _allowed_roots(program), key)
+    pdf = render_pdf(job)
+    cache.put(folder, key, pdf)
+    return pdf
+
+
+def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Blanks:
+    """Lay out and prepare every blank (once per paper size) with a font for `characters`."""
+    started = time.perf_counter()
+    font = FormFont.subset(characters)
+    pdfs, _ = render_worksheets(program, cache.folder("worksheets"))
+    sheets = {name.removeprefix("worksheets/"): data for name, data in pdfs.items()}
+    blanks = Blanks()
+    digest = hashlib.sha256("".join(sorted(characters)).encode())
+    for sheet in program.worksheets:
+        blanks.targets[sheet.id] = targets(sheet, program.terms)
+    for size in program.paper_sizes:
+        pack_names = []
+        for sheet in program.worksheets:
+            names = [t.name for t in blanks.targets[sheet.id]]
+            data = sheets[f"{sheet.id}-{size}.pdf"]
+            digest.update(data)
+            blanks.sheets[sheet.id, size] = Blank.prepare(data, font, names)
+            pack_names += [_prefix(sheet.id) + n for n in names]
+        blanks.packs[size] = Blank.prepare(combine(program, sheets, size), font, pack_names)
+        cert = certificate_pdf(program, size)
+        digest.update(cert)
+        blanks.certificates[size] = Blank.prepare(cert, font, CERTIFICATE_FIELDS, read_only=CERTIFICATE_FIELDS)
+    blanks.digest = digest.hexdigest()
+    report(f"Laid out {len(blanks.sheets) + len(blanks.packs) + len(blanks.certificates)} blanks "
+           f"in {time.perf_counter() - started:.1f} s")
+    return blanks
+
+
+# ---------------------------------------------------------------------------------- output ---
+
+def calendar(program: LoadedProgram, pair: roster.Pair, meetings: list[Meeting], stamp: dt.datetime) -> bytes:
+    """The pair's meetings as iCalendar, both names in each summary, UIDs stable per pair."""
+    import icalendar
+
+    p = program.config.program
+    own, _ = pair_schedule(program.config, pair)
+    labels = {"meeting": "Meeting", "check-in": "Check-in"}
+    base = hashlib.sha256(f"{p.organisation}/{p.name}/{pair.pair_id}".encode()).hexdigest()[:16]
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//mentoring-site//packs//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{p.name}: {pair.mentor_name} and {pair.mentee_name}")
+    for m in meetings:
+        event = icalendar.Event()
+        event.add("uid", f"{m.kind}-{m.number}-{base}@mentoring-site")
+        event.add("dtstamp", stamp)
+        event.add("summary", f"{p.name}: {labels[m.kind]} {m.number}, {pair.mentor_name} and {pair.mentee_name}")
+        if own.program.meetings.time:
+            hh, mm = map(int, own.program.meetings.time.split(":"))
+            begin = dt.datetime.combine(m.day, dt.time(hh, mm))
+            event.add("dtstart", begin)
+            event.add("dtend", begin + dt.timedelta(minutes=m.minutes))
+        else:
+            event.add("dtstart", m.day)
+            event.add("dtend", m.day + dt.timedelta(days=1))
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def pair_files(program: LoadedProgram, blanks: Blanks, pair: roster.Pair, stamp: dt.datetime) -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) of every file in one pair's folder."""
+    values, dates, meetings = pair_values(program, pair)
+    lists = {"meeting_dates": dates}
+    for size in program.paper_sizes:
+        pack_values: dict[str, str] = {}
+        for sheet in program.worksheets:
+            own = fill(blanks.targets[sheet.id], values, lists)
+            yield f"{sheet.id}-{size}.pdf", blanks.sheets[sheet.id, size].stamp(own)
+            pack_values.update({_prefix(sheet.id) + k: v for k, v in own.items()})
+        yield f"pack-{size}.pdf", blanks.packs[size].stamp(pack_values)
+        dates_text = f"{values['start']} to {values['last_meeting'] or values['end']}"
+        yield f"certificate-{size}.pdf", blanks.certificates[size].stamp(
+            {"mentee_name": pair.mentee_name, "mentor_name": pair.mentor_name, "dates": dates_text})
+    yield "meetings.ics", calendar(program, pair, meetings, stamp)
+
+
+def _note(blanks: Blanks, pair: roster.Pair) -> bytes:
+    facts = (pair.pair_id, pair.mentor_name, pair.mentor_email, pair.mentee_name, pair.mentee_email,
+             str(pair.start), str(pair.weekday), str(pair.time), blanks.digest)
+    return hashlib.sha256("\0".join(facts).encode()).hexdigest().encode() + b"\n"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _current(folder: Path, note: bytes) -> bool:
+    try:
+        return folder.is_dir() and not folder.is_symlink() and (folder / NOTE).read_bytes() == note
+    except OSError:
+        return False
+
+
+def write_pair(out: Path, files: Iterator[tuple[str, bytes]], pair_id: str, note: bytes) -> int:
+    """Write one pair's folder whole: into a hidden temporary folder, then renamed into place."""
+    tmp = out / f".{pair_id}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(mode=0o700)
+    written = 0
+    try:
+        for name, data in files:
+            _write_private(tmp / name, data)
+            written += len(data)
+        _write_private(tmp / NOTE, note)
+        target = out / pair_id
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
+            raise UsageError(f"refusing to replace {target}: it is not a folder this tool wrote")
+        if target.exists():  # an older pack of this pair: swap, then remove the old one
+            old = out / f".{pair_id}.old-{os.getpid()}"
+            target.rename(old)
+            tmp.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return written
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary folders of runs that were killed (their process is gone)."""
+    from .publish import _alive
+
+    for entry in out.iterdir():
+        name = entry.name
+        if name.startswith(".") and (".tmp-" in name or ".old-" in name) and entry.is_dir() and not entry.is_symlink():
+            pid = name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def check_out_dir(root: Path, out: Path) -> None:
+    """Packs are personal data: never inside the published site or the program's sources."""
+    root, out = root.resolve(), out.resolve()
+    if out == root or root.is_relative_to(out):
+        raise UsageError(f"refusing to write packs to {out}: it contains the program itself")
+    for folder in ("content", "templates", "worksheets", "site"):
+        if out.is_relative_to(root / folder):
+            raise UsageError(f"refusing to write packs to {out}: it is inside {folder}/, "
+                             "and packs hold personal data that must never be published")
+    for parent in (out, *out.parents):
+        if (parent / MARKER).exists():
+            raise UsageError(f"refusing to write packs to {out}: {parent} is a published site folder")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"refusing to write packs to {out}: it is a file")
+
+
+def _progress(total: int, quiet: bool, report: Report) -> Any:
+    """A bar with rate and time left on a terminal; plain lines in a log; nothing when quiet."""
+    if quiet or total == 0:
+        return contextlib.nullcontext(lambda: None)
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="pack", dynamic_ncols=True, smoothing=0.1)
+
+        @contextlib.contextmanager
+        def tty() -> Iterator[Callable[[], None]]:
+            try:
+                yield lambda: bar.update(1)
+            finally:
+                bar.close()
+
+        return tty()
+    step = max(1, total // 10)
+    state = {"done": 0, "started": time.perf_counter()}
+
+    def plain() -> None:
+        state["done"] += 1
+        done = state["done"]
+        if done % step == 0 or done == total:
+            rate = done / max(time.perf_counter() - state["started"], 1e-9)
+            report(f"{done}/{total} packs ({rate:.1f}/s, {(total - done) / rate:.0f} s left)")
+
+    return contextlib.nullcontext(plain)
+
+
+@dataclass
+class Result:
+    pairs: int = 0
+    written: int = 0
+    skipped: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+
+def roster_problems(program: LoadedProgram, path: Path, problems: Problems) -> roster.Summary:
+    """Check the roster, fonts included; problems go into `problems`."""
+    try:
+        unshowable("a")
+        shows: roster.Shows | None = unshowable
+    except FontMissing:
+        shows = None
+    return roster.check(path, program.config, problems, shows=shows)
+
+
+def make_packs(
+    root: Path,
+    *,
+    roster_file: Path | None = None,
+    out: Path | None = None,
+    only: list[str] | None = None,
+    shard: tuple[int, int] | None = None,
+    report: Report = lambda _: None,
+    quiet: bool = False,
+) -> Result:
+    """Write every pair's pack (or the chosen ones) to `out` (default: ROOT/packs)."""
+    started = time.perf_counter()
+    root = root.resolve()
+    program = load_program(root)
+    path = (roster_file or root / roster.DEFAULT).resolve() if roster_file else root / roster.DEFAULT
+    if not path.is_file():
+        raise UsageError(f"no roster at {path}; write one (see the README's roster columns) or give --roster FILE")
+    out = (out or root / "packs").resolve()
+    check_out_dir(root, out)
+    try:
+        font_ok = unshowable("a") is None
+    except FontMissing as exc:
+        raise UsageError(str(exc)) from None
+    problems = Problems(path.parent)
+    summary = roster_problems(program, path, problems)
+    problems.raise_if_any()
+    assert font_ok
+    chosen = shard_range(summary.pairs, *shard) if shard else range(summary.pairs)
+    wanted = set(only or ())
+    if wanted:
+        ids = {p.pair_id for p in roster.pairs(path, program.config)}
+        unknown = sorted(wanted - ids)
+        if unknown:
+            raise UsageError(f"--only names pairs not in the roster: {', '.join(unknown)}")
+    total = sum(1 for i in chosen) if not wanted else len(wanted)
+    blanks = prepare(program, summary.characters, report)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if stat.S_IMODE(out.stat().st_mode) & 0o077:
+        out.chmod(0o700)
+    _remove_leftovers(out)
+    result = Result()
+    with _progress(total, quiet, report) as tick:
+        for index, pair in enumerate(roster.pairs(path, program.config)):
+            if wanted and pair.pair_id not in wanted:
+                continue
+            if not wanted and index not in chosen:
+                continue
+            result.pairs += 1
+            note = _note(blanks, pair)
+            if _current(out / pair.pair_id, note):
+                result.skipped += 1
+            else:
+                result.bytes += write_pair(out, pair_files(program, blanks, pair, stamp), pair.pair_id, note)
+                result.written += 1
+            tick()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+__all__ = ["ProgramError", "make_packs", "parse_shard", "shard_range"]
