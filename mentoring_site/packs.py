@@ -165,6 +165,8 @@ def _prefix(sheet_id: str) -> str:
 
 def combine(program: LoadedProgram, pdfs: dict[str, bytes], size: str) -> bytes:
     """All worksheets of one size in one PDF, fields renamed `<sheet>_<name>`, a bookmark each."""
+    import warnings
+
     import pikepdf
 
     pack = pikepdf.new()
@@ -174,8 +176,11 @@ def combine(program: LoadedProgram, pdfs: dict[str, bytes], size: str) -> bytes:
         for sheet in program.worksheets:
             with pikepdf.open(io.BytesIO(pdfs[f"{sheet.id}-{size}.pdf"])) as src:
                 first = len(pack.pages)
-                for page in src.pages:
-                    pack.pages.append(page)
+                with warnings.catch_warnings():
+                    # The widgets are joined to the pack's /AcroForm just below.
+                    warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+                    for page in src.pages:
+                        pack.pages.append(page)
                 form = src.Root.get("/AcroForm")
                 if form is not None:
                     for original in form.Fields:
@@ -272,7 +277,9 @@ def calendar(program: LoadedProgram, pair: roster.Pair, meetings: list[Meeting],
     return cal.to_ical()
 
 
-def pair_files(program: LoadedProgram, blanks: Blanks, pair: roster.Pair, stamp: dt.datetime) -> Iterator[tuple[str, bytes]]:
+def pair_files(
+    program: LoadedProgram, blanks: Blanks, pair: roster.Pair, stamp: dt.datetime
+) -> Iterator[tuple[str, bytes]]:
     """(file name, bytes) of every file in one pair's folder."""
     values, dates, meetings = pair_values(program, pair)
     lists = {"meeting_dates": dates}
@@ -413,6 +420,19 @@ def roster_problems(program: LoadedProgram, path: Path, problems: Problems) -> r
     return roster.check(path, program.config, problems, shows=shows)
 
 
+def validate_roster(program: LoadedProgram, roster_file: Path | None = None) -> int:
+    """Check the roster (the default one, if the program has one); return its number of pairs."""
+    path = roster_file or program.root / roster.DEFAULT
+    if not path.is_file():
+        if roster_file:
+            raise UsageError(f"no roster at {path}")
+        return 0
+    problems = Problems(program.root)
+    summary = roster_problems(program, path, problems)
+    problems.raise_if_any()
+    return summary.pairs
+
+
 def make_packs(
     root: Path,
     *,
@@ -427,7 +447,7 @@ def make_packs(
     started = time.perf_counter()
     root = root.resolve()
     program = load_program(root)
-    path = (roster_file or root / roster.DEFAULT).resolve() if roster_file else root / roster.DEFAULT
+    path = roster_file.resolve() if roster_file else root / roster.DEFAULT
     if not path.is_file():
         raise UsageError(f"no roster at {path}; write one (see the README's roster columns) or give --roster FILE")
     out = (out or root / "packs").resolve()
@@ -436,7 +456,7 @@ def make_packs(
         font_ok = unshowable("a") is None
     except FontMissing as exc:
         raise UsageError(str(exc)) from None
-    problems = Problems(path.parent)
+    problems = Problems(root)
     summary = roster_problems(program, path, problems)
     problems.raise_if_any()
     assert font_ok

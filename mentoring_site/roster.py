@@ -108,17 +108,23 @@ class Summary:
 
 
 class _Lines:
-    """An iterator over a file's lines that remembers the lines of the record being read."""
+    """An iterator over a file's lines, decoded one by one (so a bad byte is found at its line),
+    that remembers the lines of the record being read."""
 
-    def __init__(self, handle: Iterator[str]) -> None:
+    def __init__(self, handle: Iterator[bytes]) -> None:
         self.handle = handle
         self.record: list[str] = []
+        self.number = 0
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        line = next(self.handle)
+        raw = next(self.handle)
+        self.number += 1
+        if self.number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # the byte-order mark spreadsheets write
+        line = raw.decode("utf-8")
         self.record.append(line)
         return line
 
@@ -142,7 +148,7 @@ def _cell_starts(lines: list[str], first_line: int) -> list[tuple[int, int]]:
 def _control(text: str, *, allow_breaks: bool) -> str | None:
     """The first control character in `text`, described, or None."""
     for char in text:
-        if allow_breaks and char in "\n\t":
+        if allow_breaks and char in "\r\n\t":
             continue
         if unicodedata.category(char) == "Cc" or char in BIDI:
             return f"U+{ord(char):04X}"
@@ -176,7 +182,7 @@ def pairs(path: Path, config: ProgramFile) -> Iterator[Pair]:
 def _read(path: Path, config: ProgramFile, problems: Problems, summary: Summary, shows: Shows | None) -> Iterator[Pair]:
     program = config.program
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        handle = path.open("rb")
     except OSError as exc:
         problems.add(path, 1, 1, "", f"cannot be read ({exc.strerror})")
         return
@@ -196,7 +202,7 @@ def _read(path: Path, config: ProgramFile, problems: Problems, summary: Summary,
             except StopIteration:
                 break
             except UnicodeDecodeError as exc:
-                problems.add(path, first_line, 1, "", f"is not UTF-8 text ({exc.reason}); "
+                problems.add(path, lines.number, exc.start + 1, "", f"is not UTF-8 text ({exc.reason}); "
                              "save it from your spreadsheet as 'CSV UTF-8'")
                 return
             except csv.Error as exc:
@@ -272,9 +278,9 @@ def _row(
 
     if len(row) > len(header):
         line, column = starts[len(header)]
-        failed.add("")
         problems.add(path, line, column, "", f"this row has {len(row)} cells; the header names {len(header)} "
                      "(a comma inside a cell needs the cell in double quotes)")
+        return None  # its cells are shifted: checking them one by one would only mislead
     cells = {name: (row[i] if i < len(row) else "") for i, name in enumerate(header) if name in COLUMNS}
     values: dict[str, str] = {}
     for name, raw in cells.items():

@@ -283,7 +283,7 @@ class Blank:
             for i, line in enumerate(lines):
                 ops.append((b"T* " if i else b"") + font.encode(line) + b" Tj")
         else:
-            size = min(10.0, slot.height * 0.7)
+            size = min(24.0 if slot.centred else 10.0, slot.height * 0.6)
             width = font.width(text, size)
             if width > inner and width > 0:
                 size = max(4.0, size * inner / width)  # shrink to fit: a small cell shows it all
@@ -309,7 +309,8 @@ class Blank:
             slot = self.slots[name]
             content = self.appearance(slot, text)
             stream = (
-                b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %.3f %.3f] /Resources << /Font << /MSForm %s >> >>"
+                b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %.3f %.3f]"
+                b" /Resources << /Font << /MSForm %s >> >>"
                 b" /Length %d >>\nstream\n" % (number, slot.width, slot.height, self.font_ref, len(content))
                 + content + b"\nendstream\nendobj\n"
             )
