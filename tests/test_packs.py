@@ -81,8 +81,8 @@ BAD = [
      ["content/roster.csv:2:52: this row has 10 cells; the header names 9 (a comma inside a cell needs the cell "
       "in double quotes)"]),
     ("unshowable", HEADER + "p1,Ana \u2603,ana@example.org,Bo,bo@example.org,,,,\n",
-     ["content/roster.csv:2:4: mentor_name: '\u2603' (U+2603) is a character no available font can show; "
-      "spell the name with other letters, or give a font that has it (branding.font)"]),
+     ["content/roster.csv:2:4: mentor_name: '\u2603' (U+2603) is a character the form font (DejaVu Sans) cannot "
+      "show; write the name in letters it has (Latin, Greek, Cyrillic)"]),
     ("not UTF-8", (HEADER + "p1,Ana,ana@example.org,Bo,bo@example.org,,,,\n").encode() + b"p2,\xe9\n",
      ["content/roster.csv:3:4: is not UTF-8 text (invalid continuation byte); save it from your spreadsheet "
       "as 'CSV UTF-8'"]),
