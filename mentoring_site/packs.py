@@ -38,6 +38,7 @@ from .pages import base_context
 from .program import LoadedProgram, Worksheet, load_program, long_date, rhythm_text
 from .publish import MARKER, UsageError
 from .stamp import Blank, FontMissing, FormFont, unshowable
+from .stamp import font_file as stamp_font_file
 from .templating import environment, render
 from .worksheets import Job, _allowed_roots, render_pdf, render_worksheets
 
@@ -218,10 +219,23 @@ def certificate_pdf(program: LoadedProgram, size: str) -> bytes:
     return pdf
 
 
+def _cached(key: str, make: Callable[[], bytes]) -> bytes:
+    """Prepared blanks and fonts depend only on their inputs: keep them in the user's cache."""
+    folder = cache.folder("packs")
+    data = cache.get(folder, key)
+    if data is None:
+        data = make()
+        cache.put(folder, key, data)
+    return data
+
+
 def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Blanks:
     """Lay out and prepare every blank (once per paper size) with a font for `characters`."""
     started = time.perf_counter()
-    font = FormFont.subset(characters)
+    font_key = hashlib.sha256(("font\0" + str(stamp_font_file()) + "\0" + "".join(sorted(characters))).encode())
+    font = FormFont.from_program(
+        _cached(font_key.hexdigest(), lambda: FormFont.subset(characters).font_program)
+    )
     pdfs, _ = render_worksheets(program, cache.folder("worksheets"))
     sheets = {name.removeprefix("worksheets/"): data for name, data in pdfs.items()}
     blanks = Blanks()
@@ -234,12 +248,15 @@ def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Bla
             names = [t.name for t in blanks.targets[sheet.id]]
             data = sheets[f"{sheet.id}-{size}.pdf"]
             digest.update(data)
-            blanks.sheets[sheet.id, size] = Blank.prepare(data, font, names)
+            blanks.sheets[sheet.id, size] = Blank.prepare(data, font, names, cached=_cached)
             pack_names += [_prefix(sheet.id) + n for n in names]
-        blanks.packs[size] = Blank.prepare(combine(program, sheets, size), font, pack_names)
+        combined = hashlib.sha256(b"pack\0" + digest.digest() + size.encode() + repr(program.config.program).encode())
+        pack = _cached(combined.hexdigest(), lambda size=size: combine(program, sheets, size))
+        blanks.packs[size] = Blank.prepare(pack, font, pack_names, cached=_cached)
         cert = certificate_pdf(program, size)
         digest.update(cert)
-        blanks.certificates[size] = Blank.prepare(cert, font, CERTIFICATE_FIELDS, read_only=CERTIFICATE_FIELDS)
+        blanks.certificates[size] = Blank.prepare(cert, font, CERTIFICATE_FIELDS, read_only=CERTIFICATE_FIELDS,
+                                                  cached=_cached)
     blanks.digest = digest.hexdigest()
     report(f"Laid out {len(blanks.sheets) + len(blanks.packs) + len(blanks.certificates)} blanks "
            f"in {time.perf_counter() - started:.1f} s")

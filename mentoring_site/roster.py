@@ -366,8 +366,8 @@ def _row(
         for name in ("mentor_name", "mentee_name", "mentor_email", "mentee_email"):
             missing = shows(values[name])
             if missing:
-                error(name, f"{missing!r} (U+{ord(missing):04X}) is a character the form font (DejaVu Sans) cannot show; "
-                      "write the name in letters it has (Latin, Greek, Cyrillic)")
+                error(name, f"{missing!r} (U+{ord(missing):04X}) is a character the form font (DejaVu Sans) "
+                      "cannot show; write the name in letters it has (Latin, Greek, Cyrillic)")
                 bad = True
     if bad:
         return None

@@ -15,15 +15,17 @@ pikepdf (qpdf) is used only to prepare a blank; stamping is byte assembly, with 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import subprocess
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+PREPARE_VERSION = "1"  # bump when a prepared blank's bytes change for the same inputs
 FONT_NAME = "/MSForm"  # the resource name of the stamping font in /AcroForm /DR
 # Characters every form font carries, whatever the roster: what people type into worksheets
 # in the program's language (Latin-1 and Latin Extended-A), plus common punctuation.
@@ -109,6 +111,14 @@ class FormFont:
         subsetter.subset(font)
         out = io.BytesIO()
         font.save(out)
+        return cls.from_program(out.getvalue())
+
+    @classmethod
+    def from_program(cls, program: bytes) -> FormFont:
+        """The font from a subset made earlier (e.g. kept in the cache)."""
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(program))
         scale = 1000 / font["head"].unitsPerEm
         order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
         cmap = font.getBestCmap()
@@ -116,7 +126,7 @@ class FormFont:
         glyphs = {chr(code): order[name] for code, name in cmap.items()}
         advances = {chr(code): metrics[name][0] * scale for code, name in cmap.items()}
         hhea = font["hhea"]
-        return cls(glyphs, advances, hhea.ascent * scale, hhea.descent * scale, out.getvalue())
+        return cls(glyphs, advances, hhea.ascent * scale, hhea.descent * scale, program)
 
     def width(self, text: str, size: float) -> float:
         return sum(self.advances.get(c, 600) for c in text) * size / 1000
@@ -197,15 +207,31 @@ class Blank:
     trailer: bytes  # /Root, /Info and /ID entries for the update's trailer
 
     @classmethod
-    def prepare(cls, pdf_bytes: bytes, font: FormFont, names: Iterable[str], *, read_only: Iterable[str] = ()) -> Blank:
+    def prepare(
+        cls, pdf_bytes: bytes, font: FormFont, names: Iterable[str], *, read_only: Iterable[str] = (),
+        cached: Callable[[str, Callable[[], bytes]], bytes] | None = None,
+    ) -> Blank:
         """Give the form `font`, and find the fields `names` (full names) that will be stamped.
 
         Fields in `read_only` get the read-only flag and are centred (a certificate's names).
+        `cached(key, make)` may keep the prepared bytes (they depend only on the inputs).
         """
-        import pikepdf
-
         wanted = set(names)
         frozen = set(read_only)
+        digest = hashlib.sha256(PREPARE_VERSION.encode())
+        for part in (pdf_bytes, font.font_program, "\0".join(sorted(wanted)), "\0".join(sorted(frozen))):
+            digest.update(hashlib.sha256(part if isinstance(part, bytes) else part.encode()).digest())
+
+        def make() -> bytes:
+            return cls._prepared(pdf_bytes, font, wanted, frozen)
+
+        data = cached(digest.hexdigest(), make) if cached else make()
+        return cls._analyse(data, font, wanted)
+
+    @staticmethod
+    def _prepared(pdf_bytes: bytes, font: FormFont, wanted: set[str], frozen: set[str]) -> bytes:
+        import pikepdf
+
         with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
             form = pdf.Root.AcroForm
             resources = form.get("/DR") or pikepdf.Dictionary()
@@ -228,8 +254,7 @@ class Blank:
                 raise KeyError(f"fields not in the form: {', '.join(sorted(wanted - found))}")
             out = io.BytesIO()
             pdf.save(out, static_id=True, deterministic_id=False)
-        data = out.getvalue()
-        return cls._analyse(data, font, wanted)
+        return out.getvalue()
 
     @classmethod
     def _analyse(cls, data: bytes, font: FormFont, wanted: set[str]) -> Blank:

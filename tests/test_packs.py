@@ -235,6 +235,32 @@ def test_rerun_keeps_finished_folders_and_finishes_the_rest(packed: Path, capsys
     assert sorted(p.name for p in (packed / "packs").iterdir()) == ["anna-1", "p-2", "p3"]
 
 
+def test_a_killed_run_leaves_whole_folders_and_a_rerun_finishes(packed: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import sys
+    import time
+
+    lines = [HEADER] + [f"k{i},Ana Silva,ana{i}@example.org,Bo Chen,bo{i}@example.org,,,,\n" for i in range(12)]
+    (tmp_path / "big.csv").write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "mentoring_site", "packs", str(packed), "-q", "--roster",
+               str(tmp_path / "big.csv"), "--out", str(out)]
+    child = subprocess.Popen(command, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out.is_dir() and len(list(out.iterdir())) >= 2):
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    done = [p for p in out.iterdir() if not p.name.startswith(".")]
+    assert 0 < len(done) < 12
+    for folder in done:  # whole, or not there at all
+        assert len(list(folder.iterdir())) == 22 and (folder / ".pack").is_file()
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert result.stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"k{i}" for i in range(12))
+
+
 def test_shards_and_only(packed: Path, tmp_path: Path) -> None:
     assert main(["packs", str(packed), "-q", "--out", str(tmp_path / "a"), "--shard", "1/2"]) == 0
     assert main(["packs", str(packed), "-q", "--out", str(tmp_path / "b"), "--shard", "2/2"]) == 0
