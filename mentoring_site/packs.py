@@ -40,7 +40,7 @@ from .publish import MARKER, UsageError
 from .stamp import Blank, FontMissing, FormFont, unshowable
 from .stamp import font_file as stamp_font_file
 from .templating import environment, render
-from .worksheets import Job, _allowed_roots, render_pdf, render_worksheets
+from .worksheets import Job, _allowed_roots, _make_fetcher, render_worksheets
 
 Report = Callable[[str], None]
 CERTIFICATE_TEMPLATE = "packs/certificate.html.j2"
@@ -206,15 +206,23 @@ def combine(program: LoadedProgram, pdfs: dict[str, bytes], size: str) -> bytes:
 
 def certificate_pdf(program: LoadedProgram, size: str) -> bytes:
     """The certificate of one paper size, laid out once, names left for stamping."""
+    from markupsafe import Markup
+
+    from . import forms
+
     env = environment(program.root)
-    html = render(env, CERTIFICATE_TEMPLATE, {**base_context(program), "size": size}, program.root)
+    context = {
+        **base_context(program), "size": size, "form_font_family": forms.PLACEHOLDER_FAMILY,
+        # Our own generated data: URL, not content: printed as it is.
+        "form_font_url": Markup(forms.placeholder_font_url()),
+    }
+    html = render(env, CERTIFICATE_TEMPLATE, context, program.root)
     key = hashlib.sha256(("certificate\0" + size + "\0" + html).encode()).hexdigest()
     folder = cache.folder("certificates")
     cached = cache.get(folder, key)
     if cached is not None:
         return cached
-    job = Job("certificate", size, html, program.root.resolve().as_uri() + "/", _allowed_roots(program), key)
-    pdf = render_pdf(job)
+    pdf = _render_certificate(program, size, html, key)
     cache.put(folder, key, pdf)
     return pdf
 
@@ -229,6 +237,21 @@ def _cached(key: str, make: Callable[[], bytes]) -> bytes:
     return data
 
 
+def _render_certificate(program: LoadedProgram, size: str, html: str, key: str) -> bytes:
+    """WeasyPrint's layout of the certificate, its form left as WeasyPrint wrote it (the names
+    are stamped with a font of their own, centred)."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    job = Job("certificate", size, html, program.root.resolve().as_uri() + "/", _allowed_roots(program), key,
+              None, program.config.program.language)  # type: ignore[arg-type]
+    return weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=_make_fetcher(job)).write_pdf(
+        pdf_forms=True, pdf_tags=True, pdf_variant="pdf/ua-1", pdf_identifier=key[:32].encode(), custom_metadata=True,
+    )
+
+
 def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Blanks:
     """Lay out and prepare every blank (once per paper size) with a font for `characters`."""
     started = time.perf_counter()
@@ -236,7 +259,13 @@ def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Bla
     font = FormFont.from_program(
         _cached(font_key.hexdigest(), lambda: FormFont.subset(characters).font_program)
     )
-    pdfs, _ = render_worksheets(program, cache.folder("worksheets"))
+    # The worksheets' own form font (the forms stage) then covers every name of the roster. Only
+    # characters beyond the language's own count: a roster of such names shares the site's PDFs.
+    from .forms import characters as language_characters
+
+    base = set(language_characters(program.config.program.language))
+    extra = "".join(sorted(c for c in characters if c not in base))
+    pdfs, _ = render_worksheets(program, cache.folder("worksheets"), extra_characters=extra)
     sheets = {name.removeprefix("worksheets/"): data for name, data in pdfs.items()}
     blanks = Blanks()
     digest = hashlib.sha256("".join(sorted(characters)).encode())

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 PREPARE_VERSION = "1"  # bump when a prepared blank's bytes change for the same inputs
 FONT_NAME = "/MSForm"  # the resource name of the stamping font in /AcroForm /DR
@@ -205,6 +206,8 @@ class Blank:
     size: int  # /Size of the prepared file's cross-reference
     startxref: int
     trailer: bytes  # /Root, /Info and /ID entries for the update's trailer
+    resource: bytes = FONT_NAME.encode()  # the font's name in an appearance stream's /Resources
+    finished: Any = None  # forms.Blank, for a form the forms stage finished: its font and layout
 
     @classmethod
     def prepare(
@@ -232,21 +235,28 @@ class Blank:
     def _prepared(pdf_bytes: bytes, font: FormFont, wanted: set[str], frozen: set[str]) -> bytes:
         import pikepdf
 
+        from .forms import FONT_RESOURCE
+
         with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
             form = pdf.Root.AcroForm
             resources = form.get("/DR") or pikepdf.Dictionary()
             fonts = resources.get("/Font") or pikepdf.Dictionary()
-            fonts[FONT_NAME] = font.add_to(pdf)
-            resources.Font = fonts
-            form.DR = resources
-            # Every stamped field carries its appearance; viewers must not redraw them from /DA.
-            form.NeedAppearances = False
+            # A form the forms stage finished has its font (covering the roster) and /DA already;
+            # any other form (the certificate) gets ours.
+            own = FONT_RESOURCE not in fonts
+            if own:
+                fonts[FONT_NAME] = font.add_to(pdf)
+                resources.Font = fonts
+                form.DR = resources
+                # Every stamped field carries its appearance; viewers must not redraw them.
+                form.NeedAppearances = False
             found = set()
             for field in _walk(form.Fields):
                 name = _full_name(field)
                 if name in wanted:
                     found.add(name)
-                    field.DA = pikepdf.String(f"0 g {FONT_NAME} 0 Tf")
+                    if own:
+                        field.DA = pikepdf.String(f"0 g {FONT_NAME} 0 Tf")
                     if name in frozen:  # read-only and centred
                         field.Ff = int(field.get("/Ff", 0)) | 1
                         field.Q = 1
@@ -278,7 +288,14 @@ class Blank:
                 flags = int(field.get("/Ff", 0))
                 slots[name] = Slot(name, number, body, abs(x1 - x0), abs(y1 - y0), bool(flags & 4096),
                                    int(field.get("/Q", 0)) == 1)
-            font_ref = pdf.Root.AcroForm.DR.Font[FONT_NAME]
+            from . import forms
+
+            finished = None
+            resource = FONT_NAME
+            if forms.FONT_RESOURCE in pdf.Root.AcroForm.DR.Font:
+                resource = forms.FONT_RESOURCE
+                finished = forms.Blank(pdf)
+            font_ref = pdf.Root.AcroForm.DR.Font[resource]
             trailer = b"/Root " + pdf.trailer.Root.unparse() + b"\n"
             if "/Info" in pdf.trailer:
                 trailer += b"/Info " + pdf.trailer.Info.unparse() + b"\n"
@@ -288,10 +305,13 @@ class Blank:
             size = int(pdf.trailer.Size)
             font_objgen = font_ref.objgen
         startxref = int(re.findall(rb"startxref\s+(\d+)", data[-1024:])[-1])
-        return cls(data, slots, font, f"{font_objgen[0]} {font_objgen[1]} R".encode(), size, startxref, trailer)
+        ref = f"{font_objgen[0]} {font_objgen[1]} R".encode()
+        return cls(data, slots, font, ref, size, startxref, trailer, resource.encode(), finished)
 
     def appearance(self, slot: Slot, text: str) -> bytes:
         """The content of an appearance stream showing `text` in `slot`."""
+        if self.finished is not None:  # as the forms stage lays text out, so stamped and typed agree
+            return self.finished.appearance(self.finished.fields[slot.name], text)
         font = self.font
         pad = 2.0
         inner = slot.width - 2 * pad
@@ -335,8 +355,9 @@ class Blank:
             content = self.appearance(slot, text)
             stream = (
                 b"%d 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 %.3f %.3f]"
-                b" /Resources << /Font << /MSForm %s >> >>"
-                b" /Length %d >>\nstream\n" % (number, slot.width, slot.height, self.font_ref, len(content))
+                b" /Resources << /Font << %s %s >> >>"
+                b" /Length %d >>\nstream\n"
+                % (number, slot.width, slot.height, self.resource, self.font_ref, len(content))
                 + content + b"\nendstream\nendobj\n"
             )
             field = (

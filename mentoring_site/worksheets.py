@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html as html_lib
 import os
@@ -47,6 +48,7 @@ class Job:
     key: str
     sheet: Worksheet
     language: str
+    extra_characters: str = ""  # for the form font beyond the language's (packs: the roster's)
 
     @property
     def filename(self) -> str:
@@ -159,7 +161,7 @@ def render_pdf(job: Job) -> bytes:
         )
     except FatalURLFetchingError as exc:
         raise RefusedURL(str(exc), getattr(exc, "url", "")) from None
-    return forms.finish(pdf, job.sheet, language=job.language)
+    return forms.finish(pdf, job.sheet, language=job.language, extra_characters=job.extra_characters)
 
 
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
@@ -177,10 +179,19 @@ def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
 
 
 def render_worksheets(
-    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None
+    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None, extra_characters: str = ""
 ) -> tuple[dict[str, bytes], dict[str, int]]:
-    """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures."""
+    """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures.
+
+    `extra_characters` go into every form font too (the packs stage passes a roster's names).
+    """
     jobs = plan(program)
+    if extra_characters:
+        jobs = [
+            dataclasses.replace(job, extra_characters=extra_characters,
+                                key=hashlib.sha256(f"{job.key}\0{extra_characters}".encode()).hexdigest())
+            for job in jobs
+        ]
     out: dict[str, bytes] = {}
     todo: list[Job] = []
     for job in jobs:
