@@ -36,7 +36,7 @@ from .meetings import Meeting, schedule
 from .model import ProgramFile
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, load_program, long_date, rhythm_text
-from .publish import MARKER, UsageError
+from .publish import MARKER, UsageError, _exchange
 from .stamp import Blank, FontMissing, FormFont, unshowable
 from .stamp import font_file as stamp_font_file
 from .templating import environment, render
@@ -376,11 +376,12 @@ def write_pair(out: Path, files: Iterator[tuple[str, bytes]], pair_id: str, note
         target = out / pair_id
         if target.is_symlink() or (target.exists() and not target.is_dir()):
             raise UsageError(f"refusing to replace {target}: it is not a folder this tool wrote")
-        if target.exists():  # an older pack of this pair: swap, then remove the old one
-            old = out / f".{pair_id}.old-{os.getpid()}"
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
+        if target.exists():  # an older pack of this pair: swap in one step where the system can
+            if not _exchange(tmp, target):
+                old = out / f".{pair_id}.old-{os.getpid()}"
+                target.rename(old)
+                tmp.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.rename(target)
     finally:

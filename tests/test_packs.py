@@ -115,6 +115,51 @@ def test_spreadsheet_export_just_works(small: Path) -> None:
     assert (second.pair_id, second.line) == ("p2", 4)
 
 
+PREFILL_CASES = [
+    ("{type: text, id: topic, label: \"Topic\", help: \"One line\"}",
+     "{type: text, id: topic, label: \"Topic\", prefill: mentee_nmae}",
+     "worksheets/plan.yml:10:58: sections.0.fields.0.prefill: unknown prefill value 'mentee_nmae'; did you mean "
+     "'mentee_name'? (known: pair_id, mentor_name, mentor_email, mentee_name, mentee_email, pair_names, pair_emails, "
+     "program_manager_name, program_manager_email, start, end, midpoint, last_meeting, meeting_rhythm)"),
+    ("{id: step, label: \"Step\", width: large}",
+     "{id: step, label: \"Step\", width: large, prefill: meeting_date}",
+     "worksheets/plan.yml:26:62: sections.2.fields.0.columns.0.prefill: unknown prefill value 'meeting_date'; "
+     "did you mean 'meeting_dates'? (known: meeting_dates)"),
+    ("{type: signature, id: sign, parties: [mentor, mentee]}",
+     "{type: signature, id: sign, parties: [mentor, mentee], prefill: mentor_name}",
+     "worksheets/plan.yml:29:73: sections.2.fields.2.prefill: unknown prefill value 'mentor_name' (known: names)"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), PREFILL_CASES, ids=["text", "column", "signature"])
+def test_prefill_names_a_known_value(small: Path, old: str, new: str, expected: str) -> None:
+    from mentoring_site.errors import ProgramError
+
+    sheet = small / "worksheets" / "plan.yml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(ProgramError) as caught:
+        load_program(small)
+    assert [str(p) for p in caught.value.problems] == [expected]
+
+
+def test_prefill_fills_the_fields_it_names(small: Path) -> None:
+    from mentoring_site.packs import fill, targets
+
+    sheet = small / "worksheets" / "plan.yml"
+    text = sheet.read_text(encoding="utf-8")
+    text = text.replace('help: "One line"}', 'prefill: pair_names}').replace(
+        '{id: step, label: "Step", width: large}', '{id: step, label: "Step", width: large, prefill: meeting_dates}'
+    ).replace("parties: [mentor, mentee]}", "parties: [mentor, mentee], prefill: names}")
+    sheet.write_text(text, encoding="utf-8")
+    program = load_program(small)
+    found = targets(program.worksheets[0], program.terms)
+    values = {"pair_names": "Ana and Bo", "mentor_name": "Ana", "mentee_name": "Bo"}
+    assert fill(found, values, {"meeting_dates": ["1 Mar 2027"]}) == {
+        "topic": "Ana and Bo", "steps_r1_step": "1 Mar 2027", "steps_r2_step": "",
+        "sign_mentor_name": "Ana", "sign_mentee_name": "Bo",
+    }
+
+
 @pytest.mark.parametrize("count", [0, 1, 5, 7, 100])
 @pytest.mark.parametrize("parts", [1, 2, 3, 8])
 def test_shards_add_up_to_the_whole(count: int, parts: int) -> None:
@@ -210,6 +255,16 @@ def test_the_blank_bytes_are_kept_and_poppler_and_pdfium_draw_the_names(packed: 
     blank_png = subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", str(last + 1), "-l", str(last + 1), "-"],
                                input=one[:common], capture_output=True, check=True).stdout
     assert png != blank_png
+
+
+def test_the_pack_has_every_worksheet_with_a_bookmark_each(packed: Path) -> None:
+    program = load_program(packed)
+    with pikepdf.open(packed / "packs/anna-1/pack-a4.pdf") as doc, doc.open_outline() as outline:
+        assert [item.title for item in outline.root] == [s.title for s in program.worksheets]
+        values = {str(f.T): str(f.get("/V", "")) for f in doc.Root.AcroForm.Fields}
+    assert values["agreement_signatures_mentor_name"] == "Zoë Łukasiewicz-Ó'Brien"
+    assert values["closing_reflection_signatures_mentee_name"] == "Ана Петрова"
+    assert all(name.startswith(tuple(s.id.replace("-", "_") for s in program.worksheets)) for name in values)
 
 
 def test_calendar_has_both_names_and_stable_uids(packed: Path) -> None:
