@@ -74,8 +74,8 @@ def run_floor(pairs: int, work: Path) -> dict[str, float]:
     from mentoring_site.packs import make_packs, write_pair
 
     root = program(work)
-    roster(root / "content" / "roster.csv", 1)
-    make_packs(root, out=work / "one", quiet=True)
+    roster(root / "content" / "roster.csv", pairs)  # the same roster: the same blanks and font
+    make_packs(root, out=work / "one", quiet=True, only=["pair-00000"])
     folder = next((work / "one").iterdir())
     files = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.name != ".pack"]
     out = work / "floor"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -294,33 +295,58 @@ def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Bla
 
 # ---------------------------------------------------------------------------------- output ---
 
-def calendar(program: LoadedProgram, pair: roster.Pair, meetings: list[Meeting], stamp: dt.datetime) -> bytes:
-    """The pair's meetings as iCalendar, both names in each summary, UIDs stable per pair."""
+@functools.lru_cache(maxsize=256)
+def _event_times(meetings: tuple[Meeting, ...], time_of_day: str | None) -> tuple[bytes, ...]:
+    """DTSTART and DTEND lines of each meeting, by icalendar (shared by pairs with one rhythm)."""
     import icalendar
 
-    p = program.config.program
-    own, _ = pair_schedule(program.config, pair)
-    labels = {"meeting": "Meeting", "check-in": "Check-in"}
-    base = hashlib.sha256(f"{p.organisation}/{p.name}/{pair.pair_id}".encode()).hexdigest()[:16]
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//mentoring-site//packs//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{p.name}: {pair.mentor_name} and {pair.mentee_name}")
+    out = []
     for m in meetings:
         event = icalendar.Event()
-        event.add("uid", f"{m.kind}-{m.number}-{base}@mentoring-site")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"{p.name}: {labels[m.kind]} {m.number}, {pair.mentor_name} and {pair.mentee_name}")
-        if own.program.meetings.time:
-            hh, mm = map(int, own.program.meetings.time.split(":"))
+        if time_of_day:
+            hh, mm = map(int, time_of_day.split(":"))
             begin = dt.datetime.combine(m.day, dt.time(hh, mm))
             event.add("dtstart", begin)
             event.add("dtend", begin + dt.timedelta(minutes=m.minutes))
         else:
             event.add("dtstart", m.day)
             event.add("dtend", m.day + dt.timedelta(days=1))
-        cal.add_component(event)
-    return cal.to_ical()
+        lines = event.to_ical().split(b"\r\n")
+        out.append(b"".join(line + b"\r\n" for line in lines if line and not line.startswith((b"BEGIN:", b"END:"))))
+    return tuple(out)
+
+
+def _line(name: str, text: str) -> bytes:
+    """One content line: escaped by icalendar, folded as the site's calendar folds (faster than
+    icalendar's own folding, which goes character by character)."""
+    from icalendar import vText
+
+    from .meetings import _fold
+
+    return (_fold(f"{name}:" + vText(text).to_ical().decode()) + "\r\n").encode()
+
+
+def calendar(program: LoadedProgram, pair: roster.Pair, meetings: list[Meeting], stamp: dt.datetime) -> bytes:
+    """The pair's meetings as iCalendar, both names in each summary, UIDs stable per pair.
+
+    Built line by line with icalendar's escaping and folding: the date lines of one rhythm are
+    made once, so each pair costs only its own summaries.
+    """
+    from icalendar import vDDDTypes
+
+    p = program.config.program
+    own, _ = pair_schedule(program.config, pair)
+    labels = {"meeting": "Meeting", "check-in": "Check-in"}
+    base = hashlib.sha256(f"{p.organisation}/{p.name}/{pair.pair_id}".encode()).hexdigest()[:16]
+    names = f"{pair.mentor_name} and {pair.mentee_name}"
+    dtstamp = b"DTSTAMP:" + vDDDTypes(stamp).to_ical() + b"\r\n"
+    out = [b"BEGIN:VCALENDAR\r\n", b"VERSION:2.0\r\n", b"PRODID:-//mentoring-site//packs//EN\r\n",
+           _line("X-WR-CALNAME", f"{p.name}: {names}")]
+    for m, times in zip(meetings, _event_times(tuple(meetings), own.program.meetings.time), strict=True):
+        out += [b"BEGIN:VEVENT\r\n", _line("SUMMARY", f"{p.name}: {labels[m.kind]} {m.number}, {names}"), times,
+                dtstamp, f"UID:{m.kind}-{m.number}-{base}@mentoring-site\r\n".encode(), b"END:VEVENT\r\n"]
+    out.append(b"END:VCALENDAR\r\n")
+    return b"".join(out)
 
 
 def pair_files(

@@ -15,6 +15,7 @@ pikepdf (qpdf) is used only to prepare a blank; stamping is byte assembly, with 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -208,6 +209,7 @@ class Blank:
     trailer: bytes  # /Root, /Info and /ID entries for the update's trailer
     resource: bytes = FONT_NAME.encode()  # the font's name in an appearance stream's /Resources
     finished: Any = None  # forms.Blank, for a form the forms stage finished: its font and layout
+    _shown: dict[tuple[str, str], bytes] = dataclasses.field(default_factory=dict, repr=False)  # appearances made
 
     @classmethod
     def prepare(
@@ -310,6 +312,15 @@ class Blank:
 
     def appearance(self, slot: Slot, text: str) -> bytes:
         """The content of an appearance stream showing `text` in `slot`."""
+        key = (slot.name, text)
+        shown = self._shown.get(key)
+        if shown is None:
+            if len(self._shown) > 50_000:  # names rarely repeat; dates and the contact do
+                self._shown.clear()
+            shown = self._shown[key] = self._appearance(slot, text)
+        return shown
+
+    def _appearance(self, slot: Slot, text: str) -> bytes:
         if self.finished is not None:  # as the forms stage lays text out, so stamped and typed agree
             return self.finished.appearance(self.finished.fields[slot.name], text)
         font = self.font
