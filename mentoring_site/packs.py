@@ -553,6 +553,9 @@ def make_packs(
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     if stat.S_IMODE(out.stat().st_mode) & 0o077:
         out.chmod(0o700)
+    ignore = out / ".gitignore"
+    if not ignore.exists() and not ignore.is_symlink():  # personal data: never committed by accident
+        _write_private(ignore, b"# Personal data (mentoring-site packs): never commit or publish.\n*\n")
     _remove_leftovers(out)
     result = Result(layout_seconds=time.perf_counter() - started)
     with _progress(total, quiet, report) as tick:

@@ -21,8 +21,9 @@ Rules chosen here (the README repeats them):
 - Control characters (and the invisible bidirectional overrides) are errors; `notes` may hold
   line breaks and tabs.
 
-Only what is needed to spot duplicates (the ids and mentee emails, hashed) is kept in memory
-while reading, so a roster of any length streams through in constant memory per pair.
+Rows are read one at a time; the only thing kept is what spots duplicates (a 12-byte hash of
+each id and mentee email, with its line), a few dozen bytes a pair, so memory does not grow with
+the size of the names or notes.
 """
 
 from __future__ import annotations

@@ -315,7 +315,7 @@ class Blank:
         key = (slot.name, text)
         shown = self._shown.get(key)
         if shown is None:
-            if len(self._shown) > 50_000:  # names rarely repeat; dates and the contact do
+            if len(self._shown) > 2_000:  # names rarely repeat; dates and the contact do: memory stays flat
                 self._shown.clear()
             shown = self._shown[key] = self._appearance(slot, text)
         return shown

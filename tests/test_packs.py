@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import stat
 import subprocess
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -22,13 +24,22 @@ HEADER = "pair_id,mentor_name,mentor_email,mentee_name,mentee_email,start,weekda
 GOOD = "p1,Ana Silva,ana@example.org,Bo Chen,bo@example.org,,,,\n"
 
 
-def problems_of(program_root: Path, text: str | bytes) -> list[str]:
-    path = program_root / "content" / "roster.csv"
+@functools.cache
+def small_program() -> Any:
+    from conftest import FIXTURES
+
+    return load_program(FIXTURES / "small")
+
+
+def problems_of(folder: Path, text: str | bytes) -> list[str]:
+    """The problems `check` finds in a roster: the small fixture's dates (2027-03-01 to 04-26)."""
+    path = folder / "content" / "roster.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, str):
         text = text.encode()
     path.write_bytes(text)
-    program = load_program(program_root)
-    problems = Problems(program_root)
+    program = small_program()
+    problems = Problems(folder)
     roster.check(path, program.config, problems, shows=lambda s: next((c for c in s if c == "\u2603"), None))
     return [str(p) for p in sorted(problems.items)]
 
@@ -93,8 +104,8 @@ BAD = [
 
 
 @pytest.mark.parametrize(("text", "expected"), [case[1:] for case in BAD], ids=[case[0] for case in BAD])
-def test_bad_roster_is_located(small: Path, text: str | bytes, expected: list[str]) -> None:
-    assert problems_of(small, text) == expected
+def test_bad_roster_is_located(tmp_path: Path, text: str | bytes, expected: list[str]) -> None:
+    assert problems_of(tmp_path, text) == expected
 
 
 def test_spreadsheet_export_just_works(small: Path) -> None:
@@ -188,13 +199,14 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_each_pair_gets_its_folder_owner_only(packed: Path) -> None:
     out = packed / "packs"
-    assert sorted(p.name for p in out.iterdir()) == ["anna-1", "p-2", "p3"]
+    assert sorted(p.name for p in out.iterdir()) == [".gitignore", "anna-1", "p-2", "p3"]
+    assert (out / ".gitignore").read_text(encoding="utf-8").endswith("\n*\n")
     program = load_program(packed)
     expected = {f"{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
     expected |= {f"{kind}-{size}.pdf" for kind in ("pack", "certificate") for size in program.paper_sizes}
     expected |= {"meetings.ics", ".pack"}
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
-    for folder in out.iterdir():
+    for folder in out.glob("[!.]*"):
         assert {p.name for p in folder.iterdir()} == expected
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         assert {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()} == {0o600}
@@ -287,7 +299,8 @@ def test_rerun_keeps_finished_folders_and_finishes_the_rest(packed: Path, capsys
     assert main(["packs", str(packed)]) == 0
     assert "Packs: 1 written, 2 already up to date" in capsys.readouterr().out
     assert (packed / "packs/anna-1/.pack").stat().st_mtime_ns == before
-    assert sorted(p.name for p in (packed / "packs").iterdir()) == ["anna-1", "p-2", "p3"]
+    assert sorted(p.name for p in (packed / "packs").glob("[!.]*")) == ["anna-1", "p-2", "p3"]
+    assert not list((packed / "packs").glob(".*tmp*"))  # the killed run's leftovers are gone
 
 
 def test_a_killed_run_leaves_whole_folders_and_a_rerun_finishes(packed: Path, tmp_path: Path) -> None:
@@ -305,7 +318,7 @@ def test_a_killed_run_leaves_whole_folders_and_a_rerun_finishes(packed: Path, tm
                str(tmp_path / "big.csv"), "--out", str(out)]
     child = subprocess.Popen(command, env={**os.environ}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (out.is_dir() and len(list(out.iterdir())) >= 2):
+    while time.monotonic() < deadline and not (out.is_dir() and len(list(out.glob("[!.]*"))) >= 1):
         time.sleep(0.01)
     child.send_signal(signal.SIGKILL)
     child.wait()
@@ -315,16 +328,30 @@ def test_a_killed_run_leaves_whole_folders_and_a_rerun_finishes(packed: Path, tm
         assert len(list(folder.iterdir())) == 22 and (folder / ".pack").is_file()
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout == ""
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"k{i}" for i in range(12))
+    assert sorted(p.name for p in out.glob("[!.]*")) == sorted(f"k{i}" for i in range(12))
 
 
 def test_shards_and_only(packed: Path, tmp_path: Path) -> None:
     assert main(["packs", str(packed), "-q", "--out", str(tmp_path / "a"), "--shard", "1/2"]) == 0
     assert main(["packs", str(packed), "-q", "--out", str(tmp_path / "b"), "--shard", "2/2"]) == 0
     assert main(["packs", str(packed), "-q", "--out", str(tmp_path / "c"), "--only", "p3"]) == 0
-    assert [p.name for p in (tmp_path / "a").iterdir()] == ["anna-1"]
-    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["p-2", "p3"]
-    assert [p.name for p in (tmp_path / "c").iterdir()] == ["p3"]
+    assert [p.name for p in (tmp_path / "a").glob("[!.]*")] == ["anna-1"]
+    assert sorted(p.name for p in (tmp_path / "b").glob("[!.]*")) == ["p-2", "p3"]
+    assert [p.name for p in (tmp_path / "c").glob("[!.]*")] == ["p3"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--only", "p3", "nope"], "error: --only names pairs not in the roster: nope\n"),
+    (["--shard", "3/2"], "error: --shard '3/2' must be K/N with 1 <= K <= N, e.g. 2/8\n"),
+    (["--roster", "missing.csv"], "error: no roster at {root}/missing.csv; write one (see the README's roster "
+                                  "columns) or give --roster FILE\n"),
+])
+def test_wrong_requests_are_refused(packed: Path, tmp_path: Path, args: list[str], message: str,
+                                    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(packed)
+    assert main(["packs", str(packed), "--out", str(tmp_path / "x"), *args]) == 2
+    assert capsys.readouterr().err == message.format(root=packed)
+    assert not (tmp_path / "x").exists()
 
 
 def test_bad_roster_writes_nothing(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
