@@ -139,7 +139,12 @@ def _make_fetcher(job: Job) -> Any:
 
 
 def render_pdf(job: Job) -> bytes:
-    """Render one worksheet PDF (runs in a worker process)."""
+    """Render one worksheet PDF (runs in a worker process): layout, then the forms stage."""
+    return forms.finish(layout_pdf(job), job.sheet, language=job.language)
+
+
+def layout_pdf(job: Job) -> bytes:
+    """WeasyPrint's PDF of one worksheet, before the forms stage."""
     import logging
 
     import weasyprint
@@ -150,7 +155,7 @@ def render_pdf(job: Job) -> bytes:
         document = weasyprint.HTML(
             string=job.html, base_url=job.base_url, url_fetcher=_make_fetcher(job)
         ).render()
-        pdf = document.write_pdf(
+        return document.write_pdf(
             pdf_forms=True,
             pdf_tags=True,
             pdf_variant="pdf/ua-1",
@@ -159,7 +164,6 @@ def render_pdf(job: Job) -> bytes:
         )
     except FatalURLFetchingError as exc:
         raise RefusedURL(str(exc), getattr(exc, "url", "")) from None
-    return forms.finish(pdf, job.sheet, language=job.language)
 
 
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
