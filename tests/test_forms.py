@@ -269,3 +269,18 @@ def test_characters_no_font_can_show_are_an_error(small: Path) -> None:
     with pytest.raises(forms.UncoveredCharacters) as caught:
         forms.Blank(pdf).appearance(forms.Blank(pdf).fields["topic"], "Ada 漢字")
     assert str(caught.value) == "the form font cannot show '漢字'"
+
+
+def test_form_field_names_that_would_clash_are_an_error(small: Path, capsys) -> None:
+    from mentoring_site.cli import main
+
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace(
+        '{type: text, id: topic, label: "Topic", help: "One line"}',
+        '{type: text, id: areas_2, label: "Topic", help: "One line"}'))
+    assert main(["validate", str(small)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "worksheets/plan.yml:7:1: sections: fields 'areas_2' and 'areas' both make a PDF form field named "
+        "'areas_2'; rename one of them",
+        "1 problem found; nothing was changed.",
+    ]
