@@ -284,3 +284,37 @@ def test_form_field_names_that_would_clash_are_an_error(small: Path, capsys) -> 
         "'areas_2'; rename one of them",
         "1 problem found; nothing was changed.",
     ]
+
+
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_typing_in_pdfium_lands_on_the_rules(default_pdfs, size: str) -> None:
+    """Typed as a person types in Chrome: click into each field of the agreement, type, leave it."""
+    import pypdfium2.raw as raw
+
+    _, pdfs = default_pdfs
+    pdf = pdfs[f"agreement-{size}.pdf"]
+    blank = pdfium_render(pdf)
+    doc = pdfium.PdfDocument(pdf)
+    doc.init_forms()
+    pages = [doc[i] for i in range(len(doc))]
+    typed = [w for w in widgets(pdf) if w[2] in ("text", "multiline")]
+    for page, _, kind, (x0, y0, x1, y1), _ in typed:
+        x, y = (x0 + x1) / 2, (y0 + y1) / 2
+        raw.FORM_OnMouseMove(doc.formenv.raw, pages[page].raw, 0, x, y)
+        raw.FORM_OnLButtonDown(doc.formenv.raw, pages[page].raw, 0, x, y)
+        raw.FORM_OnLButtonUp(doc.formenv.raw, pages[page].raw, 0, x, y)
+        for char in LONG if kind == "multiline" else "Zoë O'Brien, 14 Feb":
+            raw.FORM_OnChar(doc.formenv.raw, pages[page].raw, ord(char), 0)
+        raw.FORM_ForceToKillFocus(doc.formenv.raw)
+    filled = [p.render(scale=DPI / 72, may_draw_forms=True).to_pil().convert("L") for p in pages]
+    missing, crossed = [], []
+    for page, field, kind, rect, height in typed:
+        area = box(rect, height)
+        diff = changed(blank[page], filled[page], area)
+        if count(diff) < 3:
+            missing.append(field)
+        for row in rule_rows(blank[page], area) if kind == "multiline" else []:
+            if count(diff, row) > 0.01 * (area[2] - area[0]):
+                crossed.append(f"{field} row {row}")
+    assert len(typed) == 17
+    assert (missing, crossed) == ([], [])
