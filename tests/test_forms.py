@@ -266,8 +266,9 @@ def test_characters_no_font_can_show_are_an_error(small: Path) -> None:
 
     job = plan(load_program(small))[0]
     pdf = render(job)
+    blank = forms.Blank(pdf)
     with pytest.raises(forms.UncoveredCharacters) as caught:
-        forms.Blank(pdf).appearance(forms.Blank(pdf).fields["topic"], "Ada 漢字")
+        blank.appearance(blank.fields["topic"], "Ada 漢字")
     assert str(caught.value) == "the form font cannot show '漢字'"
 
 
