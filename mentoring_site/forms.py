@@ -158,8 +158,10 @@ def _source_font() -> bytes:
     for family in FONT_FAMILIES:
         path = _fontconfig_file(family)
         if path and path.lower().endswith((".ttf", ".otf")) and Path(path).is_file():
-            return Path(path).read_bytes()
-    raise RuntimeError("no font for form fields: install DejaVu Sans (fonts-dejavu-core)")
+            data = Path(path).read_bytes()
+            if data[:4] in (b"\x00\x01\x00\x00", b"true"):  # TrueType outlines, as a CIDFontType2 needs
+                return data
+    raise RuntimeError("no TrueType font for form fields: install DejaVu Sans (fonts-dejavu-core)")
 
 
 @dataclass(frozen=True)
