@@ -56,8 +56,11 @@ class Job:
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
     env = env or worksheet_environment(program.root)
     context = {
-        **base_context(program), "sheet": sheet, "size": size,
-        "form_font_family": forms.PLACEHOLDER_FAMILY, # Our own generated data: URL, not content: printed as it is.
+        **base_context(program),
+        "sheet": sheet,
+        "size": size,
+        # The inputs' placeholder font (see forms.py): our own generated data: URL, printed as it is.
+        "form_font_family": forms.PLACEHOLDER_FAMILY,
         "form_font_url": Markup(forms.placeholder_font_url()),
     }
     return render(env, "worksheets/worksheet.html.j2", context, program.root)
