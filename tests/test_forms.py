@@ -130,10 +130,12 @@ def count(image: Image.Image, row: int | None = None) -> int:
 
 
 def zapf_dingbats_installed() -> bool:
-    if not shutil.which("fc-list"):
+    """Whether fontconfig has a ZapfDingbats (URW's is called D050000L), as poppler needs."""
+    if not shutil.which("fc-match"):
         return False
-    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
-    return "Dingbats" in listed
+    family = subprocess.run(["fc-match", "-f", "%{family}", "ZapfDingbats"], capture_output=True, text=True,
+                            check=False).stdout
+    return "dingbats" in family.lower() or "d050000l" in family.lower()
 
 
 @pytest.fixture(scope="module")
