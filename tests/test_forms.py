@@ -263,12 +263,15 @@ def test_the_form_font_holds_the_languages_characters(language: str, extra: str,
 
 def test_characters_no_font_can_show_are_an_error(small: Path) -> None:
     from mentoring_site.program import load_program
-    from mentoring_site.worksheets import plan
-    from mentoring_site.worksheets import render_pdf as render
+    from mentoring_site.worksheets import layout_pdf, plan
 
     job = plan(load_program(small))[0]
-    pdf = render(job)
-    blank = forms.Blank(pdf)
+    laid_out = layout_pdf(job)
+    with pytest.raises(forms.UncoveredCharacters) as caught:  # a roster's names, say
+        forms.finish(laid_out, job.sheet, language="en", extra_characters="Ada Łucja 漢字")
+    assert (str(caught.value), caught.value.characters) == ("the form font cannot show '漢字'", "漢字")
+    blank = forms.Blank(forms.finish(laid_out, job.sheet, language="en", extra_characters="Δήμητρα"))
+    assert blank.missing("Zoë Łukasiewicz-Ó'Brien Δήμητρα") == ""
     with pytest.raises(forms.UncoveredCharacters) as caught:
         blank.appearance(blank.fields["topic"], "Ada 漢字")
     assert str(caught.value) == "the form font cannot show '漢字'"
