@@ -22,16 +22,23 @@ with one widget per input at the right place) and makes the form work in every c
   shrinks to fit a small cell instead of being clipped; both viewers then centre it alike.
 - Suggested values (a field's `default`) are pre-filled as the field's value, printed once.
 
+WeasyPrint would embed the whole font of a page's inputs (about 380 KB), so the worksheet CSS
+gives inputs a tiny placeholder font (`placeholder_font_url()`, family PLACEHOLDER_FAMILY),
+which this stage drops.
+
 Filling values quickly (for the packs stage, or any tool):
 
-    blank = Blank(finished_pdf_bytes)          # parse once per blank
-    blank.fields["agreement_mentor_name"]      # FieldInfo: kind, size, widgets, states
+    blank = Blank(finished_pdf_bytes)          # read once per blank
+    info = blank.fields["signatures_mentor_name"]  # FieldInfo: kind, size, states, object numbers
     blank.missing("Zoë Łukasiewicz")           # characters the form font cannot show ("" = none)
-    blank.appearance(info, "text")             # the /AP /N content stream bytes for a value
-    fill(finished_pdf_bytes, {"topic": "…", "areas_1": True, "energy": "3"})  # filled PDF bytes
+    blank.appearance(info, "Zoë Łukasiewicz")  # the /AP /N content stream for that value
+    fill(finished_pdf_bytes, {"topic": "…", "areas_1": True, "energy": "3"}, blank)  # filled bytes
 
-`appearance` is what `fill` writes; a stage that appends incremental updates can use it (and
-`Blank.font_ref`, the object the stream's `/Resources` must name as `/FormSans`) directly.
+`fill` rewrites the file (pikepdf); a stage that appends incremental updates instead can write,
+per text field, a new field object (the old one with `/V` and `/AP /N` changed) and one form
+XObject with `appearance(...)` as its content, `/BBox [0 0 width height]` and
+`/Resources << /Font << /FormSans <Blank.font_objgen> >> >>`; per check box `/V` and `/AS`
+(`/Yes` or `/Off`); per radio field the group's `/V` and each widget's `/AS`.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ import ctypes.util
 import hashlib
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -151,8 +158,10 @@ def _source_font() -> bytes:
     for family in FONT_FAMILIES:
         path = _fontconfig_file(family)
         if path and path.lower().endswith((".ttf", ".otf")) and Path(path).is_file():
-            return Path(path).read_bytes()
-    raise RuntimeError("no font for form fields: install DejaVu Sans (fonts-dejavu-core)")
+            data = Path(path).read_bytes()
+            if data[:4] in (b"\x00\x01\x00\x00", b"true"):  # TrueType outlines, as a CIDFontType2 needs
+                return data
+    raise RuntimeError("no TrueType font for form fields: install DejaVu Sans (fonts-dejavu-core)")
 
 
 @dataclass(frozen=True)
@@ -302,7 +311,8 @@ def _ink() -> str:
 
 @dataclass
 class FieldInfo:
-    """One field of a finished blank, as a filler needs it."""
+    """One field of a finished blank, as a filler needs it. Object numbers are the blank's own
+    (`(number, generation)`), so an incremental update can replace exactly those objects."""
 
     name: str
     kind: str  # "text", "multiline", "checkbox" or "radio"
@@ -310,8 +320,8 @@ class FieldInfo:
     height: float = 0.0
     font_size: float = 0.0  # 0: automatic (single-line); a multi-line field's line pitch
     states: tuple[str, ...] = ()  # radio: the on-state of each widget, in order
-    widgets: list[pikepdf.Object] = field(default_factory=list, repr=False)
-    obj: Any = field(default=None, repr=False)  # the field dictionary (radio: the group)
+    objgen: tuple[int, int] = (0, 0)  # the field dictionary (a radio field: the group)
+    widget_objgens: tuple[tuple[int, int], ...] = ()  # its widgets (a text field is its own widget)
 
 
 def _wrap(font: FormFont, text: str, size: float, width: float) -> list[str]:
@@ -383,12 +393,12 @@ def _dot(w: float, h: float) -> bytes:
     return f"q {_ink()} rg {' '.join(c)} f Q".encode()
 
 
-def _xobject(doc: pikepdf.Pdf, content: bytes, w: float, h: float, font_ref: Any = None) -> pikepdf.Object:
+def _xobject(doc: pikepdf.Pdf, content: bytes, w: float, h: float, fonts: Any = None) -> pikepdf.Object:
     stream = doc.make_stream(content)
     stream.Type = Name.XObject
     stream.Subtype = Name.Form
     stream.BBox = Array([0, 0, round(w, 3), round(h, 3)])
-    stream.Resources = Dictionary(Font=Dictionary({FONT_RESOURCE: font_ref})) if font_ref is not None else Dictionary()
+    stream.Resources = Dictionary(Font=fonts) if fonts is not None else Dictionary()
     return stream
 
 
@@ -483,7 +493,8 @@ def finish(pdf: bytes, sheet: Any, *, language: str, extra_characters: str = "")
                 value = getattr(declared_field[1], "default", "") if declared_field else ""
                 widget.V = String(value)
                 shown = text_appearance(font, info, value)
-                widget.AP = Dictionary(N=_xobject(doc, shown, info.width, info.height, font_ref))
+                fonts = Dictionary({FONT_RESOURCE: font_ref})
+                widget.AP = Dictionary(N=_xobject(doc, shown, info.width, info.height, fonts))
             fields.append(widget)
     acro = doc.Root.AcroForm
     acro.Fields = Array(fields)
@@ -539,32 +550,40 @@ def _finish_radio(doc: pikepdf.Pdf, group: pikepdf.Object, declared: Mapping[str
 
 
 class Blank:
-    """A finished blank parsed once: its fields and form font, ready to fill many times."""
+    """A finished blank read once: its fields and form font, ready to fill many times.
+    Reading it never changes it; `fill` starts from the blank's bytes each time."""
 
-    def __init__(self, pdf: bytes | pikepdf.Pdf) -> None:
-        self.doc = pdf if isinstance(pdf, pikepdf.Pdf) else pikepdf.open(io.BytesIO(pdf))
-        self.font_ref = self.doc.Root.AcroForm.DR.Font[FONT_RESOURCE]
-        self.font = _read_font(self.font_ref)
+    def __init__(self, pdf: bytes) -> None:
+        self.pdf = pdf
+        doc = pikepdf.open(io.BytesIO(pdf))
+        font_ref = doc.Root.AcroForm.DR.Font[FONT_RESOURCE]
+        self.font_objgen: tuple[int, int] = font_ref.objgen  # what /Resources /Font /FormSans names
+        self.font = _read_font(font_ref)
         self.fields: dict[str, FieldInfo] = {}
-        for obj in self.doc.Root.AcroForm.Fields:
+        for obj in doc.Root.AcroForm.Fields:
             name = str(obj.T)
             if obj.get("/FT") == Name.Btn and obj.get("/Ff", 0) & RADIO:
                 kids = list(obj.Kids)
                 states = tuple(next(str(k)[1:] for k in kid.AP.N if k != "/Off") for kid in kids)
-                self.fields[name] = FieldInfo(name, "radio", states=states, widgets=kids, obj=obj)
+                info = FieldInfo(name, "radio", states=states, widget_objgens=tuple(k.objgen for k in kids))
             elif obj.get("/FT") == Name.Btn:
-                self.fields[name] = FieldInfo(name, "checkbox", *_size(obj), widgets=[obj], obj=obj)
+                info = FieldInfo(name, "checkbox", *_size(obj), widget_objgens=(obj.objgen,))
             else:
-                w, h = _size(obj)
                 multiline = bool(obj.get("/Ff", 0) & MULTILINE)
                 size = float(str(obj.DA).split(" Tf")[0].split()[-1])
                 kind = "multiline" if multiline else "text"
-                self.fields[name] = FieldInfo(name, kind, w, h, size, widgets=[obj], obj=obj)
+                info = FieldInfo(name, kind, *_size(obj), size, widget_objgens=(obj.objgen,))
+            info.objgen = obj.objgen
+            self.fields[name] = info
 
     def missing(self, text: str) -> str:
+        """Characters of `text` the form font cannot show ("" when it shows them all)."""
         return self.font.missing(text)
 
     def appearance(self, info: FieldInfo, value: str) -> bytes:
+        """The content stream of a text field's normal appearance (`/AP /N`) showing `value`:
+        a form XObject with `/BBox [0 0 width height]` whose `/Resources` name the form font
+        as `/FormSans`. Raises UncoveredCharacters for characters the font cannot show."""
         return text_appearance(self.font, info, value)
 
 
@@ -587,23 +606,27 @@ def _read_font(font_ref: Any) -> FormFont:
 
 def fill(pdf: bytes, values: Mapping[str, str | bool], blank: Blank | None = None) -> bytes:
     """The blank with `values` filled in, each with its appearance (text: str; check box: bool;
-    radio: the option number as text). Unknown names raise KeyError."""
+    radio: the option's number as text, "" for none). Unknown names raise KeyError."""
     blank = blank or Blank(pdf)
-    doc = blank.doc
+    doc = pikepdf.open(io.BytesIO(pdf))
+    font_ref = doc.get_object(blank.font_objgen)
     for name, value in values.items():
         info = blank.fields[name]
+        obj = doc.get_object(info.objgen)
         if info.kind == "checkbox":
-            info.obj.V = info.obj.AS = Name.Yes if value else Name.Off
+            obj.V = obj.AS = Name.Yes if value else Name.Off
         elif info.kind == "radio":
+            if value and str(value) not in info.states:
+                raise ValueError(f"{name}: no option {value!r} (options: {', '.join(info.states)})")
             state = Name("/" + str(value)) if value else Name.Off
-            info.obj.V = state
-            for kid, on in zip(info.widgets, info.states, strict=True):
-                kid.AS = state if str(value) == on else Name.Off
+            obj.V = state
+            for kid, on in zip(info.widget_objgens, info.states, strict=True):
+                doc.get_object(kid).AS = state if str(value) == on else Name.Off
         else:
             text = str(value)
-            info.obj.V = String(text)
-            w, h = info.width, info.height
-            info.obj.AP = Dictionary(N=_xobject(doc, blank.appearance(info, text), w, h, blank.font_ref))
+            obj.V = String(text)
+            fonts = Dictionary({FONT_RESOURCE: font_ref})
+            obj.AP = Dictionary(N=_xobject(doc, blank.appearance(info, text), info.width, info.height, fonts))
     out = io.BytesIO()
     doc.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
     return out.getvalue()

@@ -296,7 +296,7 @@ class Blank:
             resource = FONT_NAME
             if forms.FONT_RESOURCE in pdf.Root.AcroForm.DR.Font:
                 resource = forms.FONT_RESOURCE
-                finished = forms.Blank(pdf)
+                finished = forms.Blank(data)
             font_ref = pdf.Root.AcroForm.DR.Font[resource]
             trailer = b"/Root " + pdf.trailer.Root.unparse() + b"\n"
             if "/Info" in pdf.trailer:

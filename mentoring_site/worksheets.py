@@ -58,8 +58,11 @@ class Job:
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
     env = env or worksheet_environment(program.root)
     context = {
-        **base_context(program), "sheet": sheet, "size": size,
-        "form_font_family": forms.PLACEHOLDER_FAMILY, # Our own generated data: URL, not content: printed as it is.
+        **base_context(program),
+        "sheet": sheet,
+        "size": size,
+        # The inputs' placeholder font (see forms.py): our own generated data: URL, printed as it is.
+        "form_font_family": forms.PLACEHOLDER_FAMILY,
         "form_font_url": Markup(forms.placeholder_font_url()),
     }
     return render(env, "worksheets/worksheet.html.j2", context, program.root)
@@ -141,7 +144,12 @@ def _make_fetcher(job: Job) -> Any:
 
 
 def render_pdf(job: Job) -> bytes:
-    """Render one worksheet PDF (runs in a worker process)."""
+    """Render one worksheet PDF (runs in a worker process): layout, then the forms stage."""
+    return forms.finish(layout_pdf(job), job.sheet, language=job.language, extra_characters=job.extra_characters)
+
+
+def layout_pdf(job: Job) -> bytes:
+    """WeasyPrint's PDF of one worksheet, before the forms stage."""
     import logging
 
     import weasyprint
@@ -152,7 +160,7 @@ def render_pdf(job: Job) -> bytes:
         document = weasyprint.HTML(
             string=job.html, base_url=job.base_url, url_fetcher=_make_fetcher(job)
         ).render()
-        pdf = document.write_pdf(
+        return document.write_pdf(
             pdf_forms=True,
             pdf_tags=True,
             pdf_variant="pdf/ua-1",
@@ -161,7 +169,6 @@ def render_pdf(job: Job) -> bytes:
         )
     except FatalURLFetchingError as exc:
         raise RefusedURL(str(exc), getattr(exc, "url", "")) from None
-    return forms.finish(pdf, job.sheet, language=job.language, extra_characters=job.extra_characters)
 
 
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:

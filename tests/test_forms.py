@@ -130,10 +130,12 @@ def count(image: Image.Image, row: int | None = None) -> int:
 
 
 def zapf_dingbats_installed() -> bool:
-    if not shutil.which("fc-list"):
+    """Whether fontconfig has a ZapfDingbats (URW's is called D050000L), as poppler needs."""
+    if not shutil.which("fc-match"):
         return False
-    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
-    return "Dingbats" in listed
+    family = subprocess.run(["fc-match", "-f", "%{family}", "ZapfDingbats"], capture_output=True, text=True,
+                            check=False).stdout
+    return "dingbats" in family.lower() or "d050000l" in family.lower()
 
 
 @pytest.fixture(scope="module")
@@ -261,11 +263,64 @@ def test_the_form_font_holds_the_languages_characters(language: str, extra: str,
 
 def test_characters_no_font_can_show_are_an_error(small: Path) -> None:
     from mentoring_site.program import load_program
-    from mentoring_site.worksheets import plan
-    from mentoring_site.worksheets import render_pdf as render
+    from mentoring_site.worksheets import layout_pdf, plan
 
     job = plan(load_program(small))[0]
-    pdf = render(job)
+    laid_out = layout_pdf(job)
+    with pytest.raises(forms.UncoveredCharacters) as caught:  # a roster's names, say
+        forms.finish(laid_out, job.sheet, language="en", extra_characters="Ada Łucja 漢字")
+    assert (str(caught.value), caught.value.characters) == ("the form font cannot show '漢字'", "漢字")
+    blank = forms.Blank(forms.finish(laid_out, job.sheet, language="en", extra_characters="Δήμητρα"))
+    assert blank.missing("Zoë Łukasiewicz-Ó'Brien Δήμητρα") == ""
     with pytest.raises(forms.UncoveredCharacters) as caught:
-        forms.Blank(pdf).appearance(forms.Blank(pdf).fields["topic"], "Ada 漢字")
+        blank.appearance(blank.fields["topic"], "Ada 漢字")
     assert str(caught.value) == "the form font cannot show '漢字'"
+
+
+def test_form_field_names_that_would_clash_are_an_error(small: Path, capsys) -> None:
+    from mentoring_site.cli import main
+
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace(
+        '{type: text, id: topic, label: "Topic", help: "One line"}',
+        '{type: text, id: areas_2, label: "Topic", help: "One line"}'))
+    assert main(["validate", str(small)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "worksheets/plan.yml:7:1: sections: fields 'areas_2' and 'areas' both make a PDF form field named "
+        "'areas_2'; rename one of them",
+        "1 problem found; nothing was changed.",
+    ]
+
+
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_typing_in_pdfium_lands_on_the_rules(default_pdfs, size: str) -> None:
+    """Typed as a person types in Chrome: click into each field of the agreement, type, leave it."""
+    import pypdfium2.raw as raw
+
+    _, pdfs = default_pdfs
+    pdf = pdfs[f"agreement-{size}.pdf"]
+    blank = pdfium_render(pdf)
+    doc = pdfium.PdfDocument(pdf)
+    doc.init_forms()
+    pages = [doc[i] for i in range(len(doc))]
+    typed = [w for w in widgets(pdf) if w[2] in ("text", "multiline")]
+    for page, _, kind, (x0, y0, x1, y1), _ in typed:
+        x, y = (x0 + x1) / 2, (y0 + y1) / 2
+        raw.FORM_OnMouseMove(doc.formenv.raw, pages[page].raw, 0, x, y)
+        raw.FORM_OnLButtonDown(doc.formenv.raw, pages[page].raw, 0, x, y)
+        raw.FORM_OnLButtonUp(doc.formenv.raw, pages[page].raw, 0, x, y)
+        for char in LONG if kind == "multiline" else "Zoë O'Brien, 14 Feb":
+            raw.FORM_OnChar(doc.formenv.raw, pages[page].raw, ord(char), 0)
+        raw.FORM_ForceToKillFocus(doc.formenv.raw)
+    filled = [p.render(scale=DPI / 72, may_draw_forms=True).to_pil().convert("L") for p in pages]
+    missing, crossed = [], []
+    for page, field, kind, rect, height in typed:
+        area = box(rect, height)
+        diff = changed(blank[page], filled[page], area)
+        if count(diff) < 3:
+            missing.append(field)
+        for row in rule_rows(blank[page], area) if kind == "multiline" else []:
+            if count(diff, row) > 0.01 * (area[2] - area[0]):
+                crossed.append(f"{field} row {row}")
+    assert len(typed) == 17
+    assert (missing, crossed) == ([], [])
