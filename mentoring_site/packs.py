@@ -41,7 +41,7 @@ from .publish import MARKER, UsageError, _exchange
 from .stamp import Blank, FontMissing, FormFont, unshowable
 from .stamp import font_file as stamp_font_file
 from .templating import environment, render
-from .worksheets import Job, _allowed_roots, _make_fetcher, render_worksheets
+from .worksheets import Job, _allowed_roots, layout_pdf, render_worksheets
 
 Report = Callable[[str], None]
 CERTIFICATE_TEMPLATE = "packs/certificate.html.j2"
@@ -241,16 +241,9 @@ def _cached(key: str, make: Callable[[], bytes]) -> bytes:
 def _render_certificate(program: LoadedProgram, size: str, html: str, key: str) -> bytes:
     """WeasyPrint's layout of the certificate, its form left as WeasyPrint wrote it (the names
     are stamped with a font of their own, centred)."""
-    import logging
-
-    import weasyprint
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     job = Job("certificate", size, html, program.root.resolve().as_uri() + "/", _allowed_roots(program), key,
               None, program.config.program.language)  # type: ignore[arg-type]
-    return weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=_make_fetcher(job)).write_pdf(
-        pdf_forms=True, pdf_tags=True, pdf_variant="pdf/ua-1", pdf_identifier=key[:32].encode(), custom_metadata=True,
-    )
+    return layout_pdf(job)
 
 
 def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Blanks:
