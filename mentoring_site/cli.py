@@ -86,9 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             g = generate(args.dir.resolve(), pdfs=False, report=report if verbose else lambda _: None)
             from .packs import validate_roster
 
-            if n_pairs := validate_roster(g.program):
-                report(f"OK: content/roster.csv is valid ({n_pairs} pairs)")
+            n_pairs = validate_roster(g.program)
             report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {len(g.program.worksheets)} worksheets)")
+            if n_pairs:
+                report(f"OK: content/roster.csv is valid ({n_pairs} pairs)")
         elif args.command == "export":
             from .build import export
 
