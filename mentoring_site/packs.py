@@ -552,7 +552,10 @@ def make_packs(
     _remove_leftovers(out)
     result = Result(layout_seconds=time.perf_counter() - started)
     with _progress(total, quiet, report) as tick:
+        seen: set[str] = set()  # every id, to name folders of pairs no longer in the roster
         for index, pair in enumerate(roster.pairs(path, program.config)):
+            if not wanted and not shard:
+                seen.add(pair.pair_id)
             if wanted and pair.pair_id not in wanted:
                 continue
             if not wanted and index not in chosen:
@@ -567,8 +570,20 @@ def make_packs(
                 if after_pair:
                     after_pair(out / pair.pair_id)
             tick()
+    if not wanted and not shard:
+        _report_stale(out, seen, report)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _report_stale(out: Path, ids: set[str], report: Report) -> None:
+    """Folders of pairs no longer in the roster are named, not deleted: removing personal data
+    is the program manager's decision."""
+    stale = sorted(p.name for p in out.glob("[!.]*") if p.is_dir() and (p / NOTE).is_file() and p.name not in ids)
+    if stale:
+        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        report(f"{len(stale)} folder{'s' if len(stale) != 1 else ''} in {out} for pairs no longer in the "
+               f"roster, left as they are: {shown}")
 
 
 __all__ = ["ProgramError", "make_packs", "parse_shard", "shard_range"]

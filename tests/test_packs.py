@@ -296,8 +296,13 @@ def test_rerun_keeps_finished_folders_and_finishes_the_rest(packed: Path, capsys
     shutil.rmtree(packed / "packs/p3")
     (packed / "packs/.p3.tmp-999999").mkdir()  # a killed run's half-written folder
     before = (packed / "packs/anna-1/.pack").stat().st_mtime_ns
+    (packed / "packs/gone").mkdir()  # a pair since taken out of the roster
+    (packed / "packs/gone/.pack").write_text("x\n", encoding="utf-8")
     assert main(["packs", str(packed)]) == 0
-    assert "Packs: 1 written, 2 already up to date" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Packs: 1 written, 2 already up to date" in printed
+    assert f"1 folder in {packed / 'packs'} for pairs no longer in the roster, left as they are: gone\n" in printed
+    shutil.rmtree(packed / "packs/gone")
     assert (packed / "packs/anna-1/.pack").stat().st_mtime_ns == before
     assert sorted(p.name for p in (packed / "packs").glob("[!.]*")) == ["anna-1", "p-2", "p3"]
     assert not list((packed / "packs").glob(".*tmp*"))  # the killed run's leftovers are gone
