@@ -301,6 +301,7 @@ def test_rerun_keeps_finished_folders_and_finishes_the_rest(packed: Path, capsys
     assert main(["packs", str(packed)]) == 0
     printed = capsys.readouterr().out
     assert "Packs: 1 written, 2 already up to date" in printed
+    assert "3/3 packs (" in printed  # plain progress lines when the output is not a terminal
     assert f"1 folder in {packed / 'packs'} for pairs no longer in the roster, left as they are: gone\n" in printed
     shutil.rmtree(packed / "packs/gone")
     assert (packed / "packs/anna-1/.pack").stat().st_mtime_ns == before
