@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from . import meetings as meeting_calendar
+from . import timeline
 from .errors import Problem, ProgramError
-from .program import URL_SCHEME, LoadedProgram, Page, long_date, target_path
+from .program import URL_SCHEME, LoadedProgram, Page, long_date, rhythm_parts, target_path
 from .templating import environment, render
 
 NavItem = tuple[str, str | list["NavItem"]]
@@ -54,6 +55,11 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
         "start_text": long_date(cfg.program.start),
         "end_text": long_date(cfg.program.end),
         "rhythm": program.facts["meeting_rhythm"],
+        **{k: program.facts[k] for k in rhythm_parts(cfg)},
+        "program_in_text": program.facts["program_in_text"],
+        "Program_in_text": program.facts["Program_in_text"],
+        "moments": timeline.moments(cfg.program),
+        "moment": {m.key: m for m in timeline.moments(cfg.program)},
         "mentor_practices": program.practices["mentors"],
         "mentee_practices": program.practices["mentees"],
         "worksheets": program.worksheets,
@@ -70,7 +76,8 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
 
 def planned_pages(program: LoadedProgram) -> set[str]:
     """Every Markdown page the site will have, known before any is rendered."""
-    pages = {"index.md", "roles.md", "meetings.md", "program-managers.md", "worksheets/index.md"}
+    pages = {"index.md", "roles.md", "timeline.md", "meetings.md", "program-managers.md", "about.md",
+             "worksheets/index.md"}
     for role, items in program.practices.items():
         pages.add(f"{role}/index.md")
         pages.update(f"{role}/{p.id}.md" for p in items)
@@ -147,10 +154,18 @@ def render_pages(program: LoadedProgram) -> Pages:
             children.append((practice.title, f"{role}/{practice.id}.md"))
         role_nav.append((f"For {getattr(t, role)}", children))
 
-    schedule = meeting_calendar.schedule(program.config)
-    labels = {"meeting": "Meeting", "check-in": "Check-in"}
+    cfg = program.config.program
+    schedule = meeting_calendar.schedule(cfg)
+    labels = {"meeting": "Meeting", "check-in": "Check-in",
+              "mid-point": "mid-point review", "closing": "closing meeting"}
+    page("timeline.md", "pages/timeline.md.j2", schedule=schedule)
     page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
-    out.files["meetings.ics"] = meeting_calendar.ics(program.config, schedule, labels, build_stamp())
+    events = [meeting_calendar.Event(m.key, m.day, m.label) for m in timeline.moments(cfg)
+              if m.key != "first_meetings"]  # the meetings themselves are in the calendar
+    out.files["meetings.ics"] = meeting_calendar.ics(
+        schedule, calendar_name=cfg.name, labels=labels, settings=cfg.meetings, stamp=build_stamp(),
+        uid=meeting_calendar.uid_base(cfg), events=events,
+    ).decode("utf-8")
 
     page("worksheets/index.md", "pages/worksheets.md.j2")
     sheet_nav: list[NavItem] = [("All worksheets", "worksheets/index.md")]
@@ -159,6 +174,7 @@ def render_pages(program: LoadedProgram) -> Pages:
              practice_titles=_practice_titles(program))
         sheet_nav.append((sheet.title, f"worksheets/{sheet.id}.md"))
     page("program-managers.md", "pages/program-managers.md.j2")
+    page("about.md", "pages/about.md.j2")
 
     extra: list[NavItem] = []
     problems = []
@@ -197,10 +213,12 @@ def render_pages(program: LoadedProgram) -> Pages:
         ("Home", "index.md"),
         ("Roles and expectations", "roles.md"),
         *role_nav,
+        ("Timeline", "timeline.md"),
         ("Meetings", "meetings.md"),
         ("Worksheets", sheet_nav),
         (f"For {t.program_managers}", "program-managers.md"),
         *extra,
+        ("About this handbook", "about.md"),
     ]
     return out
 
