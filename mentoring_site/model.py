@@ -560,6 +560,31 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class Applying:
+    """Who can apply, what the application asks, and how pairs are matched."""
+
+    mentors: str = field(default="", metadata=meta("Markdown: who can apply as a mentor."))
+    mentees: str = field(default="", metadata=meta("Markdown: who can apply as a mentee."))
+    questions: list[str] = field(
+        default_factory=list, metadata=meta("What the application form asks, one line each.")
+    )
+    criteria: list[str] = field(
+        default_factory=list,
+        metadata=meta("How the program manager matches pairs, most important first, one line each."),
+    )
+
+
+@dataclass(frozen=True)
+class SupportService:
+    """A service participants can turn to beyond the program, e.g. an employee assistance line."""
+
+    name: str = field(metadata=meta("Name of the service.", check=_nonblank))
+    about: str = field(metadata=meta("What it helps with and when, in a sentence.", check=_nonblank))
+    contact: str = field(default="", metadata=meta("How to reach it: a phone number, an email, opening hours."))
+    url: str = field(default="", metadata=meta("Its web page, starting with https://.", check=_web_address))
+
+
+@dataclass(frozen=True)
 class ProgramFile:
     """`content/program.yml`."""
 
@@ -572,6 +597,17 @@ class ProgramFile:
         default_factory=WorksheetSettings, metadata=meta("Worksheet output settings.")
     )
     site: SiteSettings = field(default_factory=SiteSettings, metadata=meta("Site settings."))
+    applying: Applying = field(
+        default_factory=Applying, metadata=meta("Who can apply, what the application asks, matching criteria.")
+    )
+    support_services: list[SupportService] = field(
+        default_factory=list, metadata=meta("Services participants can turn to for help beyond the program.")
+    )
+    concerns: Contact | None = field(
+        default=None,
+        metadata=meta("Someone other than the program manager to report a concern to, e.g. HR or a "
+                      "safeguarding lead."),
+    )
 
 
 @dataclass(frozen=True)

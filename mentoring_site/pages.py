@@ -23,6 +23,22 @@ NavItem = tuple[str, str | list["NavItem"]]
 
 ROLE_TITLES = {"mentors": "Mentors", "mentees": "Mentees"}
 
+# The pages a program runs on: (file, navigation title), each made from templates/pages/<file>.j2
+# (overridable like every template). Titles with {program} take
+# the program's own word for "program". Participants' pages first, then the manager's.
+TAKING_PART = [
+    ("applying-and-matching.md", "Applying and matching"),
+    ("orientation.md", "Orientation and training"),
+    ("conduct.md", "Code of conduct and getting help"),
+    ("meeting-online.md", "Meeting online and across time zones"),
+    ("when-things-go-wrong.md", "When things go wrong"),
+    ("closing-well.md", "Closing well and staying in touch"),
+]
+RUNNING = [
+    ("messages.md", "Messages to send"),
+    ("measuring.md", "Measuring the {program}"),
+]
+
 
 @dataclass
 class Pages:
@@ -78,6 +94,7 @@ def planned_pages(program: LoadedProgram) -> set[str]:
     """Every Markdown page the site will have, known before any is rendered."""
     pages = {"index.md", "roles.md", "timeline.md", "meetings.md", "program-managers.md", "about.md",
              "worksheets/index.md"}
+    pages.update(path for path, _ in TAKING_PART + RUNNING)
     for role, items in program.practices.items():
         pages.add(f"{role}/index.md")
         pages.update(f"{role}/{p.id}.md" for p in items)
@@ -175,6 +192,11 @@ def render_pages(program: LoadedProgram) -> Pages:
         sheet_nav.append((sheet.title, f"worksheets/{sheet.id}.md"))
     page("program-managers.md", "pages/program-managers.md.j2")
     page("about.md", "pages/about.md.j2")
+    for path, _ in TAKING_PART + RUNNING:
+        page(path, "pages/" + path + ".j2")
+    taking_part: list[NavItem] = [(title, path) for path, title in TAKING_PART]
+    running: list[NavItem] = [("Guide", "program-managers.md")]
+    running += [(title.format(program=t.program_word), path) for path, title in RUNNING]
 
     extra: list[NavItem] = []
     problems = []
@@ -212,11 +234,12 @@ def render_pages(program: LoadedProgram) -> Pages:
     out.nav = [
         ("Home", "index.md"),
         ("Roles and expectations", "roles.md"),
-        *role_nav,
         ("Timeline", "timeline.md"),
+        ("Taking part", taking_part),
+        *role_nav,
         ("Meetings", "meetings.md"),
         ("Worksheets", sheet_nav),
-        (f"For {t.program_managers}", "program-managers.md"),
+        (f"For {t.program_managers}", running),
         *extra,
         ("About this handbook", "about.md"),
     ]

@@ -173,6 +173,20 @@ CASES = [
                  [f"{P}:14:12: terminology.program: makes the program manager's word 'scheme manager', the same as a "
                   "role's word; set program_manager to another word"],
                  id="program-word-makes-manager-clash"),
+    # What the operations pages are filled with.
+    pytest.param("length_minutes: 45", 'length_minutes: 45\napplying:\n  criteria: "same site"',
+                 [f"{P}:13:13: applying.criteria: must be a list, not 'same site'"],
+                 id="criteria-not-a-list"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\nsupport_services:\n  - {name: "Helpline"}',
+                 [f"{P}:13:5: support_services.0: missing required key 'about'"],
+                 id="support-service-without-about"),
+    pytest.param("length_minutes: 45",
+                 'length_minutes: 45\nsupport_services:\n  - {name: "Helpline", about: "Talk", url: "help.example"}',
+                 [f"{P}:13:44: support_services.0.url: 'help.example' must be a web address starting with https://"],
+                 id="support-service-url"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\nconcerns: {name: "Dana", email: "dana"}',
+                 [f"{P}:12:33: concerns.email: 'dana' is not an email address"],
+                 id="concerns-email"),
 ]
 
 

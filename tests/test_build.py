@@ -22,7 +22,8 @@ MENTEE_IDS = ["trust-and-respect", "lead-the-relationship", "realistic-goals", "
               "be-open", "challenge-your-mentor", "welcome-criticism", "appreciate"]
 # In the order a pairing meets them, which is the order of the list and the navigation.
 WORKSHEETS = ["getting-to-know-each-other", "agreement", "goals", "meeting-preparation",
-              "meeting-log", "introductions-plan", "mid-point-check-in", "closing-reflection"]
+              "meeting-log", "introductions-plan", "mid-point-check-in", "closing-reflection",
+              "baseline-survey", "mid-point-survey", "end-survey"]
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +178,7 @@ def test_quiet_and_verbose(small: Path, capsys) -> None:
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Loaded 'Tiny Test Program': 4 practices, 1 worksheet, 1 extra page"
     assert out[1] == "Worksheets: 1 PDF (0 rendered, 1 unchanged)"
-    assert out[2].startswith("Published 15 pages to ")
+    assert out[2].startswith("Published 23 pages to ")
 
 
 def test_terminology_reaches_pages_and_nav(small: Path, monkeypatch) -> None:

@@ -21,7 +21,7 @@ GRAMMAR_FAULTS = [
     re.compile(r"come only an? \d+-minute"),
     re.compile(r"following an? \d+-minute meeting"),
     re.compile(r"[Mm]eet for an? \d+-minute meeting"),
-    re.compile(r"(handbook of|sign up for|each role in|who run|[Ff]or) Northwind Mentoring Program"),
+    re.compile(r"(handbook of|sign up for|each role in|who run|[Ff]or|in) Northwind Mentoring Program"),
 ]
 
 
@@ -65,7 +65,7 @@ def test_terminology_program_renames_the_word_everywhere(default_program: Path) 
         left += [(path, m.group(0)) for m in re.finditer(r"\bprograms?\b", page, re.I)]
     assert left == []
     assert "programme manager" in texts["roles.md"]
-    assert "{'For programme managers': 'program-managers.md'}" in texts["(navigation)"]
+    assert "{'For programme managers': [{'Guide': 'program-managers.md'}" in texts["(navigation)"]
 
 
 def test_calendar_parses_with_its_time_zone_and_without_skipped_days(default_program: Path, monkeypatch) -> None:
@@ -141,3 +141,42 @@ def test_calendar_function_takes_meetings_and_names(small: Path) -> None:
     summaries = [str(e["summary"]) for e in cal.walk("VEVENT")]
     assert summaries == ["Tiny Test Program (Ana and Ben): Meeting 1", "Tiny Test Program (Ana and Ben): Check-in 1"]
     assert str(cal["x-wr-calname"]) == "Tiny Test Program: Ana and Ben"
+
+
+OPERATIONS = {
+    "applying-and-matching.md": ["The mentor's experience fits the mentee's main goal.",
+                                 "The last day to apply is **7 December 2026**."],
+    "orientation.md": ["**11 January 2027**", "| 40 min | Mentors | Session for mentors (below) |"],
+    "conduct.md": ["| Employee Assistance Line | Free, confidential counselling",
+                   "write to **Priya Nair, Head of People** (<people@example.org>)"],
+    "meeting-online.md": ["**Europe/London** time zone", "a short check-in of 15 minutes every week"],
+    "when-things-go-wrong.md": ["(60 minutes every 2 weeks)", "no-fault ending and re-match"],
+    "closing-well.md": ["closing event on **24 June 2027**", "The formal pairing ends on 25 June 2027"],
+    "messages.md": ["    Subject: Your mentoring match in the Northwind Mentoring Program",
+                    "    Sam Okafor", "## No-fault closing note"],
+    "measuring.md": ["[Baseline survey](worksheets/baseline-survey.md) | before the first meeting (18 January 2027)",
+                     "[End survey](worksheets/end-survey.md) | after the last meeting (2 July 2027)"],
+}
+
+
+def test_operations_pages_are_in_the_nav_and_carry_the_programs_facts() -> None:
+    generated = generate(Path(__file__).resolve().parent.parent, pdfs=False)
+    nav = repr(generated.config["nav"])
+    for path, facts in OPERATIONS.items():
+        assert f"'{path}'" in nav, path
+        page = generated.files[path]
+        for fact in facts:
+            assert fact in page, (path, fact)
+    assert "'timeline.md'" in nav and "'about.md'" in nav
+    assert "content.code.copy" in generated.config["theme"]["features"]  # the messages' copy buttons
+    sheets = {s.id for s in generated.program.worksheets}
+    assert {"baseline-survey", "mid-point-survey", "end-survey"} <= sheets
+
+
+def test_an_operations_page_can_be_overridden(small: Path) -> None:
+    (small / "templates/pages").mkdir(parents=True)
+    (small / "templates/pages/conduct.md.j2").write_text("# Our rules\n\nAsk {{ program.contact.name }}.\n")
+    generated = generate(small, pdfs=False)
+    assert generated.files["conduct.md"] == "# Our rules\n\nAsk Robin Tester.\n"
+    # Without applying, support_services or concerns, the pages still read as sentences.
+    assert "Ask Robin Tester (<robin@example.org>) who can take part" in generated.files["applying-and-matching.md"]
