@@ -85,7 +85,8 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
         "role_singular": {"mentors": t.mentor, "mentees": t.mentee},
         "role_plural": {"mentors": t.mentors, "mentees": t.mentees},
         "other_role": {"mentors": "mentees", "mentees": "mentors"},
-        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together"},
+        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together",
+                           "each": f"{t.Mentor} and {t.mentee}, each on their own"},
         "long_date": long_date,
     }
 

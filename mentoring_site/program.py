@@ -52,7 +52,9 @@ class Worksheet:
     title: str = field(metadata=meta("Title printed on the sheet."))
     purpose: str = field(metadata=meta("One sentence for the worksheets list."))
     intro: str = field(metadata=meta("How and when to fill it in; printed at the top."))
-    filled_by: Literal["mentor", "mentee", "both"] = field(metadata=meta("Who fills it in."))
+    filled_by: Literal["mentor", "mentee", "both", "each"] = field(
+        metadata=meta("Who fills it in: mentor, mentee, both (together) or each (one copy each, on their own).")
+    )
     sections: list[Section] = field(metadata=meta("The sections, in order."))
     practices: list[str] = field(
         default_factory=list, metadata=meta("Practices it supports: mentors/<id>, mentees/<id>.")

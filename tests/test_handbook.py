@@ -154,7 +154,8 @@ OPERATIONS = {
     "closing-well.md": ["closing event on **24 June 2027**", "The formal pairing ends on 25 June 2027"],
     "messages.md": ["    Subject: Your mentoring match in the Northwind Mentoring Program",
                     "    Sam Okafor", "## No-fault closing note"],
-    "measuring.md": ["[Baseline survey](worksheets/baseline-survey.md) | before the first meeting (18 January 2027)",
+    "measuring.md": ["[Baseline survey](worksheets/baseline-survey.md) | before the first meeting (18 January 2027) "
+                     "| Mentor and mentee, each on their own |",
                      "[End survey](worksheets/end-survey.md) | after the last meeting (2 July 2027)"],
 }
 
@@ -179,4 +180,6 @@ def test_an_operations_page_can_be_overridden(small: Path) -> None:
     generated = generate(small, pdfs=False)
     assert generated.files["conduct.md"] == "# Our rules\n\nAsk Robin Tester.\n"
     # Without applying, support_services or concerns, the pages still read as sentences.
-    assert "Ask Robin Tester (<robin@example.org>) who can take part" in generated.files["applying-and-matching.md"]
+    applying = generated.files["applying-and-matching.md"]
+    assert "**As a guide:** Journeymen with **three years** in the trade." in applying
+    assert "- Your trade\n- Your hours\n" in applying
