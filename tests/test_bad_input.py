@@ -223,8 +223,9 @@ def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
         "(known keys: id, title, summary, what, why, how, questions, pitfalls, tip)",
         "worksheets/plan.yml:4:8: intro: unknown placeholder [[mentr]] (known: A_mentee, A_mentor, A_program_manager, "
         "Mentee, Mentees, Mentor, Mentoring, Mentors, Program_in_text, Program_manager, Program_managers, Program_word, "
-        "Program_words, a_mentee, a_mentor, a_program_manager, applications_open, check_in_interval, check_in_length, "
-        "closing_event, contact_email, contact_name, end, first_meetings, kick_off, matching, meeting_interval, "
+        "Program_words, a_mentee, a_mentor, a_program_manager, applications_close, applications_open, check_in_interval, "
+        "check_in_length, closing_event, contact_email, contact_name, end, feedback_survey, first_meetings, kick_off, "
+        "matching, meeting_interval, "
         "meeting_length, meeting_rhythm, meeting_when, mentee, mentees, mentor, mentoring, mentors, mid_point_review, "
         "organisation, program, program_in_text, program_manager, program_managers, program_word, program_words, start)",
         "worksheets/plan.yml:18:16: sections.1.fields.2.type: unknown field type 'scael'; did you mean "

@@ -93,18 +93,18 @@ def test_calendar_parses_with_its_time_zone_and_without_skipped_days(default_pro
 
 
 @pytest.mark.parametrize("written", ["Monday", "MONDAY", "monday", "mOnDaY"])
-def test_weekday_accepts_any_capitalisation(small: Path, written: str) -> None:
-    yml = small / "content/program.yml"
+def test_weekday_accepts_any_capitalisation(full: Path, written: str) -> None:
+    yml = full / "content/program.yml"
     yml.write_text(yml.read_text().replace("weekday: Monday", f"weekday: {written}"), encoding="utf-8")
-    assert load_program(small).config.program.meetings.weekday == "monday"
+    assert load_program(full).config.program.meetings.weekday == "monday"
 
 
-def test_timeline_defaults_come_from_start_end_and_the_meetings(small: Path) -> None:
-    yml = small / "content/program.yml"
+def test_timeline_defaults_come_from_start_end_and_the_meetings(full: Path) -> None:
+    yml = full / "content/program.yml"
     text = yml.read_text()
     text = re.sub(r"  timeline:\n(    .*\n)+", "", text)
     yml.write_text(text, encoding="utf-8")
-    program = load_program(small).config.program
+    program = load_program(full).config.program
     got = {m.key: (m.day, m.given) for m in timeline.moments(program)}
     full = [m for m in meetings.schedule(program) if m.kind == "meeting"]
     assert got == {
@@ -120,18 +120,18 @@ def test_timeline_defaults_come_from_start_end_and_the_meetings(small: Path) -> 
     assert full[0].day == dt.date(2027, 3, 8)
 
 
-def test_leaving_out_the_kick_off_starts_meetings_on_start(small: Path) -> None:
-    yml = small / "content/program.yml"
+def test_leaving_out_the_kick_off_starts_meetings_on_start(full: Path) -> None:
+    yml = full / "content/program.yml"
     yml.write_text(re.sub(r"    kick_off: .*\n", "", yml.read_text()).replace(
         "leave_out: [applications_close, feedback_survey]", "leave_out: [kick_off]"), encoding="utf-8")
-    program = load_program(small).config.program
+    program = load_program(full).config.program
     assert "kick_off" not in {m.key for m in timeline.moments(program)}
     assert meetings.schedule(program)[0].day == dt.date(2027, 3, 1)
 
 
-def test_calendar_function_takes_meetings_and_names(small: Path) -> None:
+def test_calendar_function_takes_meetings_and_names(full: Path) -> None:
     """The per-pair packs reuse this: a list of meetings and the pair's names in, ics bytes out."""
-    program = load_program(small).config.program
+    program = load_program(full).config.program
     data = meetings.ics(
         meetings.schedule(program)[:2], calendar_name=program.name,
         labels={"meeting": "Meeting", "check-in": "Check-in"},
@@ -174,10 +174,10 @@ def test_operations_pages_are_in_the_nav_and_carry_the_programs_facts() -> None:
     assert {"baseline-survey", "mid-point-survey", "end-survey"} <= sheets
 
 
-def test_an_operations_page_can_be_overridden(small: Path) -> None:
-    (small / "templates/pages").mkdir(parents=True)
-    (small / "templates/pages/conduct.md.j2").write_text("# Our rules\n\nAsk {{ program.contact.name }}.\n")
-    generated = generate(small, pdfs=False)
+def test_an_operations_page_can_be_overridden(full: Path) -> None:
+    (full / "templates/pages").mkdir(parents=True)
+    (full / "templates/pages/conduct.md.j2").write_text("# Our rules\n\nAsk {{ program.contact.name }}.\n")
+    generated = generate(full, pdfs=False)
     assert generated.files["conduct.md"] == "# Our rules\n\nAsk Robin Tester.\n"
     # Without applying, support_services or concerns, the pages still read as sentences.
     applying = generated.files["applying-and-matching.md"]
