@@ -34,6 +34,8 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         root = Path(config.config_file_path).resolve().parent
         try:
             self.generated = generate(root, report=log.info)
+            for warning in self.generated.warnings:  # `mkdocs build --strict` fails on these
+                log.warning(warning.as_warning())
         except ProgramError as exc:
             raise PluginError(f"\n{exc}") from None
         apply_settings(config, self.generated.config)
