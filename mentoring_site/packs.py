@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import io
 import os
@@ -31,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, roster
+from . import meetings as meeting_calendar
 from .errors import Problems, ProgramError
 from .fields import Signature, Table
 from .meetings import Meeting, schedule
-from .model import ProgramFile
-from .pages import base_context
+from .model import Program, ProgramFile
+from .pages import base_context, build_stamp
 from .program import LoadedProgram, Worksheet, load_program, long_date, rhythm_text
 from .publish import MARKER, UsageError, _exchange
 from .stamp import Blank, FontMissing, FormFont, unshowable
@@ -68,14 +68,20 @@ def shard_range(count: int, k: int, n: int) -> range:
 # ---------------------------------------------------------------------------------- values ---
 
 def pair_schedule(config: ProgramFile, pair: roster.Pair) -> tuple[ProgramFile, list[Meeting]]:
-    """The program as this pair meets it (its own start, weekday and time), and its meetings."""
+    """The program as this pair meets it (its own first meeting, weekday and time), and its
+    meetings (the program's skipped days still skipped)."""
     p = config.program
     meetings = dataclasses.replace(
         p.meetings, weekday=pair.weekday or p.meetings.weekday, time=pair.time or p.meetings.time
     )
-    program = dataclasses.replace(p, start=pair.start or p.start, meetings=meetings)
+    timeline = p.timeline
+    if pair.start:  # the pair's meetings begin on its own day (on its weekday from then on)
+        timeline = dataclasses.replace(
+            timeline, first_meetings=pair.start, leave_out=[m for m in timeline.leave_out if m != "first_meetings"]
+        )
+    program = dataclasses.replace(p, meetings=meetings, timeline=timeline)
     own = dataclasses.replace(config, program=program)
-    return own, schedule(own)
+    return own, schedule(program)
 
 
 def pair_values(program: LoadedProgram, pair: roster.Pair) -> tuple[dict[str, str], list[str], list[Meeting]]:
@@ -95,13 +101,11 @@ def pair_values(program: LoadedProgram, pair: roster.Pair) -> tuple[dict[str, st
         "program_manager_email": contact.email,
         "start": long_date(full[0].day if full else own.program.start),
         "end": long_date(own.program.end),
-        "midpoint": "",
+        # The meeting the schedule marks for the mid-point review (the middle one).
+        "midpoint": next((long_date(m.day) for m in full if m.mark == "mid-point"), ""),
         "last_meeting": long_date(full[-1].day) if full else "",
         "meeting_rhythm": rhythm_text(own, program.terms),
     }
-    if full:
-        middle = own.program.start + (own.program.end - own.program.start) / 2
-        values["midpoint"] = long_date(min(full, key=lambda m: abs(m.day - middle)).day)
     dates = [f"{m.day.day} {m.day:%b %Y}" for m in full]
     return values, dates, meetings
 
@@ -288,65 +292,78 @@ def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Bla
 
 # ---------------------------------------------------------------------------------- output ---
 
-@functools.lru_cache(maxsize=256)
-def _event_times(meetings: tuple[Meeting, ...], time_of_day: str | None) -> tuple[bytes, ...]:
-    """DTSTART and DTEND lines of each meeting, by icalendar (shared by pairs with one rhythm)."""
+# Stand-ins for a pair in a calendar made once per rhythm: letters icalendar never escapes.
+_WHO = "QqWhoQq"
+_PAIR = "qqpairqq"
+LABELS = {"meeting": "Meeting", "check-in": "Check-in", "mid-point": "mid-point review", "closing": "closing meeting"}
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+_TEMPLATES: dict[str, str] = {}
+
+
+def _calendar_template(program: Program, stamp: dt.datetime) -> str:
+    """The site's calendar (`meetings.ics`) for one rhythm, unfolded, with stand-ins for the pair."""
+    key = f"{program!r}\0{stamp}"
+    if key not in _TEMPLATES:
+        if len(_TEMPLATES) > 64:  # a few rhythms in a roster; memory stays flat
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = _make_template(program, stamp)
+    return _TEMPLATES[key]
+
+
+def _make_template(program: Program, stamp: dt.datetime) -> str:
+    text = meeting_calendar.ics(
+        schedule(program), calendar_name=program.name, labels=LABELS, settings=program.meetings, stamp=stamp,
+        uid=f"{meeting_calendar.uid_base(program)}-{_PAIR}", who=_WHO,
+    ).decode()
+    return text.replace("\r\n ", "")  # unfolded (RFC 5545 3.1): the pair's names change line lengths
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF and a space."""
+    raw = line.encode()
+    if len(raw) <= 75:
+        return line
+    parts = []
+    while len(raw) > 75:
+        cut = 75 if not parts else 74
+        while cut and (raw[cut] & 0xC0) == 0x80:  # never inside a UTF-8 sequence
+            cut -= 1
+        parts.append(raw[:cut].decode())
+        raw = raw[cut:]
+    parts.append(raw.decode())
+    return "\r\n ".join(parts)
+
+
+def calendar(program: LoadedProgram, pair: roster.Pair, stamp: dt.datetime) -> bytes:
+    """The pair's meetings as iCalendar: the site's calendar with the pair's own rhythm, both
+    names in every title and UIDs of the pair's own (stable while its id and names are).
+
+    The calendar of a rhythm is made once by `meetings.ics` (icalendar) with stand-ins; each
+    pair's names (escaped by icalendar) and ids go in their place, and lines are folded again.
+    """
     import icalendar
 
-    out = []
-    for m in meetings:
-        event = icalendar.Event()
-        if time_of_day:
-            hh, mm = map(int, time_of_day.split(":"))
-            begin = dt.datetime.combine(m.day, dt.time(hh, mm))
-            event.add("dtstart", begin)
-            event.add("dtend", begin + dt.timedelta(minutes=m.minutes))
-        else:
-            event.add("dtstart", m.day)
-            event.add("dtend", m.day + dt.timedelta(days=1))
-        lines = event.to_ical().split(b"\r\n")
-        out.append(b"".join(line + b"\r\n" for line in lines if line and not line.startswith((b"BEGIN:", b"END:"))))
-    return tuple(out)
-
-
-def _line(name: str, text: str) -> bytes:
-    """One content line: escaped by icalendar, folded as the site's calendar folds (faster than
-    icalendar's own folding, which goes character by character)."""
-    from icalendar import vText
-
-    from .meetings import _fold
-
-    return (_fold(f"{name}:" + vText(text).to_ical().decode()) + "\r\n").encode()
-
-
-def calendar(program: LoadedProgram, pair: roster.Pair, meetings: list[Meeting], stamp: dt.datetime) -> bytes:
-    """The pair's meetings as iCalendar, both names in each summary, UIDs stable per pair.
-
-    Built line by line with icalendar's escaping and folding: the date lines of one rhythm are
-    made once, so each pair costs only its own summaries.
-    """
-    from icalendar import vDDDTypes
-
-    p = program.config.program
     own, _ = pair_schedule(program.config, pair)
-    labels = {"meeting": "Meeting", "check-in": "Check-in"}
-    base = hashlib.sha256(f"{p.organisation}/{p.name}/{pair.pair_id}".encode()).hexdigest()[:16]
-    names = f"{pair.mentor_name} and {pair.mentee_name}"
-    dtstamp = b"DTSTAMP:" + vDDDTypes(stamp).to_ical() + b"\r\n"
-    out = [b"BEGIN:VCALENDAR\r\n", b"VERSION:2.0\r\n", b"PRODID:-//mentoring-site//packs//EN\r\n",
-           _line("X-WR-CALNAME", f"{p.name}: {names}")]
-    for m, times in zip(meetings, _event_times(tuple(meetings), own.program.meetings.time), strict=True):
-        out += [b"BEGIN:VEVENT\r\n", _line("SUMMARY", f"{p.name}: {labels[m.kind]} {m.number}, {names}"), times,
-                dtstamp, f"UID:{m.kind}-{m.number}-{base}@mentoring-site\r\n".encode(), b"END:VEVENT\r\n"]
-    out.append(b"END:VCALENDAR\r\n")
-    return b"".join(out)
+    who = f"{pair.mentor_name} and {pair.mentee_name}"
+    text = (
+        _calendar_template(own.program, stamp)
+        .replace(_WHO, icalendar.vText(who).to_ical().decode())
+        .replace(_short_hash(_WHO), _short_hash(who))
+        .replace(_PAIR, _short_hash(pair.pair_id))
+    )
+    return "".join(_fold(line) + "\r\n" for line in text.split("\r\n") if line).encode()
 
 
 def pair_files(
     program: LoadedProgram, blanks: Blanks, pair: roster.Pair, stamp: dt.datetime
 ) -> Iterator[tuple[str, bytes]]:
     """(file name, bytes) of every file in one pair's folder."""
-    values, dates, meetings = pair_values(program, pair)
+    values, dates, _ = pair_values(program, pair)
     lists = {"meeting_dates": dates}
     for size in program.paper_sizes:
         pack_values: dict[str, str] = {}
@@ -358,7 +375,7 @@ def pair_files(
         dates_text = f"{values['start']} to {values['last_meeting'] or values['end']}"
         yield f"certificate-{size}.pdf", blanks.certificates[size].stamp(
             {"mentee_name": pair.mentee_name, "mentor_name": pair.mentor_name, "dates": dates_text})
-    yield "meetings.ics", calendar(program, pair, meetings, stamp)
+    yield "meetings.ics", calendar(program, pair, stamp)
 
 
 def _note(blanks: Blanks, pair: roster.Pair) -> bytes:
@@ -541,8 +558,7 @@ def make_packs(
             raise UsageError(f"--only names pairs not in the roster: {', '.join(unknown)}")
     total = sum(1 for i in chosen) if not wanted else len(wanted)
     blanks = prepare(program, summary.characters, report)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = build_stamp()  # as the site's calendar: SOURCE_DATE_EPOCH when set
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     if stat.S_IMODE(out.stat().st_mode) & 0o077:
         out.chmod(0o700)
