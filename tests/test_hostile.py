@@ -212,13 +212,14 @@ REJECTED = [
                  False, id="logo-pixel-bomb"),
     pytest.param([("logo.svg", whole('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>')),
                   brand('logo: "logo.svg"')], "validate",
-                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.svg' holds script, event handlers, links or "
-                  "entities; save the SVG without them, or use a PNG"],
+                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.svg', line 1, column 1: attribute onload on <svg> is "
+                  "not allowed (no event handlers or unknown attributes)"],
                  False, id="logo-svg-with-script"),
     pytest.param([("favicon.svg", whole('<svg xmlns="http://www.w3.org/2000/svg"><image href="http://evil.example/x.png"/></svg>')),
                   brand('favicon: "favicon.svg"')], "validate",
-                 [f"{P}:{BRAND_LINE}:12: branding.favicon: 'favicon.svg' holds script, event handlers, links or "
-                  "entities; save the SVG without them, or use a PNG"],
+                 [f"{P}:{BRAND_LINE}:12: branding.favicon: 'favicon.svg', line 1, column 41: href on <image> "
+                  "leads to 'http://evil.example/x.png'; only parts of the same file (#id) are allowed, and images "
+                  "only as embedded PNG, JPEG, GIF or WebP data"],
                  False, id="favicon-svg-fetching"),
     pytest.param([(P, replace('name: "Tiny Test Program"', 'name: "Tiny\x07Program"'))], "validate",
                  [f"{P}:2:14: control character U+0007 is not allowed in YAML; remove it"],

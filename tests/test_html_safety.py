@@ -193,3 +193,128 @@ def test_the_policy_allows_only_the_sites_own_scripts(sites: dict[str, Path]) ->
         "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
         "worker-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'"
     ]
+
+
+# --- fail closed: a page the stage cannot check is not published -------------------------------
+
+MARK = "0123456789abcdef0123456789abcdef"
+THEME_SCRIPT = '<script>__md_scope=new URL("..",location)</script>'
+
+
+def built_page(content: str, *, head: str = "", start: int = 1, end: int = 1, csp: int = 1) -> str:
+    return (
+        "<!doctype html>\n<html><head>" + htmlsafety.placeholder(MARK) * csp + head + THEME_SCRIPT + "</head>\n"
+        "<body><article>" + htmlsafety.content_start(MARK) * start + content + htmlsafety.content_end(MARK) * end
+        + "</article></body></html>\n"
+    )
+
+
+REFERENCE = {htmlsafety.normalised('__md_scope=new URL("/",location)')}
+SECURE_PAGE = [
+    pytest.param(built_page("<p>hi</p>", start=0), [
+        "x/index.html:1:1: the page's content markers are missing or repeated (0 start, 1 end): its template does "
+        "not show content through the theme override's content block, so it cannot be checked; it is not published"],
+        id="start-marker-missing"),
+    pytest.param(built_page("<p>hi</p>", start=2), [
+        "x/index.html:1:1: the page's content markers are missing or repeated (2 start, 1 end): its template does "
+        "not show content through the theme override's content block, so it cannot be checked; it is not published"],
+        id="start-marker-twice"),
+    pytest.param(built_page("<p>hi</p>", csp=0), [
+        "x/index.html:1:1: the page has 0 Content-Security-Policy placeholders, not 1: its template does not "
+        "extend the theme override; it is not published"], id="policy-placeholder-missing"),
+    pytest.param(built_page("<p>hi</p>", head='\n<meta name="description" content="x" onmouseover="alert(1)">'), [
+        "x/index.html:3:1: an event handler (onmouseover) on <meta> outside the page content, where only the "
+        "theme writes: content got past the theme's escaping; it is not published"], id="handler-in-theme-part"),
+    pytest.param(built_page("<p>hi</p>", head="\n<title></title><script>alert(1)</script>"), [
+        "x/index.html:3:16: an inline script the theme's error page does not have, outside the page content: "
+        "content got past the theme's escaping; it is not published"], id="script-in-theme-part"),
+    pytest.param(built_page("<p>hi</p>", head='\n<script src="https://cdn.example/x.js"></script>'), [
+        "x/index.html:3:1: a script from another site ('https://cdn.example/x.js'); it is not published"],
+        id="remote-script"),
+    pytest.param(built_page("<p>hi</p>", head='\n<link rel="x" href=" java\tscript:alert(1)">'), [
+        "x/index.html:3:1: a javascript: URL in <link href> outside the page content, where only the theme "
+        "writes: content got past the theme's escaping; it is not published"], id="script-url-in-theme-part"),
+]
+
+
+@pytest.mark.parametrize(("built", "expected"), SECURE_PAGE)
+def test_a_page_that_cannot_be_checked_is_refused(built: str, expected: list[str]) -> None:
+    assert [str(p) for p in htmlsafety.secure_page(built, "x/index.html", MARK, REFERENCE).problems] == expected
+
+
+def test_content_is_sanitised_and_the_policy_filled_in() -> None:
+    content = ('<p onclick="alert(1)">Hi <a href="java&#10;script:alert(2)">x</a><img src="data:image/svg+xml,'
+               '<svg onload=alert(3)>"><iframe src="/"></iframe><input type="image" src="/x" id="__config"></p>')
+    secured = htmlsafety.secure_page(built_page(content), "x/index.html", MARK, REFERENCE)
+    assert secured.problems == []
+    digest = htmlsafety.script_hash('__md_scope=new URL("..",location)')
+    assert secured.html == (
+        '<!doctype html>\n<html><head><meta http-equiv="Content-Security-Policy" content="'
+        + htmlsafety.policy([digest]) + '">' + THEME_SCRIPT + "</head>\n"
+        '<body><article><p>Hi <a>x</a><img><input type="text"></p></article></body></html>\n'
+    )
+
+
+# --- SVG: parsed and allow-listed by namespace --------------------------------------------------
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
+SVG_REFUSED = [
+    pytest.param(f'<svg {SVG_NS}>\n  <x:script xmlns:x="http://www.w3.org/2000/svg">alert(1)</x:script>\n</svg>'
+                 .encode(), "2:3: <script> is not allowed: an SVG here may hold shapes, text, gradients, filters "
+                 "and styles, but no script, links, animation or embedded documents", id="namespaced-script"),
+    pytest.param(f'<svg {SVG_NS}>\n<rect width="1" height="1" onclick="alert(1)"/></svg>'.encode("utf-16"),
+                 "2:1: attribute onclick on <rect> is not allowed (no event handlers or unknown attributes)",
+                 id="utf-16-handler"),
+    pytest.param(f'<svg {SVG_NS}><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></svg>'
+                 .encode(), "1:41: <script> (namespace http://www.w3.org/1999/xhtml) is not allowed: only SVG "
+                 "elements and editor metadata are", id="xhtml-script"),
+    pytest.param(f'<svg {SVG_NS}><set attributeName="fill" to="red"/></svg>'.encode(),
+                 "1:41: <set> is not allowed: an SVG here may hold shapes, text, gradients, filters and styles, "
+                 "but no script, links, animation or embedded documents", id="animation"),
+    pytest.param(f'<!DOCTYPE svg [<!ENTITY e "x">]><svg {SVG_NS}>&e;</svg>'.encode(),
+                 "1:1: declares a DTD or entities (DTDForbidden); save the SVG without them", id="entity"),
+    pytest.param(f'<svg {SVG_NS}><style>rect {{ fill: url("https://x.example/p.svg#a") }}</style></svg>'.encode(),
+                 "1:41: the style element of <style> refers to 'https://x.example/p.svg#a'; only parts of the "
+                 "same file (url(#id)) are allowed", id="style-fetch"),
+    pytest.param(f'<svg {SVG_NS}><g id="a"><rect width="1" height="1"/></g><g id="b"><use href="#a"/></g>'
+                 '<use href="#b"/></svg>'.encode(),
+                 "1:113: <use> repeats '#b', which holds a <use> itself (at line 1); nested repeats multiply, so "
+                 "save the SVG with the shapes written out", id="nested-use"),
+]
+
+
+@pytest.mark.parametrize(("svg", "expected"), SVG_REFUSED)
+def test_an_svg_beside_the_pages_that_is_more_than_a_picture_is_refused(
+    small: Path, capsys: pytest.CaptureFixture[str], svg: bytes, expected: str
+) -> None:
+    (small / "content/pages/picture.svg").write_bytes(svg)
+    assert main(["validate", str(small)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"content/pages/picture.svg:{expected}", "1 problem found; nothing was changed."]
+
+
+def test_a_use_bomb_logo_is_refused_at_once(small: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The 1.9 KB logo of nested <use> elements that kept WeasyPrint busy for minutes."""
+    levels = "".join(f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, 8))
+    bomb = f'<svg {SVG_NS}><defs><g id="l0"><rect width="1" height="1"/></g>{levels}</defs><use href="#l7"/></svg>'
+    (small / "assets").mkdir()
+    (small / "assets/logo.svg").write_text(bomb, encoding="utf-8")
+    with (small / P).open("a", encoding="utf-8") as f:
+        f.write("branding:\n  logo: assets/logo.svg\n")
+    assert main(["build", str(small)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{P}:24:9: branding.logo: 'assets/logo.svg', line 1, column 1279: more than 64 <use> elements; repeats "
+        "multiply the work of drawing the picture, so save it with the shapes written out",
+        "1 problem found; nothing was changed."]
+    assert not (small / "site").exists()
+
+
+def test_an_svg_that_is_a_picture_is_published_as_it_is(small: Path) -> None:
+    svg = (f'<svg {SVG_NS} xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" inkscape:version="1.3" '
+           'viewBox="0 0 4 4"><defs><linearGradient id="g"><stop offset="0" stop-color="#123"/></linearGradient>'
+           '<g id="dot"><circle cx="1" cy="1" r="1"/></g></defs><use href="#dot" fill="url(#g)"/>'
+           '<text x="0" y="4" style="font-size:2px">Hi</text></svg>').encode()
+    (small / "content/pages/picture.svg").write_bytes(svg)
+    (small / "content/pages/extra.md").write_text("# Extra\n\n![A picture](picture.svg)\n", encoding="utf-8")
+    assert main(["build", str(small), "-q"]) == 0
+    assert (small / "site/picture.svg").read_bytes() == svg
