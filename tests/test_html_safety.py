@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import html.parser
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from mentoring_site import htmlsafety
 from mentoring_site.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO, tree_digest
 
 P = "content/program.yml"
 MENTORS = "content/practices/mentors.yml"
@@ -174,8 +177,14 @@ def test_every_page_of_the_hostile_site_is_clean(sites: dict[str, Path]) -> None
         assert (found.handlers, found.script_urls) == ([], []), where
         assert scripts(found) <= allowed, where
         assert "mentoring-site-content" not in path.read_text(encoding="utf-8"), where
-    # The theme shows search results as HTML
-    for doc in json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]:
+    assert_search_index_is_clean(site)
+
+
+def assert_search_index_is_clean(site: Path) -> None:
+    """The theme shows search results as HTML."""
+    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert len(docs) > 10
+    for doc in docs:
         for text in (doc["title"], doc["text"]):
             found = Page()
             found.feed(text)
@@ -318,3 +327,39 @@ def test_an_svg_that_is_a_picture_is_published_as_it_is(small: Path) -> None:
     (small / "content/pages/extra.md").write_text("# Extra\n\n![A picture](picture.svg)\n", encoding="utf-8")
     assert main(["build", str(small), "-q"]) == 0
     assert (small / "site/picture.svg").read_bytes() == svg
+
+
+def test_the_mkdocs_plugin_secures_every_page_too(tmp_path: Path) -> None:
+    root = hostile_program(tmp_path / "program")
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=root,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = root / "site"
+    allowed = theme_scripts(site)
+    for _, _, _, built in CASES.values():
+        found = parse(site / built)
+        assert (found.handlers, found.script_urls, len(found.policy)) == ([], [], 1), built
+        assert scripts(found) <= allowed, built
+    assert_search_index_is_clean(site)
+
+
+def test_a_theme_override_without_the_content_block_publishes_nothing(
+    small: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = small / "site"
+    site.mkdir()
+    (site / ".mentoring-site-output").write_text("")
+    (site / "index.html").write_text("the previous site")
+    before = tree_digest(site)
+    (small / "templates/theme").mkdir(parents=True)
+    (small / "templates/theme/main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    assert main(["build", str(small)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("404.html:1:1: the page has 0 Content-Security-Policy placeholders, not 1: its template does "
+                      "not extend the theme override; it is not published")
+    assert err[1] == ("extra/index.html:1:1: the page's content markers are missing or repeated (0 start, 0 end): "
+                      "its template does not show content through the theme override's content block, so it "
+                      "cannot be checked; it is not published")
+    assert err[-1] == f"{len(err) - 1} problems found; nothing was changed."
+    assert tree_digest(site) == before
