@@ -30,7 +30,7 @@ WATCHED = ("content", "worksheets", "templates", "assets")
 class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
     def __init__(self) -> None:
         self.generated: Generated | None = None
-        self.marker = htmlsafety.new_marker()
+        self.marker = ""
         self.reference: set[str] | None = None  # the theme's inline scripts, from its 404 page
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -41,6 +41,8 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
                 log.warning(warning.as_warning())
         except ProgramError as exc:
             raise PluginError(f"\n{exc}") from None
+        self.marker = htmlsafety.new_marker()  # a new one for every build, `mkdocs serve` rebuilds too
+        self.reference = None
         apply_settings(config, htmlsafety.with_marker(self.generated.config, self.marker))
         # The theme additions (custom_dir) go to a cache folder MkDocs reads templates from.
         theme_dir = root / ".mentoring-site" / "theme"

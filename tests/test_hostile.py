@@ -540,7 +540,8 @@ def test_no_script_or_outside_file_in_the_worksheet_pdfs(sites: dict[str, Path])
 
 
 def test_allow_html_lets_trusted_markup_through_but_never_script(program: Path) -> None:
-    (program / P).write_text((program / P).read_text() + "site:\n  allow_html: true\n", encoding="utf-8")
+    text = (program / P).read_text().replace('name: "Tiny Test Program"', 'name: "Tiny <script>alert(3)</script>"')
+    (program / P).write_text(text + "site:\n  allow_html: true\n", encoding="utf-8")
     (program / "content/pages/notes.md").write_text(
         '# Notes\n\n<span class="trusted">Kept</span>\n\n[js](javascript:void(0))\n\n'
         '<b onclick="alert(1)">bold</b><script>alert(2)</script>\n', encoding="utf-8"
@@ -551,3 +552,4 @@ def test_allow_html_lets_trusted_markup_through_but_never_script(program: Path) 
     assert ("b", {}) in c.elements  # kept, without its handler
     assert [a for t, a in c.elements if t == "a" and a.get("href", "").startswith("javascript")] == []
     assert not any("alert" in s for s in c.scripts)
+    assert "Tiny ‹script›alert(3)‹/script›" in " ".join(c.text)  # settings stay text
