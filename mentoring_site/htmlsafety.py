@@ -15,7 +15,7 @@ two disagree. So safety is decided here, on the built pages, before they are pub
   script; it is replaced by one that allows the site's own script files and, by hash, the
   theme's inline scripts on that page. Inline event handlers and `javascript:` URLs then do
   nothing even if one got past the above.
-- The search index (`search/search_index.json`) holds page text that the theme shows as HTML
+- The search index (`search/search_index.json`, Zensical's `search.json`) holds page text that the theme shows as HTML
   in search results: its strings go through the same sanitiser.
 
 `secure_site` does all of this to a built site folder; `mentoring-site build` calls it on the
@@ -41,7 +41,8 @@ import nh3
 from .errors import Problem, ProgramError
 
 MARKER_KEY = "mentoring_site_marker"  # config.extra key the theme override reads
-SEARCH_INDEX = "search/search_index.json"
+SEARCH_INDEX = "search/search_index.json"  # MkDocs and ProperDocs
+SEARCH_INDEXES = (SEARCH_INDEX, "search.json")  # and Zensical's, whose entries are `items`
 ERROR_PAGE = "404.html"
 
 # --- the content allow-list ------------------------------------------------------------------
@@ -318,7 +319,7 @@ def secure_page(page: str, name: str, marker: str, reference: set[str], *, conte
 def secure_search_index(text: str) -> str:
     """The theme shows an index entry's title and text as HTML: sanitise both."""
     index = json.loads(text)
-    for doc in index.get("docs", []):
+    for doc in [*index.get("docs", []), *index.get("items", [])]:
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
                 doc[key] = sanitise(doc[key])
@@ -354,18 +355,19 @@ def secure_site(site: Path, marker: str) -> dict[str, float | int]:
         result = secure_page(text, rel, marker, reference, content=path != error_page)
         problems += result.problems
         secured[path] = result.html
-    index = site / SEARCH_INDEX
-    index_text = None
-    if index.is_symlink():
-        problems.append(Problem(SEARCH_INDEX, 1, 1, "", "is a symbolic link; a site file must be a file"))
-    elif index.is_file():
-        index_text = secure_search_index(index.read_text(encoding="utf-8"))
+    indexes: dict[Path, str] = {}
+    for name in SEARCH_INDEXES:
+        index = site / name
+        if index.is_symlink():
+            problems.append(Problem(name, 1, 1, "", "is a symbolic link; a site file must be a file"))
+        elif index.is_file():
+            indexes[index] = secure_search_index(index.read_text(encoding="utf-8"))
     if problems:
         raise ProgramError(problems)
     for path, text in secured.items():
         path.write_text(text, encoding="utf-8", newline="")
-    if index_text is not None:
-        index.write_text(index_text, encoding="utf-8")
+    for index, text in indexes.items():
+        index.write_text(text, encoding="utf-8")
     return {"pages": len(secured)}
 
 

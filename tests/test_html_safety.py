@@ -363,3 +363,22 @@ def test_a_theme_override_without_the_content_block_publishes_nothing(
                       "cannot be checked; it is not published")
     assert err[-1] == f"{len(err) - 1} problems found; nothing was changed."
     assert tree_digest(site) == before
+
+
+def test_an_export_built_by_another_engine_and_secured_runs_no_script(tmp_path: Path) -> None:
+    root = hostile_program(tmp_path / "program")
+    out = tmp_path / "export"
+    assert main(["export", str(root), str(out), "-q"]) == 0
+    zensical = Path(sys.executable).parent / "zensical"
+    result = subprocess.run([str(zensical), "build", "-f", "mkdocs.yml"], cwd=out, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = out / "site"
+    unsecured = {built: parse(site / built) for _, _, _, built in CASES.values()}
+    assert any(found.handlers or found.script_urls for found in unsecured.values())
+    assert main(["secure", str(site), "-q"]) == 0
+    allowed = theme_scripts(site)
+    for built in unsecured:
+        found = parse(site / built)
+        assert (found.handlers, found.script_urls, len(found.policy)) == ([], [], 1), built
+        assert scripts(found) <= allowed, built
