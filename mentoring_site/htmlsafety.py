@@ -273,8 +273,8 @@ def secure_page(page: str, name: str, marker: str, reference: set[str], *, conte
     if content:
         if (starts, ends) != (1, 1) or page.index(start) > page.index(end):
             problem(1, 1, f"the page's content markers are missing or repeated ({starts} start, {ends} end): "
-                          "its template does not show content through the theme override's content block, "
-                          "so it cannot be checked; it is not published")
+                          "its template does not show content through the content block of the theme override "
+                          "(templates/theme/main.html), so it cannot be checked; it is not published")
             return Secured(page, problems)
         head, rest = page.split(start, 1)
         body, tail = rest.split(end, 1)
@@ -291,7 +291,8 @@ def secure_page(page: str, name: str, marker: str, reference: set[str], *, conte
     tag = placeholder(marker)
     if page.count(tag) != 1:
         problem(1, 1, f"the page has {page.count(tag)} Content-Security-Policy placeholders, not 1: "
-                      "its template does not extend the theme override; it is not published")
+                      "its template does not extend the theme override (templates/theme/main.html, whose "
+                      "site_meta block prints it); it is not published")
         return Secured(page, problems)
 
     theme = _theme_part(theme_html)

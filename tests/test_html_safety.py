@@ -222,15 +222,18 @@ REFERENCE = {htmlsafety.normalised('__md_scope=new URL("/",location)')}
 SECURE_PAGE = [
     pytest.param(built_page("<p>hi</p>", start=0), [
         "x/index.html:1:1: the page's content markers are missing or repeated (0 start, 1 end): its template does "
-        "not show content through the theme override's content block, so it cannot be checked; it is not published"],
+        "not show content through the content block of the theme override (templates/theme/main.html), so it "
+        "cannot be checked; it is not published"],
         id="start-marker-missing"),
     pytest.param(built_page("<p>hi</p>", start=2), [
         "x/index.html:1:1: the page's content markers are missing or repeated (2 start, 1 end): its template does "
-        "not show content through the theme override's content block, so it cannot be checked; it is not published"],
+        "not show content through the content block of the theme override (templates/theme/main.html), so it "
+        "cannot be checked; it is not published"],
         id="start-marker-twice"),
     pytest.param(built_page("<p>hi</p>", csp=0), [
         "x/index.html:1:1: the page has 0 Content-Security-Policy placeholders, not 1: its template does not "
-        "extend the theme override; it is not published"], id="policy-placeholder-missing"),
+        "extend the theme override (templates/theme/main.html, whose site_meta block prints it); it is not "
+        "published"], id="policy-placeholder-missing"),
     pytest.param(built_page("<p>hi</p>", head='\n<meta name="description" content="x" onmouseover="alert(1)">'), [
         "x/index.html:3:1: an event handler (onmouseover) on <meta> outside the page content, where only the "
         "theme writes: content got past the theme's escaping; it is not published"], id="handler-in-theme-part"),
@@ -357,10 +360,11 @@ def test_a_theme_override_without_the_content_block_publishes_nothing(
     assert main(["build", str(small)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[0] == ("404.html:1:1: the page has 0 Content-Security-Policy placeholders, not 1: its template does "
-                      "not extend the theme override; it is not published")
+                      "not extend the theme override (templates/theme/main.html, whose site_meta block prints it); "
+                      "it is not published")
     assert err[1] == ("extra/index.html:1:1: the page's content markers are missing or repeated (0 start, 0 end): "
-                      "its template does not show content through the theme override's content block, so it "
-                      "cannot be checked; it is not published")
+                      "its template does not show content through the content block of the theme override "
+                      "(templates/theme/main.html), so it cannot be checked; it is not published")
     assert err[-1] == f"{len(err) - 1} problems found; nothing was changed."
     assert tree_digest(site) == before
 
