@@ -83,6 +83,10 @@ PREVIEW_STYLE = re.compile(
 )
 URL_SCHEMES = {"http", "https", "mailto", "tel", "data"}
 INPUT_TYPES = {"text", "checkbox", "radio", "date"}
+# Ids starting with two underscores are the theme's (`__config`, `__search`, `__palette_0`, ...)
+# and its scripts look them up: content may not take them, but for those Markdown extensions
+# give content (tabbed blocks, code annotations).
+CONTENT_IDS = ("__tabbed_", "__code_")
 DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]", re.I)
 
 
@@ -91,7 +95,7 @@ def _attribute(element: str, attribute: str, value: str) -> str | None:
     looks up (Material's own ids start with two underscores), form inputs of harmless types."""
     if attribute in ("href", "src") and value.strip().lower().startswith("data:"):
         return value if element == "img" and attribute == "src" and DATA_IMAGE.match(value.strip()) else None
-    if attribute in ("id", "for", "name") and value.startswith("__"):
+    if attribute in ("id", "for", "name") and value.startswith("__") and not value.startswith(CONTENT_IDS):
         return None
     if attribute == "style":
         return value if PREVIEW_STYLE.fullmatch(value) else None

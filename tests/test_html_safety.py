@@ -256,14 +256,16 @@ def test_a_page_that_cannot_be_checked_is_refused(built: str, expected: list[str
 
 def test_content_is_sanitised_and_the_policy_filled_in() -> None:
     content = ('<p onclick="alert(1)">Hi <a href="java&#10;script:alert(2)">x</a><img src="data:image/svg+xml,'
-               '<svg onload=alert(3)>"><iframe src="/"></iframe><input type="image" src="/x" id="__config"></p>')
+               '<svg onload=alert(3)>"><iframe src="/"></iframe><input type="image" src="/x" id="__config">'
+               '<input type="radio" name="__tabbed_1" id="__tabbed_1_1"><label for="__search">s</label></p>')
     secured = htmlsafety.secure_page(built_page(content), "x/index.html", MARK, REFERENCE)
     assert secured.problems == []
     digest = htmlsafety.script_hash('__md_scope=new URL("..",location)')
     assert secured.html == (
         '<!doctype html>\n<html><head><meta http-equiv="Content-Security-Policy" content="'
         + htmlsafety.policy([digest]) + '">' + THEME_SCRIPT + "</head>\n"
-        '<body><article><p>Hi <a>x</a><img><input type="text"></p></article></body></html>\n'
+        '<body><article><p>Hi <a>x</a><img><input type="text">'
+        '<input type="radio" name="__tabbed_1" id="__tabbed_1_1"><label>s</label></p></article></body></html>\n'
     )
 
 
