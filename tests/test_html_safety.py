@@ -364,9 +364,10 @@ def test_a_theme_override_without_the_content_block_publishes_nothing(
     assert err[0] == ("404.html:1:1: the page has 0 Content-Security-Policy placeholders, not 1: its template does "
                       "not extend the theme override (templates/theme/main.html, whose site_meta block prints it); "
                       "it is not published")
-    assert err[1] == ("extra/index.html:1:1: the page's content markers are missing or repeated (0 start, 0 end): "
+    assert ("extra/index.html:1:1: the page's content markers are missing or repeated (0 start, 0 end): "
                       "its template does not show content through the content block of the theme override "
-                      "(templates/theme/main.html), so it cannot be checked; it is not published")
+                      "(templates/theme/main.html), so it cannot be checked; it is not published") in err
+    assert len([line for line in err if "content markers are missing" in line]) == len(err) - 2  # but 404, summary
     assert err[-1] == f"{len(err) - 1} problems found; nothing was changed."
     assert tree_digest(site) == before
 
