@@ -57,6 +57,12 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         assert self.generated is not None
         # Keep the theme's own files (its styles and scripts); our generated pages replace the
         # raw sources MkDocs found in docs_dir (content/pages), which still hold placeholders.
+        # Nothing else from docs_dir is published: the core decides which files beside the pages
+        # are (checked images and PDFs), so an .html or .js file there is not served as it is.
+        docs = Path(config.docs_dir).resolve()
+        for found in list(files):
+            if found.abs_src_path and Path(found.abs_src_path).resolve().is_relative_to(docs):
+                files.remove(found)
         for path, content in sorted(self.generated.files.items()):
             found = files.get_file_from_path(path)
             if found is not None:

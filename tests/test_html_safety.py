@@ -337,6 +337,10 @@ def test_an_svg_that_is_a_picture_is_published_as_it_is(small: Path) -> None:
 def test_the_mkdocs_plugin_secures_every_page_too(tmp_path: Path) -> None:
     root = hostile_program(tmp_path / "program")
     shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # MkDocs publishes every file in docs_dir (content/pages); only the files the core checked may be
+    (root / "content/pages/evil.html").write_text("<script>alert(10)</script>", encoding="utf-8")
+    (root / "content/pages/evil.js").write_text("alert(11)", encoding="utf-8")
+    (root / "content/pages/picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=root,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -347,6 +351,8 @@ def test_the_mkdocs_plugin_secures_every_page_too(tmp_path: Path) -> None:
         assert (found.handlers, found.script_urls, len(found.policy)) == ([], [], 1), built
         assert scripts(found) <= allowed, built
     assert_search_index_is_clean(site)
+    assert not (site / "evil.html").exists() and not (site / "evil.js").exists()
+    assert (site / "picture.png").is_file()
 
 
 def test_a_theme_override_without_the_content_block_publishes_nothing(
