@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache, engine, publish, standins
+from . import cache, engine, htmlsafety, publish, standins
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages
 from .program import LoadedProgram, load_program
@@ -93,14 +93,18 @@ def build(
     for warning in generated.warnings:
         warn(warning.as_warning())
     started = time.perf_counter()
+    marker = htmlsafety.new_marker()
     with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
         workdir = Path(work)
         engine.write_tree(generated.files, workdir / "docs")
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
-        engine.write_config(generated.config, workdir / "mkdocs.yml")
+        engine.write_config(htmlsafety.with_marker(generated.config, marker), workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
             engine.mkdocs_build(workdir, staged, verbose=verbose)
-    generated.stats["engine_seconds"] = time.perf_counter() - started
+            checked = time.perf_counter()
+            htmlsafety.secure_site(staged, marker)  # before the swap: an unsafe page is never published
+            generated.stats["safety_seconds"] = time.perf_counter() - checked
+    generated.stats["engine_seconds"] = time.perf_counter() - started - generated.stats["safety_seconds"]
     report(f"Published {generated.stats['pages']} pages to {site_dir}")
     return generated
 
@@ -114,6 +118,8 @@ def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generat
     with publish.staging(out) as staged:
         engine.write_tree(generated.files, staged / "docs")
         engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)
-        engine.write_config(generated.config, staged / "mkdocs.yml")
+        # The theme override marks content for `mentoring-site secure`, run after another engine.
+        marker = htmlsafety.marker_for(generated.files, generated.config)
+        engine.write_config(htmlsafety.with_marker(generated.config, marker), staged / "mkdocs.yml")
     report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
     return generated

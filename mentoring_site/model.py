@@ -12,6 +12,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from . import svgsafety
 from .schema import INVALID, Ctx, RuleError, meta
 from .yamlsource import Path_
 
@@ -78,13 +79,6 @@ def _readable_on_white(role: str) -> Any:
 IMAGE_LIMIT = 1_000_000
 IMAGE_KINDS = {"png": b"\x89PNG\r\n\x1a\n", "ico": b"\x00\x00\x01\x00", "jpg": b"\xff\xd8\xff"}
 MAX_PIXELS = 4096
-# What makes an SVG more than a picture: script, event handlers, links to anything but its own
-# parts (a browser opening the logo would run or fetch them), and entity declarations.
-SVG_ACTIVE = re.compile(
-    rb"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript\s*:|<!entity"
-    rb"|(?:xlink:)?href\s*=\s*[\"']\s*(?!#)",
-    re.I,
-)
 FONT_LIMIT = 2_000_000
 FONT_KINDS = {"woff2": (b"wOF2",), "woff": (b"wOFF",), "ttf": (b"\x00\x01\x00\x00", b"true"), "otf": (b"OTTO",)}
 
@@ -116,11 +110,12 @@ def _image(kinds: tuple[str, ...]) -> Any:
             return INVALID
         head = resolved.read_bytes()[:2048]
         kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
-        if kind is None and b"<svg" in head:
+        if kind is None and svgsafety.looks_like_svg(head):
             kind = "svg"
-        if kind == "svg" and kind in kinds and SVG_ACTIVE.search(resolved.read_bytes()):
-            return ctx.error(path, f"{value!r} holds script, event handlers, links or entities; "
-                             "save the SVG without them, or use a PNG")
+        if kind == "svg" and kind in kinds:
+            found = svgsafety.problem(resolved.read_bytes())
+            if found is not None:
+                return ctx.error(path, f"{value!r}, {found}")
         if kind == "png" and len(head) >= 24:
             width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
             if width > MAX_PIXELS or height > MAX_PIXELS:

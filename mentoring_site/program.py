@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from . import assets, timeline, yamlsource
+from . import assets, svgsafety, timeline, yamlsource
 from .errors import Problems
 from .fields import BaseField, convert_field
-from .model import SLUG, SVG_ACTIVE, Practice, PracticeFile, ProgramFile
+from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
 from .terms import PLACEHOLDER, Terms, capitalise, substitute
@@ -331,8 +331,8 @@ def _load_page_files(root: Path, problems: Problems, sources: list[Path]) -> dic
         size = file.stat().st_size
         if size > PAGE_FILE_LIMIT:
             problems.add(file, 1, 1, "", f"is {size} bytes; files beside the pages may be at most {PAGE_FILE_LIMIT}")
-        elif file.suffix.lower() == ".svg" and SVG_ACTIVE.search(file.read_bytes()):
-            problems.add(file, 1, 1, "", "holds script, event handlers, links or entities; save the SVG without them")
+        elif file.suffix.lower() == ".svg" and (svg := svgsafety.problem(file.read_bytes())) is not None:
+            problems.add(file, svg.line, svg.column, "", svg.message)
         else:
             found[rel] = file
     return found

@@ -16,6 +16,7 @@ FIGURES = [
     "forms stage alone, per PDF",
     "pages and config only (no PDFs)",
     "mkdocs build alone, same pages",
+    "HTML safety stage, in the rebuild",
 ]
 
 
