@@ -5,15 +5,15 @@ Each stage is a module of its own; this file only runs them in order.
 
 from __future__ import annotations
 
-import tempfile
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cache, engine, publish
-from .pages import Pages, base_context, render_pages
+from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
@@ -41,6 +41,7 @@ def _count(n: int, noun: str) -> str:
 def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration."""
     started = time.perf_counter()
+    source_date_epoch()  # a malformed one is refused before any work
     program = load_program(root)
     report(
         f"Loaded {program.config.program.name!r}: "
@@ -74,16 +75,25 @@ def default_site_dir(root: Path) -> Path:
 
 
 def build(
-    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False
+    root: Path,
+    site_dir: Path | None = None,
+    *,
+    report: Report = lambda _: None,
+    verbose: bool = False,
+    option: str = "--site-dir",
 ) -> Generated:
-    """Build the program in `root` and publish it to `site_dir` (default `root/site`)."""
-    root = root.resolve()
-    site_dir = (site_dir or default_site_dir(root)).resolve()
-    publish.check_site_dir(root, site_dir)
+    """Build the program in `root` and publish it to `site_dir` (default `root/site`).
+
+    `option` names how the user chose the folder, for the message refusing one.
+    """
+    site_dir = site_dir or default_site_dir(root)
+    publish.check_site_dir(root, site_dir, option=option)
+    root, site_dir = root.resolve(), site_dir.resolve()
     generated = generate(root, report=report)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
-        workdir = Path(work)
+    # The engine's input sits beside the site, named so that the next build removes it if this
+    # one is killed.
+    with _writing(site_dir), publish.workspace(site_dir) as workdir:
         engine.write_tree(generated.files, workdir / "docs")
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
         engine.write_config(generated.config, workdir / "mkdocs.yml")
@@ -96,13 +106,25 @@ def build(
 
 def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:
     """Write plain Markdown, assets, PDFs and a resolved mkdocs.yml that need no plugin of ours."""
-    root = root.resolve()
-    out = out.resolve()
-    publish.check_site_dir(root, out)
+    publish.check_site_dir(root, out, option="output folder")
+    root, out = root.resolve(), out.resolve()
     generated = generate(root, report=report)
-    with publish.staging(out) as staged:
+    with _writing(out), publish.staging(out) as staged:
         engine.write_tree(generated.files, staged / "docs")
         engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)
         engine.write_config(generated.config, staged / "mkdocs.yml")
     report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
     return generated
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """A write that fails (a full disk, say) is one line for the user, not a traceback: the
+    staging folder is gone and the previous output is untouched."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise publish.UsageError(
+            f"could not write {target}: {exc.strerror or exc}{where}; the previous output is unchanged"
+        ) from None

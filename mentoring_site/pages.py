@@ -16,6 +16,7 @@ from typing import Any
 from . import meetings as meeting_calendar
 from .errors import Problem, ProgramError
 from .program import URL_SCHEME, LoadedProgram, Page, long_date, target_path
+from .publish import UsageError
 from .templating import environment, render
 
 NavItem = tuple[str, str | list["NavItem"]]
@@ -31,13 +32,35 @@ class Pages:
     nav: list[NavItem] = field(default_factory=list)
 
 
-def build_stamp() -> dt.datetime:
-    """The build time, or SOURCE_DATE_EPOCH when set, for reproducible output."""
+# The latest moment a timestamp can name and still be shown as a date (31 December 9999).
+MAX_EPOCH = 253_402_300_799
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, or None when it is not set.
+
+    Anything but a whole number in range is refused with one line, here and not as a traceback
+    deep inside the site engine (which reads it too).
+    """
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    if epoch is None:
+        return None
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > MAX_EPOCH:
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "..."
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (e.g. 1700000000), "
+            f"not {shown!r}; set it to one or unset it"
+        )
+    return int(epoch)
+
+
+def build_stamp() -> dt.datetime:
+    """The build time, or SOURCE_DATE_EPOCH when set, for reproducible output."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 

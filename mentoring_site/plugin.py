@@ -7,59 +7,89 @@ MkDocs' configuration. No generation logic lives here.
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from . import publish
 from .build import Generated, generate
 from .engine import write_tree
 from .errors import ProgramError
-from .publish import MARKER
 
 log = logging.getLogger("mkdocs.plugins.mentoring_site")
 
 WATCHED = ("content", "worksheets", "templates", "assets")
+SITE_DIR_OPTION = "site_dir (in mkdocs.yml, or -d)"
 
 
 class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
     def __init__(self) -> None:
         self.generated: Generated | None = None
+        self.command = "build"
+        self.dirty = False
+        self.site_dir: Path | None = None  # where the site goes, while MkDocs builds elsewhere
+        self.staged: Path | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command, self.dirty = command, dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
+        site_dir = Path(config.site_dir)
         try:
+            # MkDocs empties site_dir before it builds: refuse one that is not ours first.
+            publish.check_site_dir(root, site_dir, option=SITE_DIR_OPTION)
             self.generated = generate(root, report=log.info)
+            theme_dir = root / ".mentoring-site" / "theme"
+            publish.check_site_dir(root, theme_dir, option="")
         except ProgramError as exc:
             raise PluginError(f"\n{exc}") from None
+        except publish.UsageError as exc:
+            raise PluginError(str(exc)) from None
         apply_settings(config, self.generated.config)
-        # The theme additions (custom_dir) go to a cache folder MkDocs reads templates from.
-        theme_dir = root / ".mentoring-site" / "theme"
-        if theme_dir.is_dir():
-            shutil.rmtree(theme_dir)
-        write_tree(dict(self.generated.theme_files), theme_dir)
+        # The theme additions (custom_dir) go to a folder of ours MkDocs reads templates from,
+        # replaced whole like the site.
+        with publish.staging(theme_dir.resolve()) as staged:
+            write_tree(dict(self.generated.theme_files), staged)
         if str(theme_dir) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(theme_dir))
+        if self.command != "serve" and not self.dirty:
+            # Build beside the site and swap it in when MkDocs is done, as `mentoring-site build`
+            # does: a failed or killed build leaves the previous site whole.
+            self.site_dir = site_dir.resolve()
+            self.staged = publish.begin(self.site_dir)
+            config.site_dir = str(self.staged)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.generated is not None
         # Keep the theme's own files (its styles and scripts); our generated pages replace the
         # raw sources MkDocs found in docs_dir (content/pages), which still hold placeholders.
-        for path, content in sorted(self.generated.files.items()):
-            found = files.get_file_from_path(path)
-            if found is not None:
-                files.remove(found)
-            files.append(File.generated(config, path, content=content))
-        return files
+        # One new list, not a removal per page: Files.remove is linear, so that was quadratic.
+        generated = self.generated.files
+        kept = [f for f in files if f.src_uri not in generated]
+        made = [File.generated(config, path, content=content) for path, content in sorted(generated.items())]
+        return Files(kept + made)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        # Mark the folder as ours, so that `mentoring-site build` may replace it later.
-        Path(config.site_dir, MARKER).write_text("Built by mentoring-site; safe to delete.\n", encoding="utf-8")
+        if self.staged is not None and self.site_dir is not None:
+            publish.finish(self.staged, self.site_dir)
+            config.site_dir = str(self.site_dir)  # for what runs after the build (gh-deploy)
+            self.staged = None
+        else:
+            # Mark the folder as ours, so that `mentoring-site build` may replace it later.
+            marker = Path(config.site_dir, publish.MARKER)
+            if not marker.is_symlink():
+                marker.write_text(publish.MARKER_TEXT, encoding="utf-8")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staged is not None:
+            publish.abandon(self.staged)
+            self.staged = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent

@@ -1,0 +1,164 @@
+"""Writes and deletes only where the tool can prove it owns the target (issue 9).
+
+A program folder may come from someone else, and git stores symbolic links: a cloned program
+can carry `site`, `.mentoring-site` or any folder as a link to anywhere. Every case builds,
+exports, serves or runs `mkdocs build` through such a link and checks that the command refuses
+with one line and that the folder outside is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mentoring_site.cli import main
+from mentoring_site.publish import MARKER
+from tests.conftest import REPO, tree_digest
+
+
+def _outside(tmp_path: Path, *, exists: bool = True, marked: bool = True) -> Path:
+    """A folder outside the program holding someone's files (marked as a site of ours, even:
+    the marker inside a link's target proves nothing about the link)."""
+    target = tmp_path / "outside" / "target"
+    if exists:
+        target.mkdir(parents=True)
+        (target / "precious.txt").write_text("keep me\n")
+        (target / "theme").mkdir()
+        (target / "theme" / "main.html").write_text("someone's template\n")
+        (target / "old.pdf").write_bytes(b"%PDF-1.7 someone's")
+        if marked:
+            (target / MARKER).write_text("planted\n")
+    else:
+        target.parent.mkdir(parents=True)
+    return target
+
+
+def _state(target: Path) -> dict[str, bytes] | None:
+    return tree_digest(target) if target.exists() else None
+
+
+MESSAGE = "error: refusing to write {p}/{w}: {it} a symbolic link (to {t}); remove the link or choose another --site-dir"
+# (id, link inside the program, does its target exist, arguments after the program folder, message)
+CLI_CASES = [
+    ("site-link", "site", True, [], MESSAGE.format(p="{p}", w="site", it="it is", t="{t}")),
+    ("site-link-to-nothing-yet", "site", False, [], MESSAGE.format(p="{p}", w="site", it="it is", t="{t}")),
+    ("site-dir-under-a-linked-folder", "out", True, ["--site-dir", "{p}/out/site"],
+     MESSAGE.format(p="{p}", w="out/site", it="{p}/out is", t="{t}")),
+    ("site-dir-is-the-linked-folder", "out", True, ["--site-dir", "{p}/out"],
+     MESSAGE.format(p="{p}", w="out", it="it is", t="{t}")),
+    ("relative-site-dir-under-a-link", "out", False, ["--site-dir", "{p}/content/../out/site"],
+     MESSAGE.format(p="{p}", w="content/../out/site", it="{p}/out is", t="{t}")),
+]
+
+
+@pytest.mark.parametrize(("link", "exists", "extra", "expected"), [c[1:] for c in CLI_CASES],
+                         ids=[c[0] for c in CLI_CASES])
+def test_build_refuses_to_write_through_a_link(small: Path, tmp_path: Path, capsys, link: str, exists: bool,
+                                               extra: list[str], expected: str) -> None:
+    target = _outside(tmp_path, exists=exists)
+    (small / link).symlink_to(target, target_is_directory=True)
+    before = _state(target)
+    code = main(["build", str(small), "-q", *[a.format(p=small) for a in extra]])
+    err = capsys.readouterr().err.splitlines()
+    assert (code, err) == (2, [expected.format(p=small, t=target)])
+    assert _state(target) == before
+    assert sorted(p.name for p in target.parent.iterdir()) == (["target"] if exists else [])  # no staging
+
+
+@pytest.mark.parametrize("exists", [True, False], ids=["existing", "not-yet"])
+def test_export_refuses_to_write_through_a_link(small: Path, tmp_path: Path, capsys, exists: bool) -> None:
+    target = _outside(tmp_path, exists=exists)
+    out = tmp_path / "export"
+    out.symlink_to(target, target_is_directory=True)
+    before = _state(target)
+    assert main(["export", str(small), str(out), "-q"]) == 2
+    assert capsys.readouterr().err == (f"error: refusing to write {out}: it is a symbolic link (to {target}); "
+                                       "remove the link or choose another output folder\n")
+    assert _state(target) == before
+
+
+@pytest.mark.parametrize("link", [".mentoring-site", ".mentoring-site/preview"])
+def test_serve_refuses_a_linked_preview_folder(small: Path, tmp_path: Path, capsys, link: str) -> None:
+    target = _outside(tmp_path)
+    (small / link).parent.mkdir(exist_ok=True)
+    (small / link).symlink_to(target, target_is_directory=True)
+    before = _state(target)
+    assert main(["serve", str(small), "-q", "--port", "0"]) == 2
+    shown = "it is" if link.endswith("preview") else f"{small}/.mentoring-site is"
+    assert capsys.readouterr().err == (f"error: refusing to write {small}/.mentoring-site/preview: {shown} "
+                                       f"a symbolic link (to {target}); remove the link\n")
+    assert _state(target) == before
+
+
+def test_a_leftover_named_like_a_staging_folder_but_a_link_is_not_followed(small: Path, tmp_path: Path) -> None:
+    """Staging folders of killed builds are removed; a link planted under such a name is not
+    followed into its target."""
+    target = _outside(tmp_path)
+    before = _state(target)
+    (small / ".site.new-999999999-planted").symlink_to(target, target_is_directory=True)
+    assert main(["build", str(small), "-q"]) == 0
+    assert _state(target) == before
+
+
+def _mkdocs(program: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=program, env=env,
+                          capture_output=True, text=True, check=False, timeout=300)
+
+
+# (id, link in the program, expected error line)
+PLUGIN_CASES = [
+    ("site-link", "site", "refusing to write {p}/site: it is a symbolic link (to {t}); "
+     "remove the link or choose another site_dir (in mkdocs.yml, or -d)"),
+    ("site-link-to-nothing-yet", "site", "refusing to write {p}/site: it is a symbolic link (to {t}); "
+     "remove the link or choose another site_dir (in mkdocs.yml, or -d)"),
+    ("mentoring-site-folder-link", ".mentoring-site", "refusing to write {p}/.mentoring-site/theme: "
+     "{p}/.mentoring-site is a symbolic link (to {t}); remove the link"),
+    ("theme-folder-link", ".mentoring-site/theme", "refusing to write {p}/.mentoring-site/theme: "
+     "it is a symbolic link (to {t}); remove the link"),
+]
+
+
+@pytest.fixture
+def plugin_program(small: Path) -> Path:
+    shutil.copy(REPO / "mkdocs.yml", small / "mkdocs.yml")
+    return small
+
+
+@pytest.mark.parametrize(("link", "expected"), [c[1:] for c in PLUGIN_CASES], ids=[c[0] for c in PLUGIN_CASES])
+def test_mkdocs_build_refuses_to_write_or_empty_through_a_link(plugin_program: Path, tmp_path: Path, request,
+                                                               link: str, expected: str) -> None:
+    target = _outside(tmp_path, exists="nothing" not in request.node.callspec.id)
+    (plugin_program / link).parent.mkdir(parents=True, exist_ok=True)
+    (plugin_program / link).symlink_to(target, target_is_directory=True)
+    before = _state(target)
+    result = _mkdocs(plugin_program)
+    assert result.returncode == 1
+    assert f"ERROR   -  {expected.format(p=plugin_program, t=target)}" in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert _state(target) == before
+
+
+def test_mkdocs_build_swaps_the_site_in_whole_and_keeps_what_it_did_not_make(plugin_program: Path) -> None:
+    """The plugin builds beside site_dir and swaps the result in, like `mentoring-site build`;
+    a site folder it did not make is refused, not emptied."""
+    first = _mkdocs(plugin_program)
+    assert first.returncode == 0, first.stderr
+    assert (plugin_program / "site" / MARKER).is_file()
+    assert (plugin_program / ".mentoring-site" / "theme" / MARKER).is_file()
+    assert _mkdocs(plugin_program).returncode == 0
+    assert not [p.name for p in plugin_program.iterdir() if p.name.startswith(".site.")]
+    foreign = plugin_program / "site"
+    shutil.rmtree(foreign)
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me\n")
+    result = _mkdocs(plugin_program)
+    assert result.returncode == 1
+    assert (f"ERROR   -  refusing to replace {foreign}: it was not made by mentoring-site (no {MARKER} file); "
+            "remove it yourself or choose another site_dir (in mkdocs.yml, or -d)") in result.stderr.splitlines()
+    assert (foreign / "precious.txt").read_text() == "keep me\n"
