@@ -10,9 +10,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import html as html_lib
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +155,40 @@ def render_pdf(job: Job) -> bytes:
         raise RefusedURL(str(exc), getattr(exc, "url", "")) from None
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _end_with_build(build: int) -> None:
+    """Worker initializer: the worker ends when the build (process `build`) ends, even by kill -9.
+
+    On Linux the kernel sends SIGKILL when the worker's parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere, and as a second guard (a worker started by a fork server has that server as its
+    parent), a thread ends the worker once its parent changes or the build is gone.
+    """
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the thread does it
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if not _running(build):  # the build died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent and _running(build):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-build", daemon=True).start()
+
+
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
     """Point a refused fetch at the line of the worksheet file that names it, where we can."""
     rel = f"worksheets/{job.sheet_id}.yml"
@@ -188,7 +227,8 @@ def render_worksheets(
                 except RefusedURL as exc:
                     results.append((job, exc))
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_build,
+                                     initargs=(os.getpid(),)) as pool:
                 futures = [(job, pool.submit(render_pdf, job)) for job in todo]
                 for job, future in futures:
                     try:

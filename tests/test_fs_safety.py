@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,7 +44,8 @@ def _state(target: Path) -> dict[str, bytes] | None:
     return tree_digest(target) if target.exists() else None
 
 
-MESSAGE = "error: refusing to write {p}/{w}: {it} a symbolic link (to {t}); remove the link or choose another --site-dir"
+MESSAGE = ("error: refusing to write {p}/{w}: {it} a symbolic link (to {t}); "
+           "remove the link or choose another --site-dir")
 # (id, link inside the program, does its target exist, arguments after the program folder, message)
 CLI_CASES = [
     ("site-link", "site", True, [], MESSAGE.format(p="{p}", w="site", it="it is", t="{t}")),
@@ -162,3 +165,83 @@ def test_mkdocs_build_swaps_the_site_in_whole_and_keeps_what_it_did_not_make(plu
     assert (f"ERROR   -  refusing to replace {foreign}: it was not made by mentoring-site (no {MARKER} file); "
             "remove it yourself or choose another site_dir (in mkdocs.yml, or -d)") in result.stderr.splitlines()
     assert (foreign / "precious.txt").read_text() == "keep me\n"
+
+
+# -- kill -9 at any moment: no process and, after the next build, no folder left behind --------
+
+
+def _children(pid: int) -> set[int]:
+    """Every process descended from `pid`, read from /proc (psutil is not a dependency)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; only its exit status is left to collect
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen in {timeout} s")
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+@pytest.mark.parametrize("phase", ["pdf", "mkdocs"])
+def test_a_build_killed_at_any_moment_leaves_nothing_behind(small: Path, tmp_path: Path, phase: str) -> None:
+    assert main(["build", str(small), "-q"]) == 0  # a previous site, and a warm cache
+    before = tree_digest(small / "site")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    if phase == "pdf":
+        # Two worksheets long enough to keep two worker processes busy for many seconds.
+        sections = "".join(f"  - title: Part {i}\n    fields:\n      - {{type: long_text, id: f{i}, "
+                           f"label: Notes {i}, lines: 20}}\n" for i in range(80))
+        for name in ("long-one", "long-two"):
+            (small / f"worksheets/{name}.yml").write_text(
+                f"id: {name}\ntitle: Long\npurpose: Long.\nintro: Long.\nfilled_by: both\nsections:\n{sections}")
+        env["MENTORING_SITE_CACHE"] = str(tmp_path / "cold-cache")
+    build = subprocess.Popen([sys.executable, "-m", "mentoring_site", "build", str(small), "-q"], env=env)
+    try:
+        if phase == "pdf":
+            _wait_for(lambda: len(_children(build.pid)) >= 2, 60, "starting the PDF workers")
+            time.sleep(1)  # rendering now, and for a good while yet
+        else:
+            _wait_for(lambda: any(small.glob(".site.new-*")), 60, "starting MkDocs")
+        children = _children(build.pid)
+        build.kill()
+    finally:
+        build.kill()
+        build.wait()
+    try:
+        # The kernel ends them at once on Linux; the fallback checks twice a second.
+        _wait_for(lambda: not any(_running(pid) for pid in children), 3, "the workers ending")
+    finally:
+        for pid in filter(_running, children):  # a failed test leaves no process behind either
+            os.kill(pid, signal.SIGKILL)
+    left = sorted(p.name.split("-")[0] for p in small.iterdir() if p.name.startswith(".site."))
+    assert left == ([] if phase == "pdf" else [".site.new", ".site.work"])  # the folders of the killed build
+    assert tree_digest(small / "site") == before  # the previous site, whole
+    for sheet in small.glob("worksheets/long-*.yml"):
+        sheet.unlink()
+    assert main(["build", str(small), "-q"]) == 0
+    assert [p.name for p in small.iterdir() if p.name.startswith(".site.")] == []
+    assert list(temporary.iterdir()) == []  # nothing in the temporary folder either
