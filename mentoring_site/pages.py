@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import meetings as meeting_calendar
+from . import sourcefiles
 from .errors import Problem, ProgramError
 from .program import URL_SCHEME, LoadedProgram, Page, long_date, target_path
 from .publish import UsageError
@@ -209,7 +210,7 @@ def render_pages(program: LoadedProgram) -> Pages:
             problems.append(Problem(f"content/pages/{rel}", 1, 1, "",
                                     f"would replace the site's own /{rel}; choose another file name"))
         else:
-            out.files[rel] = file.read_bytes()
+            out.files[rel] = sourcefiles.read_bytes(file)
     pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
     for p in program.pages:
         problems += _broken_links(p, program.root, set(out.files) | pdfs)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from . import assets, yamlsource
+from . import assets, sourcefiles, yamlsource
 from .errors import Problems
 from .fields import BaseField, convert_field
 from .model import SLUG, SVG_ACTIVE, Practice, PracticeFile, ProgramFile
@@ -138,7 +138,7 @@ def rhythm_text(config: ProgramFile, terms: Terms) -> str:
 def _resolve(root: Path, relative: str) -> Path | None:
     """The project's file if it exists, else the built-in one, else None."""
     own = root / relative
-    if own.is_file():
+    if own.exists() or own.is_symlink():  # a pipe or a folder is refused when read, not skipped
         return own
     builtin = assets.builtin_root() / relative
     return builtin if builtin.is_file() else None
@@ -188,8 +188,12 @@ def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> 
                 local = (problems.root / target_path(target)).resolve()
                 if not local.is_relative_to(problems.root.resolve()):
                     message = "points outside the program"
-                elif not local.is_file():
+                elif not (local.exists() or local.is_symlink()):
                     message = "does not exist (paths are relative to the program folder)"
+                elif local.is_dir():
+                    message = "is a folder, not an image"
+                else:
+                    message = sourcefiles.check(local) or ""
             if message:
                 loc = doc.loc(path)
                 problems.add(doc.file, loc.line, loc.column, ".".join(map(str, path)), f"image {target!r} {message}")
@@ -205,16 +209,24 @@ SOURCE_FOLDERS = ("content", "worksheets", "templates")
 
 
 def _refuse_links_out(root: Path, problems: Problems) -> None:
-    """Report every file or folder in the program's sources that links outside the program."""
+    """Report every file or folder in the program's sources that links outside the program,
+    is not a regular file (a named pipe would hang the build) or cannot be read."""
     for name in SOURCE_FOLDERS:
         top = root / name
         candidates = [top]
         if top.is_dir() and not top.is_symlink():
-            for folder, dirs, files in os.walk(top, followlinks=False):
+            def unreadable(exc: OSError) -> None:
+                problems.add(Path(exc.filename), 1, 1, "", f"cannot be read: {exc.strerror}")
+
+            for folder, dirs, files in os.walk(top, followlinks=False, onerror=unreadable):
                 candidates += [Path(folder, entry) for entry in (*dirs, *files)]
         for path in candidates:
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 problems.add(path, 1, 1, "", "is a link to something outside the program; copy it in instead")
+            elif path.exists() or path.is_symlink():
+                why = sourcefiles.check(path)
+                if why:
+                    problems.add(path, 1, 1, "", why)
 
 
 def load_program(root: Path) -> LoadedProgram:
@@ -224,7 +236,7 @@ def load_program(root: Path) -> LoadedProgram:
     sources: list[Path] = []
 
     _refuse_links_out(root, problems)
-    problems.raise_if_any()  # read nothing at all through a link that leaves the program
+    problems.raise_if_any()  # read nothing at all through a link out, or from a pipe
 
     program_file = root / "content" / "program.yml"
     if not program_file.is_file():
@@ -283,14 +295,19 @@ def _load_page_files(root: Path, problems: Problems, sources: list[Path]) -> dic
     if not folder.is_dir():
         return found
     for file in sorted(folder.rglob("*")):
-        if not file.is_file() or file.suffix.lower() not in PAGE_FILE_KINDS:
+        if file.suffix.lower() not in PAGE_FILE_KINDS or file.is_dir():
             continue
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
-        size = file.stat().st_size
-        if size > PAGE_FILE_LIMIT:
+        try:
+            data = sourcefiles.read_bytes(file, limit=PAGE_FILE_LIMIT + 1)
+        except sourcefiles.Refused as exc:
+            problems.add(file, 1, 1, "", str(exc))
+            continue
+        if len(data) > PAGE_FILE_LIMIT:
+            size = file.stat().st_size
             problems.add(file, 1, 1, "", f"is {size} bytes; files beside the pages may be at most {PAGE_FILE_LIMIT}")
-        elif file.suffix.lower() == ".svg" and SVG_ACTIVE.search(file.read_bytes()):
+        elif file.suffix.lower() == ".svg" and SVG_ACTIVE.search(data):
             problems.add(file, 1, 1, "", "holds script, event handlers, links or entities; save the SVG without them")
         else:
             found[rel] = file
@@ -353,12 +370,16 @@ def _load_pages(
             continue  # a folder that happens to be named x.md
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
-        # (links that leave the program were refused before anything was read)
-        if file.stat().st_size > MAX_MARKDOWN_BYTES:
-            problems.add(file, 1, 1, "", f"is larger than {MAX_MARKDOWN_BYTES} bytes")
-            continue
+        # (links that leave the program, pipes and unreadable files were refused before)
         try:
-            text = file.read_text(encoding="utf-8")
+            data = sourcefiles.read_bytes(file, limit=MAX_MARKDOWN_BYTES + 1)
+            if len(data) > MAX_MARKDOWN_BYTES:
+                problems.add(file, 1, 1, "", f"is larger than {MAX_MARKDOWN_BYTES} bytes")
+                continue
+            text = sourcefiles.decode(data)
+        except sourcefiles.Refused as exc:
+            problems.add(file, 1, 1, "", str(exc))
+            continue
         except UnicodeDecodeError as exc:
             problems.add(file, 1, 1, "", f"is not UTF-8 text ({exc.reason})")
             continue

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from . import __version__, assets, cache
+from . import __version__, assets, cache, sourcefiles
 from .errors import Problem, ProgramError
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -78,7 +78,8 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
         name = target_path(html_lib.unescape(ref))
         path = (program.root / name).resolve()
         if path.is_file() and path.is_relative_to(program.root.resolve()):
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+            with contextlib.suppress(sourcefiles.Refused):  # unreadable: the renderer says so
+                digest.update(name.encode() + b"\0" + sourcefiles.read_bytes(path))
     return digest.hexdigest()
 
 
@@ -121,7 +122,11 @@ def _make_fetcher(job: Job) -> Any:
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path.is_relative_to(root) for root in job.allowed):
                     if path.is_file():
-                        return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+                        try:
+                            return URLFetcherResponse(url, sourcefiles.read_bytes(path), {}, 200)
+                        except sourcefiles.Refused as exc:
+                            raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
+                                          f"which {exc}", url) from None
                     raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
                                   "which does not exist", url)
             raise Refused(

@@ -245,3 +245,90 @@ def test_a_build_killed_at_any_moment_leaves_nothing_behind(small: Path, tmp_pat
     assert main(["build", str(small), "-q"]) == 0
     assert [p.name for p in small.iterdir() if p.name.startswith(".site.")] == []
     assert list(temporary.iterdir()) == []  # nothing in the temporary folder either
+
+
+# -- special and unreadable files: a located error, never a hang or a traceback -----------------
+
+PNG = (REPO / "docs/screenshot.png").read_bytes()
+PIPE = "is a named pipe (FIFO), not a regular file; only plain files can be used"
+DENIED = "cannot be read: Permission denied"
+
+# (id, file made a pipe or unreadable, the error's location and key, before the reason)
+SPECIAL_CASES = [
+    ("page", "content/pages/extra.md", "content/pages/extra.md:1:1: "),
+    ("program-yml", "content/program.yml", "content/program.yml:1:1: "),
+    ("practice-file", "content/practices/mentors.yml", "content/practices/mentors.yml:1:1: "),
+    ("worksheet", "worksheets/plan.yml", "worksheets/plan.yml:1:1: "),
+    ("template-override", "templates/pages/index.md.j2", "templates/pages/index.md.j2:1:1: "),
+    ("file-beside-a-page", "content/pages/diagram.png", "content/pages/diagram.png:1:1: "),
+    ("logo", "assets/logo.png", "content/program.yml:24:9: branding.logo: 'assets/logo.png' "),
+    ("worksheet-image", "assets/diagram.png", "worksheets/plan.yml:4:8: intro: image 'assets/diagram.png' "),
+]
+
+
+@pytest.fixture
+def program_with_files(small: Path) -> Path:
+    """The small program with a template override, a file beside a page, a logo and a
+    worksheet image: every kind of file the build reads."""
+    (small / "templates/pages").mkdir(parents=True)
+    (small / "templates/pages/index.md.j2").write_text("# Home\n")
+    (small / "assets").mkdir()
+    for name in ("content/pages/diagram.png", "assets/logo.png", "assets/diagram.png"):
+        (small / name).write_bytes(PNG)
+    program = small / "content/program.yml"
+    program.write_text(program.read_text() + "branding:\n  logo: assets/logo.png\n")
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace('intro: "Fill this in before you meet your [[mentor]]."',
+                                               'intro: "See ![plan](assets/diagram.png)."'))
+    return small
+
+
+@pytest.fixture
+def no_hang():  # type: ignore[no-untyped-def]
+    """A test that would wait on a pipe forever fails after 30 s instead."""
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError("the command waited on a file")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(("name", "where"), [c[1:] for c in SPECIAL_CASES], ids=[c[0] for c in SPECIAL_CASES])
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_named_pipe_is_refused_not_waited_on(program_with_files: Path, capsys, no_hang, command: str,
+                                               name: str, where: str) -> None:
+    assert main(["validate", str(program_with_files), "-q"]) == 0  # every file is fine as it is
+    (program_with_files / name).unlink()
+    os.mkfifo(program_with_files / name)
+    assert main([command, str(program_with_files), "-q"]) == 2
+    assert capsys.readouterr().err.splitlines() == [where + PIPE, "1 problem found; nothing was changed."]
+    assert not (program_with_files / "site").exists()
+
+
+@pytest.mark.parametrize(("name", "where"), [c[1:] for c in SPECIAL_CASES], ids=[c[0] for c in SPECIAL_CASES])
+def test_an_unreadable_file_is_a_located_error(program_with_files: Path, capsys, monkeypatch, name: str,
+                                               where: str) -> None:
+    target = program_with_files / name
+    if os.geteuid() == 0:
+        # Root reads a chmod 000 file all the same (CI runs as root): refuse it where the
+        # program's files are opened, as the system would for anyone else.
+        from mentoring_site import sourcefiles
+
+        real_open = sourcefiles._open
+
+        def denied(path: Path) -> int:
+            if Path(path).resolve() == target.resolve():
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path)
+
+        monkeypatch.setattr(sourcefiles, "_open", denied)
+    else:
+        target.chmod(0)
+    try:
+        assert main(["validate", str(program_with_files), "-q"]) == 2
+    finally:
+        target.chmod(0o644)
+    assert capsys.readouterr().err.splitlines() == [where + DENIED, "1 problem found; nothing was changed."]
