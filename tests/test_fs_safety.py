@@ -8,6 +8,7 @@ with one line and that the folder outside is exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import signal
@@ -332,3 +333,71 @@ def test_an_unreadable_file_is_a_located_error(program_with_files: Path, capsys,
     finally:
         target.chmod(0o644)
     assert capsys.readouterr().err.splitlines() == [where + DENIED, "1 problem found; nothing was changed."]
+
+
+# -- a full disk: one line, exit 2, the previous site as it was ---------------------------------
+
+
+def _full_disk(path: object) -> OSError:
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+
+def _fail_engine_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentoring_site import engine
+
+    def write_tree(files: dict[str, str | bytes], folder: Path) -> None:
+        raise _full_disk(folder / sorted(files)[0])
+
+    monkeypatch.setattr(engine, "write_tree", write_tree)
+
+
+def _fail_mkdocs_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mkdocs.utils
+
+    real = mkdocs.utils.write_file
+
+    def write_file(content: bytes, output_path: str) -> None:
+        if output_path.endswith("roles/index.html"):
+            raise _full_disk(output_path)
+        real(content, output_path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", write_file)
+
+
+def _fail_marker(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Path.write_text
+
+    def write_text(self: Path, *args: object, **kwargs: object) -> int:
+        if self.name == MARKER:
+            raise _full_disk(self)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+@pytest.mark.parametrize("fail", [_fail_engine_input, _fail_mkdocs_page, _fail_marker],
+                         ids=["engine-input", "mkdocs-page", "site-marker"])
+def test_a_full_disk_is_one_line_and_keeps_the_previous_site(small: Path, capsys, monkeypatch, fail) -> None:  # type: ignore[no-untyped-def]
+    assert main(["build", str(small), "-q"]) == 0
+    before = tree_digest(small / "site")
+    fail(monkeypatch)
+    assert main(["build", str(small), "-q"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"error: could not write {small}/site: No space left on device (")
+    assert err[0].endswith("); the previous output is unchanged")
+    assert tree_digest(small / "site") == before
+    assert [p.name for p in small.iterdir() if p.name.startswith(".site.")] == []
+
+
+@pytest.mark.parametrize("value", ["soon", "1.5", "-1", "", " 17", "1e9", "٣", "99999999999999999999"])
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_source_date_epoch_that_is_not_a_whole_number_is_one_line(small: Path, capsys, monkeypatch,
+                                                                   command: str, value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert main([command, str(small), "-q"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (e.g. 1700000000), "
+        f"not {value!r}; set it to one or unset it"
+    ]
+    assert not (small / "site").exists()
