@@ -94,11 +94,11 @@ def build(
     # The engine's input sits beside the site, named so that the next build removes it if this
     # one is killed.
     with _writing(site_dir), publish.workspace(site_dir) as workdir:
-        engine.write_tree(generated.files, workdir / "docs")
+        (workdir / "docs").mkdir()  # the pages go to MkDocs in memory
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
         engine.write_config(generated.config, workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
-            engine.mkdocs_build(workdir, staged, verbose=verbose)
+            engine.mkdocs_build(workdir, staged, verbose=verbose, files=generated.files)
     generated.stats["engine_seconds"] = time.perf_counter() - started
     report(f"Published {generated.stats['pages']} pages to {site_dir}")
     return generated

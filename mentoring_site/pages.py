@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import meetings as meeting_calendar
 from . import sourcefiles
@@ -103,6 +104,18 @@ def planned_pages(program: LoadedProgram) -> set[str]:
     return pages
 
 
+# Every page carries the whole navigation, so listing n extra pages there makes a site (and a
+# build) that grows with n squared. Beyond this many, the navigation links one generated page
+# that lists them all instead.
+NAV_EXTRA_PAGES = 50
+MORE_PAGES = "more-pages.md"
+
+
+def _link_text(title: str) -> str:
+    """A title as the text of a Markdown link: brackets and backslashes escaped."""
+    return re.sub(r"([\\\[\]])", r"\\\1", title)
+
+
 # Folders of the published site that the theme and the build fill themselves.
 RESERVED_FOLDERS = {"assets", "search", "overrides"}
 
@@ -187,6 +200,14 @@ def render_pages(program: LoadedProgram) -> Pages:
     extra: list[NavItem] = []
     problems = []
     taken = {_url(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
+    listed = len(program.pages) > NAV_EXTRA_PAGES  # on a page of their own, not in the navigation
+    if listed:
+        taken[_url(MORE_PAGES)] = f"the generated page {MORE_PAGES}"
+    # Every address a generated file (not a page) has, and the folders on the way to it.
+    generated_files = [f for f in out.files if not f.endswith(".md")]
+    file_urls = set(generated_files) | {
+        f[: i + 1] for f in generated_files for i, char in enumerate(f) if char == "/"
+    }
     for p in program.pages:
         source = p.source.relative_to(program.root).as_posix()
         url = _url(p.path)
@@ -194,7 +215,7 @@ def render_pages(program: LoadedProgram) -> Pages:
         top = p.path.split("/", 1)[0]
         if top in RESERVED_FOLDERS:
             clash = f"the site's own {top}/ files"
-        elif any(f == url.rstrip("/") or f.startswith(url) for f in out.files if not f.endswith(".md")):
+        elif url.rstrip("/") in file_urls or url in file_urls:
             clash = "a generated file"
         if clash:
             advice = ", or override that page's template to change it" if "generated page" in clash else ""
@@ -205,6 +226,11 @@ def render_pages(program: LoadedProgram) -> Pages:
         taken[url] = source
         out.files[p.path] = p.markdown
         extra.append((p.title, p.path))
+    if listed:
+        page(MORE_PAGES, "pages/more-pages.md.j2", extra_pages=[
+            (_link_text(title), quote(path)) for title, path in extra if isinstance(path, str)
+        ])
+        extra = [("More pages", MORE_PAGES)]
     for rel, file in program.page_files.items():
         if rel in out.files or rel.split("/", 1)[0] in RESERVED_FOLDERS:
             problems.append(Problem(f"content/pages/{rel}", 1, 1, "",
@@ -212,8 +238,9 @@ def render_pages(program: LoadedProgram) -> Pages:
         else:
             out.files[rel] = sourcefiles.read_bytes(file)
     pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
+    published = set(out.files) | pdfs
     for p in program.pages:
-        problems += _broken_links(p, program.root, set(out.files) | pdfs)
+        problems += _broken_links(p, program.root, published)
     if problems:
         raise ProgramError(problems)
 

@@ -29,10 +29,11 @@ SITE_DIR_OPTION = "site_dir (in mkdocs.yml, or -d)"
 class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
     def __init__(self) -> None:
         self.generated: Generated | None = None
-        self.command = "build"
+        self.command: str | None = None  # None: MkDocs used as a library, without on_startup
         self.dirty = False
         self.site_dir: Path | None = None  # where the site goes, while MkDocs builds elsewhere
         self.staged: Path | None = None
+        self.built = False
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command, self.dirty = command, dirty
@@ -42,7 +43,8 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         site_dir = Path(config.site_dir)
         try:
             # MkDocs empties site_dir before it builds: refuse one that is not ours first.
-            publish.check_site_dir(root, site_dir, option=SITE_DIR_OPTION)
+            given = Path(config.config_file_path).absolute().parent  # the folders as named, links and all
+            publish.check_site_dir(given, site_dir, option=SITE_DIR_OPTION)
             self.generated = generate(root, report=log.info)
             theme_dir = root / ".mentoring-site" / "theme"
             publish.check_site_dir(root, theme_dir, option="")
@@ -57,11 +59,13 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
             write_tree(dict(self.generated.theme_files), staged)
         if str(theme_dir) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(theme_dir))
-        if self.command != "serve" and not self.dirty:
-            # Build beside the site and swap it in when MkDocs is done, as `mentoring-site build`
-            # does: a failed or killed build leaves the previous site whole.
+        if self.command in ("build", "gh-deploy") and not self.dirty:
+            # Build beside the site and swap it in when MkDocs is done (on_shutdown, which
+            # `mkdocs build` calls after its strict-mode check), as `mentoring-site build` does:
+            # a failed or killed build leaves the previous site whole.
             self.site_dir = site_dir.resolve()
             self.staged = publish.begin(self.site_dir)
+            self.built = False
             config.site_dir = str(self.staged)
         return config
 
@@ -76,10 +80,8 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         return Files(kept + made)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.staged is not None and self.site_dir is not None:
-            publish.finish(self.staged, self.site_dir)
-            config.site_dir = str(self.site_dir)  # for what runs after the build (gh-deploy)
-            self.staged = None
+        if self.staged is not None:
+            self.built = True  # swapped in at shutdown, unless strict mode still fails the build
         else:
             # Mark the folder as ours, so that `mentoring-site build` may replace it later.
             marker = Path(config.site_dir, publish.MARKER)
@@ -90,6 +92,14 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         if self.staged is not None:
             publish.abandon(self.staged)
             self.staged = None
+
+    def on_shutdown(self) -> None:
+        if self.staged is not None and self.site_dir is not None:
+            staged, self.staged = self.staged, None
+            if self.built:
+                publish.finish(staged, self.site_dir)
+            else:
+                publish.abandon(staged)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         root = Path(config.config_file_path).resolve().parent

@@ -26,6 +26,10 @@ from .yamlsource import Document, Path_
 ROLES = ("mentors", "mentees")
 MAX_MARKDOWN_BYTES = 1_000_000
 PAGE_FILE_LIMIT = 5_000_000
+# Building is linear in the number of pages, but the site, its search index (which every reader
+# downloads) and the memory the build needs grow with them: bounded, with a message saying so.
+MAX_EXTRA_PAGES = 10_000
+MAX_PAGES_TOTAL_BYTES = 200_000_000  # extra pages and the files beside them, together
 
 
 def _fields(value: list[Any], ctx: Ctx, path: Path_) -> Any:
@@ -279,8 +283,9 @@ def load_program(root: Path) -> LoadedProgram:
             practices[role] = parsed.practices
 
     worksheets = _load_worksheets(root, facts, practices, problems, sources)
-    pages = _load_pages(root, facts, problems, sources, allow_html=config.site.allow_html)
-    page_files = _load_page_files(root, problems, sources)
+    budget = _Budget(problems)
+    pages = _load_pages(root, facts, problems, sources, budget, allow_html=config.site.allow_html)
+    page_files = _load_page_files(root, problems, sources, budget)
     problems.raise_if_any()
     return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files)
 
@@ -289,7 +294,22 @@ def load_program(root: Path) -> LoadedProgram:
 PAGE_FILE_KINDS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"}
 
 
-def _load_page_files(root: Path, problems: Problems, sources: list[Path]) -> dict[str, Path]:
+class _Budget:
+    """The bytes the extra pages and their files may take together; reports the first file
+    past it."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.left, self.problems = MAX_PAGES_TOTAL_BYTES, problems
+
+    def spend(self, file: Path, size: int) -> bool:
+        self.left -= size
+        if self.left < 0 <= self.left + size:
+            self.problems.add(file, 1, 1, "", f"brings the extra pages and the files beside them past "
+                              f"{MAX_PAGES_TOTAL_BYTES // 1_000_000} MB together; publish large files elsewhere")
+        return self.left >= 0
+
+
+def _load_page_files(root: Path, problems: Problems, sources: list[Path], budget: _Budget) -> dict[str, Path]:
     folder = root / "content" / "pages"
     found: dict[str, Path] = {}
     if not folder.is_dir():
@@ -309,7 +329,7 @@ def _load_page_files(root: Path, problems: Problems, sources: list[Path]) -> dic
             problems.add(file, 1, 1, "", f"is {size} bytes; files beside the pages may be at most {PAGE_FILE_LIMIT}")
         elif file.suffix.lower() == ".svg" and SVG_ACTIVE.search(data):
             problems.add(file, 1, 1, "", "holds script, event handlers, links or entities; save the SVG without them")
-        else:
+        elif budget.spend(file, len(data)):
             found[rel] = file
     return found
 
@@ -359,15 +379,19 @@ ATTR_LIST_END = re.compile(r"\s*\{[^{}]*\}\s*$")
 
 
 def _load_pages(
-    root: Path, facts: dict[str, str], problems: Problems, sources: list[Path], *, allow_html: bool
+    root: Path, facts: dict[str, str], problems: Problems, sources: list[Path], budget: _Budget, *,
+    allow_html: bool,
 ) -> list[Page]:
     folder = root / "content" / "pages"
     pages: list[Page] = []
     if not folder.is_dir():
         return pages
-    for file in sorted(folder.rglob("*.md")):
-        if file.is_dir():
-            continue  # a folder that happens to be named x.md
+    files = [f for f in sorted(folder.rglob("*.md")) if not f.is_dir()]  # not a folder named x.md
+    if len(files) > MAX_EXTRA_PAGES:
+        problems.add(files[MAX_EXTRA_PAGES], 1, 1, "", f"is extra page {MAX_EXTRA_PAGES + 1:,}; a program may have "
+                     f"at most {MAX_EXTRA_PAGES:,} (merge pages, or publish the rest as a site of their own)")
+        files = files[:MAX_EXTRA_PAGES]
+    for file in files:
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
         # (links that leave the program, pipes and unreadable files were refused before)
@@ -375,6 +399,8 @@ def _load_pages(
             data = sourcefiles.read_bytes(file, limit=MAX_MARKDOWN_BYTES + 1)
             if len(data) > MAX_MARKDOWN_BYTES:
                 problems.add(file, 1, 1, "", f"is larger than {MAX_MARKDOWN_BYTES} bytes")
+                continue
+            if not budget.spend(file, len(data)):
                 continue
             text = sourcefiles.decode(data)
         except sourcefiles.Refused as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from mentoring_site.build import generate
 from mentoring_site.cli import main
 from mentoring_site.publish import MARKER
 from tests.conftest import REPO, tree_digest
@@ -111,7 +112,7 @@ def test_a_leftover_named_like_a_staging_folder_but_a_link_is_not_followed(small
 
 def _mkdocs(program: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=program, env=env,
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=program, env=env,
                           capture_output=True, text=True, check=False, timeout=300)
 
 
@@ -156,6 +157,15 @@ def test_mkdocs_build_swaps_the_site_in_whole_and_keeps_what_it_did_not_make(plu
     assert (plugin_program / "site" / MARKER).is_file()
     assert (plugin_program / ".mentoring-site" / "theme" / MARKER).is_file()
     assert _mkdocs(plugin_program).returncode == 0
+    assert not [p.name for p in plugin_program.iterdir() if p.name.startswith(".site.")]
+    # A build that strict mode fails after MkDocs wrote every page leaves the site as it was.
+    before = tree_digest(plugin_program / "site")
+    (plugin_program / "templates/pages").mkdir(parents=True)
+    (plugin_program / "templates/pages/roles.md.j2").write_text("# Roles\n\nSee [nothing](nowhere.md).\n")
+    failed = _mkdocs(plugin_program)
+    assert failed.returncode == 1
+    assert "Aborted with 1 warnings in strict mode!" in failed.stdout + failed.stderr
+    assert tree_digest(plugin_program / "site") == before
     assert not [p.name for p in plugin_program.iterdir() if p.name.startswith(".site.")]
     foreign = plugin_program / "site"
     shutil.rmtree(foreign)
@@ -401,3 +411,69 @@ def test_source_date_epoch_that_is_not_a_whole_number_is_one_line(small: Path, c
         f"not {value!r}; set it to one or unset it"
     ]
     assert not (small / "site").exists()
+
+
+# -- many extra pages: linear time, bounded with a located message ------------------------------
+
+
+def _add_pages(program: Path, count: int, title: str = "Page {i}") -> None:
+    for i in range(count):
+        (program / f"content/pages/page-{i:03d}.md").write_text(f"# {title.format(i=i)}\n\nText {i}.\n")
+
+
+def _nav_entries(nav: list) -> int:  # type: ignore[type-arg]
+    return sum(_nav_entries(v) if isinstance(v, list) else 1 for item in nav for v in item.values())
+
+
+@pytest.mark.parametrize(("count", "listed"), [(49, False), (50, True)], ids=["50-in-the-nav", "51-listed"])
+def test_beyond_fifty_extra_pages_the_navigation_links_a_page_listing_them(small: Path, count: int,
+                                                                           listed: bool) -> None:
+    _add_pages(small, count, title="Page [{i}]")  # with the fixture's extra.md: 50 or 51 pages
+    generated = generate(small, pdfs=False)
+    extras = generated.config["nav"][7:]
+    if listed:
+        assert extras == [{"More pages": "more-pages.md"}]
+        lines = str(generated.files["more-pages.md"]).splitlines()
+        assert lines[:4] == ["# More pages", "",
+                             "Everything else this handbook holds, in the order of its file names:", ""]
+        assert lines[4:6] == ["- [Extra page](extra.md)", "- [Page \\[0\\]](page-000.md)"]
+        assert len(lines) == 4 + 51
+    else:
+        assert len(extras) == 50 and "more-pages.md" not in generated.files
+        assert extras[:2] == [{"Extra page": "extra.md"}, {"Page [0]": "page-000.md"}]
+
+
+def test_the_navigation_every_page_carries_does_not_grow_with_the_pages(small: Path, tmp_path: Path) -> None:
+    """Every page carries the whole navigation: a navigation that grew with the pages made the
+    build quadratic (1,000 pages 44 s, 3,000 pages 339 s)."""
+    _add_pages(small, 60)
+    sixty = _nav_entries(generate(small, pdfs=False).config["nav"])
+    _add_pages(small, 600)
+    assert _nav_entries(generate(small, pdfs=False).config["nav"]) == sixty
+
+
+def test_a_page_named_like_the_listing_page_is_refused_when_there_is_one(small: Path, capsys) -> None:
+    _add_pages(small, 60)
+    (small / "content/pages/more-pages.md").write_text("# Mine\n")
+    assert main(["validate", str(small), "-q"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/pages/more-pages.md:1:1: would be published at /more-pages/ like the generated page more-pages.md; "
+        "choose another file name, or override that page's template to change it")
+
+
+def test_too_many_extra_pages_or_bytes_are_located_errors(small: Path, capsys, monkeypatch) -> None:
+    from mentoring_site import program
+
+    _add_pages(small, 5)
+    monkeypatch.setattr(program, "MAX_EXTRA_PAGES", 4)
+    assert main(["validate", str(small), "-q"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/pages/page-003.md:1:1: is extra page 5; a program may have at most 4 "
+        "(merge pages, or publish the rest as a site of their own)")
+    monkeypatch.setattr(program, "MAX_EXTRA_PAGES", 100)
+    monkeypatch.setattr(program, "MAX_PAGES_TOTAL_BYTES", 2_000_000)
+    (small / "content/pages/photo.png").write_bytes(PNG[:8] + bytes(2_000_000))
+    assert main(["validate", str(small), "-q"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "content/pages/photo.png:1:1: brings the extra pages and the files beside them past 2 MB together; "
+        "publish large files elsewhere")
