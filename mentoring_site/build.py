@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache, engine, publish
+from . import cache, engine, publish, standins
+from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
@@ -32,17 +33,23 @@ class Generated:
     config: dict[str, Any]
     theme_files: dict[str, bytes] = field(default_factory=dict)  # for the theme's custom_dir
     stats: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # stand-ins still in place
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) -> Generated:
-    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration."""
+def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False) -> Generated:
+    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration.
+
+    Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors."""
     started = time.perf_counter()
     source_date_epoch()  # a malformed one is refused before any work
     program = load_program(root)
+    warnings = standins.stand_ins(program.root)
+    if strict and warnings:
+        raise ProgramError(warnings)
     report(
         f"Loaded {program.config.program.name!r}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
@@ -67,7 +74,7 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
     else:
         plan(program)  # renders every worksheet's HTML, so template mistakes are caught
     stats["generate_seconds"] = time.perf_counter() - started
-    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats)
+    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats, warnings)
 
 
 def default_site_dir(root: Path) -> Path:
@@ -80,16 +87,19 @@ def build(
     *,
     report: Report = lambda _: None,
     verbose: bool = False,
+    strict: bool = False,
+    warn: Report = lambda _: None,
     option: str = "--site-dir",
 ) -> Generated:
-    """Build the program in `root` and publish it to `site_dir` (default `root/site`).
-
-    `option` names how the user chose the folder, for the message refusing one.
-    """
+    """Build the program in `root` and publish it to `site_dir` (default `root/site`); `warn` hears
+    each stand-in still in place, and `strict` refuses to publish them. `option` names how the
+    user chose the folder, for the message refusing one."""
     site_dir = site_dir or default_site_dir(root)
     publish.check_site_dir(root, site_dir, option=option)
     root, site_dir = root.resolve(), site_dir.resolve()
-    generated = generate(root, report=report)
+    generated = generate(root, report=report, strict=strict)
+    for warning in generated.warnings:
+        warn(warning.as_warning())
     started = time.perf_counter()
     # The engine's input sits beside the site, named so that the next build removes it if this
     # one is killed.

@@ -40,8 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate, generate and publish the site (default: DIR/site)")
     common(p)
     p.add_argument("--site-dir", type=Path, help="where to publish (default: DIR/site)")
+    p.add_argument("--strict", action="store_true", help="refuse to publish stand-ins left by `new`")
     p = sub.add_parser("validate", help="check everything, change nothing")
     common(p)
+    p.add_argument("--strict", action="store_true", help="treat stand-ins left by `new` as errors")
     p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
     common(p)
     p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
@@ -64,21 +66,30 @@ def main(argv: list[str] | None = None) -> int:
         if not quiet:
             print(message, flush=True)
 
+    def warn(message: str) -> None:  # shown even with -q: it is about what gets published
+        print(message, file=sys.stderr, flush=True)
+
     try:
         if args.command != "new" and not args.dir.is_dir():
             raise UsageError(f"{args.dir} is not a folder; give the folder that holds content/program.yml")
         if args.command == "build":
             from .build import build
 
-            stats = build(args.dir, args.site_dir, report=report, verbose=verbose).stats
+            stats = build(args.dir, args.site_dir, report=report, verbose=verbose, strict=args.strict,
+                          warn=warn).stats
             if verbose:
                 report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
                        f"{stats['engine_seconds']:.2f} s for MkDocs")
         elif args.command == "validate":
             from .build import generate
 
-            g = generate(args.dir.resolve(), pdfs=False, report=report if verbose else lambda _: None)
-            report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {len(g.program.worksheets)} worksheets)")
+            g = generate(args.dir.resolve(), pdfs=False, report=report if verbose else lambda _: None,
+                         strict=args.strict)
+            for warning in g.warnings:
+                warn(warning.as_warning())
+            left = f"; {len(g.warnings)} stand-in{'s' if len(g.warnings) != 1 else ''} to replace" if g.warnings else ""
+            sheets = len(g.program.worksheets)
+            report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {sheets} worksheets{left})")
         elif args.command == "export":
             from .build import export
 

@@ -146,6 +146,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
                 "navigation.footer",
                 "navigation.indexes",
                 "search.highlight",
+                "content.code.copy",  # a copy button on the ready-to-send messages
                 "toc.follow",
             ],
         },

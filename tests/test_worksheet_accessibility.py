@@ -55,7 +55,7 @@ def name(widget: Any) -> str:
 
 def test_every_worksheet_is_tagged_titled_and_in_reading_order(default_pdfs) -> None:
     program, pdfs = default_pdfs
-    assert len(pdfs) == 2 * len(program.worksheets) == 16
+    assert len(pdfs) == 2 * len(program.worksheets) == 22
     for sheet in program.worksheets:
         declared = [f.name for field in sheet.all_fields for f in field.form_fields(program.terms)]
         for size in program.paper_sizes:
