@@ -78,6 +78,14 @@ class Worksheet:
                 if f.id and f.id in seen:
                     raise RuleError("sections", f"field id {f.id!r} is used twice")
                 seen.add(f.id)
+        # PDF form field names are made from ids (`areas_1`, `steps_r1_step`): they must not clash.
+        made: dict[str, str] = {}
+        for f in self.all_fields:
+            for form_field in f.form_fields():
+                other = made.setdefault(form_field.name, f.id)
+                if other != f.id:
+                    raise RuleError("sections", f"fields {other!r} and {f.id!r} both make a PDF form field "
+                                                f"named {form_field.name!r}; rename one of them")
 
     @property
     def all_fields(self) -> list[BaseField]:

@@ -12,6 +12,8 @@ FIGURES = [
     "cold build (empty cache)",
     "rebuild, nothing changed",
     "worksheets, 1 process",
+    "one worksheet PDF, layout + forms",
+    "forms stage alone, per PDF",
     "pages and config only (no PDFs)",
     "mkdocs build alone, same pages",
 ]
