@@ -100,12 +100,15 @@ def test_serve_refuses_a_linked_preview_folder(small: Path, tmp_path: Path, caps
     assert _state(target) == before
 
 
-def test_a_leftover_named_like_a_staging_folder_but_a_link_is_not_followed(small: Path, tmp_path: Path) -> None:
-    """Staging folders of killed builds are removed; a link planted under such a name is not
-    followed into its target."""
+def test_links_planted_where_earlier_versions_wrote_are_not_followed(small: Path, tmp_path: Path) -> None:
+    """Staging folders of killed builds are removed, but a link planted under such a name is not
+    followed into its target; the PDF cache that once lived in `.mentoring-site/cache/` (and
+    pruned every other PDF there) is in the user's cache folder now, and a link there is unused."""
     target = _outside(tmp_path)
     before = _state(target)
     (small / ".site.new-999999999-planted").symlink_to(target, target_is_directory=True)
+    (small / ".mentoring-site/cache").mkdir(parents=True)
+    (small / ".mentoring-site/cache/worksheets").symlink_to(target, target_is_directory=True)
     assert main(["build", str(small), "-q"]) == 0
     assert _state(target) == before
 
