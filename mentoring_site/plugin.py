@@ -45,11 +45,11 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
             # MkDocs empties site_dir before it builds: refuse one that is not ours first.
             given = Path(config.config_file_path).absolute().parent  # the folders as named, links and all
             publish.check_site_dir(given, site_dir, option=SITE_DIR_OPTION)
+            theme_dir = root / ".mentoring-site" / "theme"
+            publish.check_site_dir(root, theme_dir, option="")
             self.generated = generate(root, report=log.info)
             for warning in self.generated.warnings:  # `mkdocs build --strict` fails on these
                 log.warning(warning.as_warning())
-            theme_dir = root / ".mentoring-site" / "theme"
-            publish.check_site_dir(root, theme_dir, option="")
         except ProgramError as exc:
             raise PluginError(f"\n{exc}") from None
         except publish.UsageError as exc:
