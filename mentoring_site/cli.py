@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="where the packs go (default: DIR/packs); never published")
     p.add_argument("--only", nargs="+", metavar="PAIR_ID", help="only these pairs")
     p.add_argument("--shard", metavar="K/N", help="only the K-th of N equal parts of the roster")
+    p = sub.add_parser("secure", help="sanitise a site another engine built from an export, and add its CSP")
+    p.add_argument("site", type=Path, help="the built site folder, e.g. site")
+    p.add_argument("--config", type=Path, help="the export's mkdocs.yml (default: the one beside the site folder)")
+    common(p, folder=False)
     p = sub.add_parser("new", help="create a ready-to-edit program")
     p.add_argument("dir", type=Path, help="folder to create")
     common(p, folder=False)
@@ -76,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     try:
-        if args.command != "new" and not args.dir.is_dir():
+        if args.command not in ("new", "secure") and not args.dir.is_dir():
             raise UsageError(f"{args.dir} is not a folder; give the folder that holds content/program.yml")
         if args.command == "build":
             from .build import build
@@ -117,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve
 
             serve(args.dir.resolve(), port=args.port, report=report, verbose=verbose)
+        elif args.command == "secure":
+            from .htmlsafety import secure_export
+
+            pages = secure_export(args.site, args.config)["pages"]
+            report(f"Secured {pages} pages in {args.site}: content sanitised, Content-Security-Policy added")
         elif args.command == "new":
             from .scaffold import new_program
 

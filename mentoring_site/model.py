@@ -12,6 +12,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from . import sourcefiles, svgsafety
 from .schema import INVALID, Ctx, RuleError, meta
 from .yamlsource import Path_
 
@@ -78,13 +79,6 @@ def _readable_on_white(role: str) -> Any:
 IMAGE_LIMIT = 1_000_000
 IMAGE_KINDS = {"png": b"\x89PNG\r\n\x1a\n", "ico": b"\x00\x00\x01\x00", "jpg": b"\xff\xd8\xff"}
 MAX_PIXELS = 4096
-# What makes an SVG more than a picture: script, event handlers, links to anything but its own
-# parts (a browser opening the logo would run or fetch them), and entity declarations.
-SVG_ACTIVE = re.compile(
-    rb"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript\s*:|<!entity"
-    rb"|(?:xlink:)?href\s*=\s*[\"']\s*(?!#)",
-    re.I,
-)
 FONT_LIMIT = 2_000_000
 FONT_KINDS = {"woff2": (b"wOF2",), "woff": (b"wOFF",), "ttf": (b"\x00\x01\x00\x00", b"true"), "otf": (b"OTTO",)}
 
@@ -97,8 +91,11 @@ def _program_file(value: str, ctx: Ctx, path: Path_, *, limit: int, what: str) -
     resolved = (root / value).resolve()
     if not resolved.is_relative_to(root):
         return ctx.error(path, f"{value!r} points outside the program folder")
-    if not resolved.is_file():
+    if not resolved.exists():
         return ctx.error(path, f"{value!r} does not exist")
+    why = sourcefiles.check(resolved)  # a named pipe would hang the build; say so instead
+    if why or resolved.is_dir():
+        return ctx.error(path, f"{value!r} {why or 'is a folder, not a file'}")
     size = resolved.stat().st_size
     if size > limit:
         return ctx.error(path, f"{value!r} is {size} bytes; {what} may be at most {limit} bytes")
@@ -114,13 +111,18 @@ def _image(kinds: tuple[str, ...]) -> Any:
         resolved = _program_file(value, ctx, path, limit=IMAGE_LIMIT, what="images")
         if resolved is INVALID:
             return INVALID
-        head = resolved.read_bytes()[:2048]
+        try:
+            data = sourcefiles.read_bytes(resolved, limit=IMAGE_LIMIT)
+        except sourcefiles.Refused as exc:
+            return ctx.error(path, f"{value!r} {exc}")
+        head = data[:2048]
         kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
-        if kind is None and b"<svg" in head:
+        if kind is None and svgsafety.looks_like_svg(head):
             kind = "svg"
-        if kind == "svg" and kind in kinds and SVG_ACTIVE.search(resolved.read_bytes()):
-            return ctx.error(path, f"{value!r} holds script, event handlers, links or entities; "
-                             "save the SVG without them, or use a PNG")
+        if kind == "svg" and kind in kinds:
+            found = svgsafety.problem(data)
+            if found is not None:
+                return ctx.error(path, f"{value!r}, {found}")
         if kind == "png" and len(head) >= 24:
             width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
             if width > MAX_PIXELS or height > MAX_PIXELS:
@@ -142,7 +144,10 @@ def _font_file(value: str, ctx: Ctx, path: Path_) -> Any:
     resolved = _program_file(value, ctx, path, limit=FONT_LIMIT, what="font files")
     if resolved is INVALID:
         return INVALID
-    head = resolved.read_bytes()[:4]
+    try:
+        head = sourcefiles.read_bytes(resolved, limit=4)
+    except sourcefiles.Refused as exc:
+        return ctx.error(path, f"{value!r} {exc}")
     if not any(head.startswith(m) for magics in FONT_KINDS.values() for m in magics):
         return ctx.error(path, f"{value!r} is not a font file (WOFF2, WOFF, TTF or OTF)")
     return resolved.relative_to(ctx.problems.root.resolve()).as_posix()

@@ -38,7 +38,7 @@ def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False
     except OSError as exc:
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port") from None
     try:
-        build(root, site, report=report, verbose=verbose)
+        build(root, site, report=report, verbose=verbose, option="")
     except BaseException:
         server.server_close()
         raise
@@ -54,7 +54,7 @@ def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False
             seen = now
             report("Change detected; rebuilding")
             try:
-                build(root, site, report=report, verbose=verbose)
+                build(root, site, report=report, verbose=verbose, option="")
             except (ProgramError, EngineError) as exc:
                 # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
                 print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
