@@ -26,7 +26,7 @@ GOOD = "p1,Ana Silva,ana@example.org,Bo Chen,bo@example.org,,,,\n"
 
 @functools.cache
 def small_program() -> Any:
-    from conftest import FIXTURES
+    from tests.conftest import FIXTURES
 
     return load_program(FIXTURES / "small")
 
@@ -189,7 +189,7 @@ ROSTER = HEADER + (
 
 @pytest.fixture(scope="module")
 def packed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import copy_default_program
+    from tests.conftest import copy_default_program
 
     root = copy_default_program(tmp_path_factory.mktemp("packs") / "default")
     # One paper size keeps the layout (the slow part, once per size) to half; both sizes take the
