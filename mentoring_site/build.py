@@ -98,7 +98,7 @@ def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generat
     """Write plain Markdown, assets, PDFs and a resolved mkdocs.yml that need no plugin of ours."""
     root = root.resolve()
     out = out.resolve()
-    publish.check_site_dir(root, out)
+    publish.check_site_dir(root, out, other="another output folder")
     generated = generate(root, report=report)
     with publish.staging(out) as staged:
         engine.write_tree(generated.files, staged / "docs")

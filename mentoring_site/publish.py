@@ -21,7 +21,12 @@ class UsageError(Exception):
     """A wrong command-line request (as opposed to a mistake in the program's files)."""
 
 
-def check_site_dir(program_root: Path, site_dir: Path) -> None:
+def check_site_dir(program_root: Path, site_dir: Path, *, other: str = "another --site-dir") -> None:
+    """Refuse a target folder that holds the program or that the tool did not make.
+
+    `other` is how the command at hand lets the user name another folder (`build` has
+    --site-dir; `export` takes its folder as an argument).
+    """
     root, site = program_root.resolve(), site_dir.resolve()
     if site == root or root.is_relative_to(site):
         raise UsageError(f"refusing to publish into {site_dir}: it contains the program itself")
@@ -33,7 +38,7 @@ def check_site_dir(program_root: Path, site_dir: Path) -> None:
     if site.is_dir() and any(site.iterdir()) and not (site / MARKER).exists():
         raise UsageError(
             f"refusing to replace {site_dir}: it was not made by mentoring-site "
-            f"(no {MARKER} file); remove it yourself or choose another --site-dir"
+            f"(no {MARKER} file); remove it yourself or choose {other}"
         )
 
 

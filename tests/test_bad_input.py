@@ -167,15 +167,19 @@ def test_failed_build_leaves_site_untouched(small: Path, capsys) -> None:
     assert not [p for p in small.iterdir() if p.name.startswith(".site.")]  # no half-built leftovers
 
 
-def test_refuses_to_replace_a_folder_it_did_not_make(small: Path, capsys) -> None:
+@pytest.mark.parametrize(("command", "other"), [
+    (["build", "{program}", "--site-dir", "{target}"], "another --site-dir"),
+    (["export", "{program}", "{target}"], "another output folder"),  # export has no --site-dir
+])
+def test_refuses_to_replace_a_folder_it_did_not_make(small: Path, capsys, command: list[str], other: str) -> None:
     target = small / "mine"
     target.mkdir()
     (target / "precious.txt").write_text("keep me")
-    code, err = run(["build", str(small), "--site-dir", str(target)], capsys)
+    code, err = run([arg.format(program=small, target=target) for arg in command], capsys)
     assert code == 2
     assert err == [
         f"error: refusing to replace {target}: it was not made by mentoring-site "
-        "(no .mentoring-site-output file); remove it yourself or choose another --site-dir"
+        f"(no .mentoring-site-output file); remove it yourself or choose {other}"
     ]
     assert (target / "precious.txt").read_text() == "keep me"
 
