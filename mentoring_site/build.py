@@ -17,7 +17,7 @@ from .pages import Pages, base_context, render_pages
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
-from .worksheets import plan, render_worksheets
+from .worksheets import Job, plan, render_worksheets
 
 Report = Callable[[str], None]
 
@@ -32,6 +32,7 @@ class Generated:
     config: dict[str, Any]
     theme_files: dict[str, bytes] = field(default_factory=dict)  # for the theme's custom_dir
     stats: dict[str, Any] = field(default_factory=dict)
+    jobs: list[Job] = field(default_factory=list)  # the worksheet PDFs to make, when not made yet
 
 
 def _count(n: int, noun: str) -> str:
@@ -63,10 +64,11 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
             f"Worksheets: {_count(figures['worksheets'], 'PDF')} "
             f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
         )
+        jobs = []
     else:
-        plan(program)  # renders every worksheet's HTML, so template mistakes are caught
+        jobs = plan(program)  # renders every worksheet's HTML, so template mistakes are caught
     stats["generate_seconds"] = time.perf_counter() - started
-    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats)
+    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats, jobs)
 
 
 def default_site_dir(root: Path) -> Path:
@@ -81,6 +83,13 @@ def build(
     site_dir = (site_dir or default_site_dir(root)).resolve()
     publish.check_site_dir(root, site_dir)
     generated = generate(root, report=report)
+    publish_site(generated, site_dir, verbose=verbose)
+    report(f"Published {generated.stats['pages']} pages to {site_dir}")
+    return generated
+
+
+def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False) -> None:
+    """Run the site engine on generated files and swap the result into `site_dir`."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
         workdir = Path(work)
@@ -90,8 +99,6 @@ def build(
         with publish.staging(site_dir) as staged:
             engine.mkdocs_build(workdir, staged, verbose=verbose)
     generated.stats["engine_seconds"] = time.perf_counter() - started
-    report(f"Published {generated.stats['pages']} pages to {site_dir}")
-    return generated
 
 
 def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:

@@ -44,7 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
     common(p)
-    p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port to serve on (default: 8000)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to serve on (default: 127.0.0.1, this machine only; 0.0.0.0 shows the "
+                        "preview to your network)")
     p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
     common(p)
     p.add_argument("out", type=Path, help="output folder")
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from .serve import serve
 
-            serve(args.dir.resolve(), port=args.port, report=report, verbose=verbose)
+            serve(args.dir.resolve(), port=args.port, host=args.host, report=report, verbose=verbose)
         elif args.command == "new":
             from .scaffold import new_program
 
