@@ -88,7 +88,7 @@ def build(
     return generated
 
 
-def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False) -> None:
+def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
     """Run the site engine on generated files and swap the result into `site_dir`."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
@@ -97,7 +97,7 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False)
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
         engine.write_config(generated.config, workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
-            engine.mkdocs_build(workdir, staged, verbose=verbose)
+            engine.mkdocs_build(workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache)
     generated.stats["engine_seconds"] = time.perf_counter() - started
 
 

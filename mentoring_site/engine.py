@@ -35,8 +35,12 @@ class EngineError(Exception):
     """MkDocs refused the generated site (in strict mode, any warning)."""
 
 
-def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False) -> None:
-    """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`."""
+def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
+    """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`.
+
+    `bytecode_cache`: a Jinja bytecode cache for the theme's templates, so that a process that
+    builds again and again (`serve`) compiles them once.
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -60,6 +64,15 @@ def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False) -> Non
         cfg = load_config(
             config_file=str(workdir / "mkdocs.yml"), site_dir=str(site_dir), strict=True
         )
+        if bytecode_cache is not None:
+            theme_env = cfg.theme.get_env
+
+            def get_env() -> Any:
+                env = theme_env()
+                env.bytecode_cache = bytecode_cache
+                return env
+
+            cfg.theme.get_env = get_env  # type: ignore[method-assign]
         build(cfg)
     except (Abort, ConfigurationError) as exc:
         detail = "\n".join(messages) or str(exc)

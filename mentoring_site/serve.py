@@ -41,7 +41,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from . import assets, cache, publish
+from . import assets, cache, publish, templating
 from .build import Report, generate, publish_site
 from .engine import EngineError
 from .errors import Problem, ProgramError
@@ -428,7 +428,7 @@ class Builder:
             config = {key: value for key, value in generated.config.items() if key != "site_url"}
             with preview.swap:
                 publish_site(dataclasses.replace(generated, files=files, config=config), preview.folder,
-                             verbose=self.verbose)
+                             verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE)
         except (ProgramError, EngineError) as exc:
             preview.failed(shown_problems(exc))
             # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
@@ -535,6 +535,8 @@ def serve(
     warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr, flush=True))
     folder = root / ".mentoring-site" / "preview"
     publish.check_site_dir(root, folder)
+    # Templates are compiled once for the session, again only when their source changes.
+    templating.BYTECODE_CACHE = templating.MemoryBytecodeCache()
     preview = Preview(root, folder)
     handler = type("Handler", (PreviewHandler,), {"preview": preview})
     handler_with_dir: Any = lambda *args, **kwargs: handler(*args, directory=str(folder), **kwargs)  # noqa: E731

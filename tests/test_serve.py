@@ -97,3 +97,17 @@ def test_only_loopback_hosts_are_private(host: str, local: bool) -> None:
 ])
 def test_the_reload_script_goes_into_the_head(page: bytes, base: bool, expected: bytes) -> None:
     assert inject(page, "b-1", base=base) == expected
+
+
+def test_compiled_templates_are_reused_until_their_source_changes(tmp_path: Path, monkeypatch) -> None:
+    from mentoring_site import templating
+
+    cache = templating.MemoryBytecodeCache()
+    monkeypatch.setattr(templating, "BYTECODE_CACHE", cache)
+    template = tmp_path / "templates/serve/banner.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text("first {{ problems | length }}")
+    assert templating.environment(tmp_path).get_template("serve/banner.html.j2").render(problems=[]) == "first 0"
+    assert len(cache.store) == 1
+    template.write_text("second {{ problems | length }}")  # serve builds again with a new environment
+    assert templating.environment(tmp_path).get_template("serve/banner.html.j2").render(problems=[]) == "second 0"
