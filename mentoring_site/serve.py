@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import http.server
 import ipaddress
 import json
@@ -252,7 +253,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], handler: type[PreviewHandler]) -> None:
+    def __init__(self, address: tuple[str, int], handler: Callable[..., PreviewHandler]) -> None:
         host = address[0]
         if ":" in host:
             self.address_family = socket.AF_INET6
@@ -302,8 +303,9 @@ class PdfRenderer:
         self.thread = threading.Thread(target=self._loop, name="worksheet-pdfs")
         self.thread.start()
 
-    def start(self, program: LoadedProgram, jobs: list[Job]) -> None:
-        self.events.put(("round", (program, jobs)))
+    def start(self, program: LoadedProgram, jobs: list[Job], folder_id: int) -> None:
+        """Render `jobs` into the preview folder whose inode is `folder_id` (the build they are for)."""
+        self.events.put(("round", (program, jobs, folder_id)))
 
     def stop(self) -> None:
         self.events.put(("stop", None))
@@ -329,12 +331,13 @@ class PdfRenderer:
         started = 0.0
         problems: list[Problem] = []
         program: LoadedProgram | None = None
+        folder_id = 0
         while True:
             kind, value = self.events.get()
             if kind == "stop":
                 return
             if kind == "round":
-                program, jobs = value
+                program, jobs, folder_id = value
                 todo = [job for job in jobs if job.key not in running]
                 wanted = {job.key: job for job in jobs}
                 done, total, problems, started = 0, len(jobs), [], time.perf_counter()
@@ -345,11 +348,11 @@ class PdfRenderer:
                 running.discard(job.key)
                 if kind == "pdf":
                     cache.put(folder, job.key, result)
-                if job.key in wanted:
+                # A result for a folder a newer build has replaced waits for that build's round.
+                if job.key in wanted and (kind == "refused" or self._write(job, result, folder_id)):
                     del wanted[job.key]
                     done += 1
                     if kind == "pdf":
-                        self._write(job, result)
                         self.report(f"Worksheets: {done} of {total} ready ({job.filename})")
                     else:
                         assert program is not None
@@ -363,6 +366,7 @@ class PdfRenderer:
                                 print(problem, file=sys.stderr, flush=True)
                         else:
                             self.report(f"Worksheets: all {total} ready in {time.perf_counter() - started:.1f} s")
+                        cache.prune(folder)
             elif kind == "failed":  # a fault of this tool, not of the program: say so, loudly
                 job, exc = value
                 running.discard(job.key)
@@ -384,16 +388,21 @@ class PdfRenderer:
                         ("refused" if isinstance(exc, RefusedURL) else "failed", (job, exc))),
                 )
 
-    def _write(self, job: Job, pdf: bytes) -> None:
+    def _write(self, job: Job, pdf: bytes, folder_id: int) -> bool:
+        """Put a PDF into the preview, if it is still the folder of the build that wants it."""
         target = self.preview.folder / "worksheets" / job.filename
         with self.preview.swap:
-            if not target.parent.is_dir():
-                return
+            try:
+                if self.preview.folder.stat().st_ino != folder_id or not target.parent.is_dir():
+                    return False
+            except OSError:
+                return False
             fd, tmp = tempfile.mkstemp(prefix=".pdf-", dir=target.parent)
             with os.fdopen(fd, "wb") as out:
                 out.write(pdf)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
+        return True
 
 
 class Builder:
@@ -429,6 +438,7 @@ class Builder:
             with preview.swap:
                 publish_site(dataclasses.replace(generated, files=files, config=config), preview.folder,
                              verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE)
+                folder_id = preview.folder.stat().st_ino
         except (ProgramError, EngineError) as exc:
             preview.failed(shown_problems(exc))
             # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
@@ -437,7 +447,7 @@ class Builder:
         preview.published({f"worksheets/{job.filename}" for job in missing})
         self.report(f"Pages ready in {time.perf_counter() - started:.1f} s ({generated.stats['pages']} pages)")
         ready()
-        self.renderer.start(generated.program, missing)
+        self.renderer.start(generated.program, missing, folder_id)
         return True
 
 
@@ -539,9 +549,8 @@ def serve(
     templating.BYTECODE_CACHE = templating.MemoryBytecodeCache()
     preview = Preview(root, folder)
     handler = type("Handler", (PreviewHandler,), {"preview": preview})
-    handler_with_dir: Any = lambda *args, **kwargs: handler(*args, directory=str(folder), **kwargs)  # noqa: E731
     try:
-        server = PreviewServer((host, port), handler_with_dir)
+        server = PreviewServer((host, port), functools.partial(handler, directory=str(folder)))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise UsageError(f"cannot serve on {host}:{port}: {reason}; choose another --port") from None
