@@ -147,6 +147,39 @@ def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
     ]
 
 
+@pytest.mark.parametrize(("written", "meant"), [
+    ("textarea", "'long_text'"),  # what HTML forms call it
+    ("multiline", "'long_text'"),
+    ("Long text", "'long_text'"),
+    ("paragraph", "'long_text'"),
+    ("txt", "'text'"),  # a close spelling
+    ("checkbox", "'checkboxes'"),
+    ("radio", "'choice'"),
+    ("dropdown", "'choice'"),
+    ("rating", "'scale'"),
+    ("grid", "'table'"),
+])
+def test_unknown_field_type_suggests_the_one_meant(small: Path, capsys, written: str, meant: str) -> None:
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace("{type: long_text, id: hopes", f"{{type: {written}, id: hopes"))
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err[0] == (
+        f"worksheets/plan.yml:12:16: sections.0.fields.2.type: unknown field type {written!r}; did you mean "
+        f"{meant}? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)"
+    )
+
+
+def test_unknown_field_type_without_a_likely_meaning_lists_the_types(small: Path, capsys) -> None:
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace("{type: long_text, id: hopes", "{type: zigzag, id: hopes"))
+    code, err = run(["validate", str(small)], capsys)
+    assert err[0] == (
+        "worksheets/plan.yml:12:16: sections.0.fields.2.type: unknown field type 'zigzag' "
+        "(known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)"
+    )
+
+
 def test_worksheet_must_name_real_practices(small: Path, capsys) -> None:
     sheet = small / "worksheets/plan.yml"
     sheet.write_text(sheet.read_text().replace("mentees/prepare", "mentees/prepair"))
