@@ -80,7 +80,7 @@ CASES = [
                  [f'{P}:13:17: branding.accent_color: \'red\' must be a colour written "#RRGGBB" (in quotes)'],
                  id="bad-colour"),
     pytest.param("length_minutes: 45", "length_minutes: 45\nworksheets:\n  paper_sizes: [a5]",
-                 [f"{P}:13:17: worksheets.paper_sizes.0: must be one of a4, letter, not 'a5'"],
+                 [f"{P}:13:17: worksheets.paper_sizes[1]: must be one of a4, letter, not 'a5'"],
                  id="bad-paper-size"),
     pytest.param("length_minutes: 45", "length_minutes: 45\nterminology:\n  mentor: {singular: Guide}",
                  [f"{P}:13:3: terminology.mentor: missing required key 'plural'"],
@@ -136,12 +136,14 @@ def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
     code, err = run(["validate", str(small)], capsys)
     assert code == 2
     assert err == [
-        "content/practices/mentors.yml:3:5: practices.0.titel: unknown key; did you mean 'title'? "
+        'content/practices/mentors.yml:3:5: practices[1] "say-hello".titel: '
+        "unknown key; did you mean 'title'? "
         "(known keys: id, title, summary, what, why, how, questions, pitfalls, tip)",
         "worksheets/plan.yml:4:8: intro: unknown placeholder [[mentr]] (known: Mentee, Mentees, Mentor, "
         "Mentoring, Mentors, Program_manager, Program_managers, contact_email, contact_name, end, meeting_rhythm, "
         "mentee, mentees, mentor, mentoring, mentors, organisation, program, program_manager, program_managers, start)",
-        "worksheets/plan.yml:18:16: sections.1.fields.2.type: unknown field type 'scael'; did you mean "
+        'worksheets/plan.yml:18:16: sections[2] "Choices".fields[3] "energy".type: '
+        "unknown field type 'scael'; did you mean "
         "'scale'? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)",
         "3 problems found; nothing was changed.",
     ]
@@ -165,7 +167,8 @@ def test_unknown_field_type_suggests_the_one_meant(small: Path, capsys, written:
     code, err = run(["validate", str(small)], capsys)
     assert code == 2
     assert err[0] == (
-        f"worksheets/plan.yml:12:16: sections.0.fields.2.type: unknown field type {written!r}; did you mean "
+        'worksheets/plan.yml:12:16: sections[1] "About this meeting".fields[3] "hopes".type: '
+        f"unknown field type {written!r}; did you mean "
         f"{meant}? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)"
     )
 
@@ -175,7 +178,8 @@ def test_unknown_field_type_without_a_likely_meaning_lists_the_types(small: Path
     sheet.write_text(sheet.read_text().replace("{type: long_text, id: hopes", "{type: zigzag, id: hopes"))
     code, err = run(["validate", str(small)], capsys)
     assert err[0] == (
-        "worksheets/plan.yml:12:16: sections.0.fields.2.type: unknown field type 'zigzag' "
+        'worksheets/plan.yml:12:16: sections[1] "About this meeting".fields[3] "hopes".type: '
+        "unknown field type 'zigzag' "
         "(known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)"
     )
 
@@ -186,7 +190,7 @@ def test_worksheet_must_name_real_practices(small: Path, capsys) -> None:
     code, err = run(["validate", str(small)], capsys)
     assert code == 2
     assert err[0] == (
-        "worksheets/plan.yml:6:13: practices.0: no practice 'mentees/prepair' "
+        "worksheets/plan.yml:6:13: practices[1]: no practice 'mentees/prepair' "
         "(write mentors/<id> or mentees/<id>)"
     )
 
