@@ -76,13 +76,19 @@ def default_site_dir(root: Path) -> Path:
 
 
 def build(
-    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False
+    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False,
+    site_url: str | None = None,
 ) -> Generated:
-    """Build the program in `root` and publish it to `site_dir` (default `root/site`)."""
+    """Build the program in `root` and publish it to `site_dir` (default `root/site`).
+
+    `site_url`: the site's public address, in place of `site.url` (a Pages workflow knows it).
+    """
     root = root.resolve()
     site_dir = (site_dir or default_site_dir(root)).resolve()
     publish.check_site_dir(root, site_dir)
     generated = generate(root, report=report)
+    if site_url:
+        generated.config["site_url"] = site_url
     publish_site(generated, site_dir, verbose=verbose)
     report(f"Published {generated.stats['pages']} pages to {site_dir}")
     return generated

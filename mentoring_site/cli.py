@@ -22,6 +22,14 @@ def _port(text: str) -> int:
     return port
 
 
+def _site_url(text: str) -> str:
+    from .model import WEB_ADDRESS
+
+    if not WEB_ADDRESS.match(text):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a web address starting with https://")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentoring-site",
@@ -40,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate, generate and publish the site (default: DIR/site)")
     common(p)
     p.add_argument("--site-dir", type=Path, help="where to publish (default: DIR/site)")
+    p.add_argument("--site-url", type=_site_url, metavar="URL",
+                   help="public address of the site, in place of site.url (e.g. given by a Pages workflow)")
     p = sub.add_parser("validate", help="check everything, change nothing")
     common(p)
     p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
@@ -73,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            stats = build(args.dir, args.site_dir, report=report, verbose=verbose).stats
+            stats = build(args.dir, args.site_dir, report=report, verbose=verbose, site_url=args.site_url).stats
             if verbose:
                 report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
                        f"{stats['engine_seconds']:.2f} s for MkDocs")

@@ -322,8 +322,11 @@ class Font:
                                                 check=_font_file))
 
 
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+
+
 def _web_address(value: str, ctx: Ctx, path: Path_) -> Any:
-    if value and not re.match(r"^https?://[^\s<>\"'`\\]+$", value):
+    if value and not WEB_ADDRESS.match(value):
         return ctx.error(path, f"{value!r} must be a web address starting with https://")
     return value
 
