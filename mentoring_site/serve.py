@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import functools
 import http.server
@@ -36,6 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -186,7 +188,10 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         if target.is_dir():
             if not path.endswith("/"):
                 self.send_response(301)
-                self.send_header("Location", urlsplit(self.path)._replace(path=path + "/").geturl())
+                # As the browser sent it (still %-escaped), on this host: "//other.host/x" stays here.
+                raw = urlsplit(self.path)
+                location = "/" + raw.path.lstrip("/") + "/" + (f"?{raw.query}" if raw.query else "")
+                self.send_header("Location", location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -283,9 +288,14 @@ class PreviewServer(http.server.ThreadingHTTPServer):
                     connection.shutdown(socket.SHUT_RDWR)
 
 
-def _ignore_interrupt() -> None:
-    # Ctrl+C reaches the whole process group; the serving process stops the workers itself.
+def _worker_setup(parent: int) -> None:
+    """In each PDF worker: Ctrl+C (sent to the whole process group) is for the serving process,
+    which stops the workers itself; and a worker dies with it however it ends (Linux)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before that took hold
+        os._exit(0)
 
 
 class PdfRenderer:
@@ -299,7 +309,7 @@ class PdfRenderer:
         self.preview = preview
         self.report = report
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self.pool: Any = None
+        self.pool: ProcessPoolExecutor | None = None
         self.thread = threading.Thread(target=self._loop, name="worksheet-pdfs")
         self.thread.start()
 
@@ -308,18 +318,35 @@ class PdfRenderer:
         self.events.put(("round", (program, jobs, folder_id)))
 
     def stop(self) -> None:
+        """Drop the PDFs not started and end the workers, those under way included."""
         self.events.put(("stop", None))
         self.thread.join()
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+        if self.pool is None:
+            return
+        kill = getattr(self.pool, "kill_workers", None)  # Python 3.14
+        if kill is not None:
+            kill()
+        else:  # before 3.14 there is no public way to end a worker in the middle of a PDF
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _pool(self, size: int) -> Any:
+    def _pool(self, size: int) -> ProcessPoolExecutor:
         if self.pool is None:
             # spawn: this process has threads, which a forked child must not inherit
             context = multiprocessing.get_context("spawn")
-            self.pool = context.Pool(size, initializer=_ignore_interrupt)
+            self.pool = ProcessPoolExecutor(size, mp_context=context, initializer=_worker_setup,
+                                            initargs=(os.getpid(),))
         return self.pool
+
+    def _done(self, job: Job, future: Future[bytes]) -> None:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is None:
+            self.events.put(("pdf", (job, future.result())))
+        else:
+            self.events.put(("refused" if isinstance(exc, RefusedURL) else "failed", (job, exc)))
 
     def _loop(self) -> None:
         folder = cache.folder("worksheets")
@@ -381,12 +408,8 @@ class PdfRenderer:
                     running.add(job.key)
                     continue
                 running.add(job.key)
-                self._pool(workers).apply_async(
-                    render_pdf, (job,),
-                    callback=lambda pdf, job=job: self.events.put(("pdf", (job, pdf))),
-                    error_callback=lambda exc, job=job: self.events.put(
-                        ("refused" if isinstance(exc, RefusedURL) else "failed", (job, exc))),
-                )
+                future = self._pool(workers).submit(render_pdf, job)
+                future.add_done_callback(functools.partial(self._done, job))
 
     def _write(self, job: Job, pdf: bytes, folder_id: int) -> bool:
         """Put a PDF into the preview, if it is still the folder of the build that wants it."""

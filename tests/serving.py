@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -22,7 +23,7 @@ class ServeProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mentoring_site", "serve", str(program), "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", **(env or {})},
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -66,16 +67,27 @@ class ServeProcess:
         return code
 
     def close(self) -> None:
-        """Stop it as a person would (Ctrl+C); kill it only if that fails."""
+        """Stop it as a person would (Ctrl+C); if that fails, have it print where its threads are
+        (faulthandler), kill it and whatever it started, and say so."""
+        stuck = False
         if self.proc.poll() is None:
+            workers = self.children()
             try:
                 self.interrupt()
             except subprocess.TimeoutExpired:
+                stuck = True
+                self.proc.send_signal(signal.SIGABRT)
+                time.sleep(2)
                 self.proc.kill()
                 self.proc.wait()
+                for pid in workers:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
         self.reader.join(timeout=5)
         assert self.proc.stdout is not None
-        self.proc.stdout.close()
+        if not self.reader.is_alive():  # closing a pipe another thread reads would wait for it
+            self.proc.stdout.close()
+        assert not stuck, "serve did not stop on Ctrl+C:\n" + "\n".join(self.lines)
 
 
 def gone(pid: int) -> bool:

@@ -3,11 +3,13 @@ test_serve_browser.py)."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -35,6 +37,13 @@ def test_serve_previews_and_rebuilds_on_change(small: Path) -> None:
         assert f'<script src="/__mentoring-site/reload.js" data-build="{build}"></script></head>' in page
         status, _, missing = _get(serving.url + "no/such/page/")
         assert status == 404 and "404 - Not found" in missing and '<base href="/">' in missing
+        for asked, location in (("mentors", "/mentors/"), ("mentors?a=1", "/mentors/?a=1"),
+                                ("/mentors", "/mentors/")):  # "//mentors" is no other host
+            connection = http.client.HTTPConnection(urlsplit(serving.url).netloc, timeout=10)
+            connection.request("GET", "/" + asked)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Location")) == (301, location), asked
+            connection.close()
 
         program = small / "content/program.yml"
         program.write_text(program.read_text().replace("Tiny Test Program", "Renamed Program"))
