@@ -177,6 +177,7 @@ def test_unknown_field_type_without_a_likely_meaning_lists_the_types(small: Path
     sheet = small / "worksheets/plan.yml"
     sheet.write_text(sheet.read_text().replace("{type: long_text, id: hopes", "{type: zigzag, id: hopes"))
     code, err = run(["validate", str(small)], capsys)
+    assert code == 2
     assert err[0] == (
         'worksheets/plan.yml:12:16: sections[1] "About this meeting".fields[3] "hopes".type: '
         "unknown field type 'zigzag' "

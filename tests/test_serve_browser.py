@@ -5,8 +5,9 @@ subfolder (a GitHub Pages project site) with its styles on every page, 404 inclu
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import io
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -104,8 +105,6 @@ class _SubfolderHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
 
