@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/build_times.py
 
 Measures, in one run on this machine: a cold build (empty worksheet cache), a rebuild with no
-change, the time per worksheet page, and `mkdocs build` alone on the same generated pages.
+change, the time per worksheet page and per worksheet PDF (WeasyPrint's layout plus the forms
+stage, and the forms stage alone), `mkdocs build` alone on the same generated pages, and the
+HTML safety stage (sanitiser and Content-Security-Policy) within the rebuild.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from mentoring_site import engine  # noqa: E402
+from mentoring_site import engine, forms  # noqa: E402
 from mentoring_site.build import build, generate  # noqa: E402
 from mentoring_site.program import load_program  # noqa: E402
 from mentoring_site.siteconfig import THEME_DIR  # noqa: E402
-from mentoring_site.worksheets import render_worksheets  # noqa: E402
+from mentoring_site.worksheets import layout_pdf, plan, render_worksheets  # noqa: E402
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
@@ -45,7 +47,8 @@ def main() -> None:
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, program / name)
 
         cold, generated = timed(build, program, work / "site")
-        warm, _ = timed(build, program, work / "site")
+        warm, rebuilt = timed(build, program, work / "site")
+        safety = rebuilt.stats["safety_seconds"]  # type: ignore[attr-defined]
 
         # Worksheet rendering alone, one process and all cores, cache emptied each time.
         loaded = load_program(program)
@@ -54,6 +57,14 @@ def main() -> None:
             if path.endswith(".pdf"):
                 pages += len(pypdf.PdfReader(work.joinpath("site", path)).pages)
         serial, _ = timed(render_worksheets, loaded, work / "c1", workers=1)
+        # One worksheet at a time: WeasyPrint's layout, then the forms stage on its output.
+        layout_s = forms_s = 0.0
+        jobs = plan(loaded)
+        for job in jobs:
+            took, raw = timed(layout_pdf, job)
+            layout_s += took
+            took, _ = timed(forms.finish, raw, job.sheet, language=job.language)
+            forms_s += took
         parallel, (_, figures) = timed(render_worksheets, loaded, work / "c2")
 
         # MkDocs alone on the same generated pages.
@@ -71,8 +82,12 @@ def main() -> None:
     print(f"rebuild, nothing changed:          {warm:6.2f} s")
     print(f"worksheets, 1 process:             {serial:6.2f} s  ({serial / pages * 1000:.0f} ms per page)")
     print(f"worksheets, {cores} processes:           {parallel:6.2f} s  ({parallel / pages * 1000:.0f} ms per page)")
+    each = len(jobs)
+    print(f"one worksheet PDF, layout + forms: {(layout_s + forms_s) / each:6.2f} s  (mean of {each})")
+    print(f"forms stage alone, per PDF:        {forms_s / each:6.2f} s  ({forms_s / each * 1000:.0f} ms)")
     print(f"pages and config only (no PDFs):   {gen_only:6.2f} s")
     print(f"mkdocs build alone, same pages:    {mk:6.2f} s")
+    print(f"HTML safety stage, in the rebuild: {safety:6.2f} s  ({safety / warm * 100:.0f}% of it; goal: under 15%)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache, engine, publish
+from . import cache, engine, htmlsafety, publish, standins
+from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
@@ -32,6 +33,7 @@ class Generated:
     config: dict[str, Any]
     theme_files: dict[str, bytes] = field(default_factory=dict)  # for the theme's custom_dir
     stats: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # stand-ins still in place
     jobs: list[Job] = field(default_factory=list)  # the worksheet PDFs to make, when not made yet
 
 
@@ -39,10 +41,15 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) -> Generated:
-    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration."""
+def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False) -> Generated:
+    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration.
+
+    Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors."""
     started = time.perf_counter()
     program = load_program(root)
+    warnings = standins.stand_ins(program.root)
+    if strict and warnings:
+        raise ProgramError(warnings)
     report(
         f"Loaded {program.config.program.name!r}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
@@ -68,7 +75,9 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
     else:
         jobs = plan(program)  # renders every worksheet's HTML, so template mistakes are caught
     stats["generate_seconds"] = time.perf_counter() - started
-    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats, jobs)
+    return Generated(
+        program, files, site_config(program, pages), theme_files(program.root), stats, warnings, jobs
+    )
 
 
 def default_site_dir(root: Path) -> Path:
@@ -77,16 +86,17 @@ def default_site_dir(root: Path) -> Path:
 
 def build(
     root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False,
-    site_url: str | None = None,
+    strict: bool = False, warn: Report = lambda _: None, site_url: str | None = None,
 ) -> Generated:
-    """Build the program in `root` and publish it to `site_dir` (default `root/site`).
-
-    `site_url`: the site's public address, in place of `site.url` (a Pages workflow knows it).
-    """
+    """Build the program in `root` and publish it to `site_dir` (default `root/site`); `warn` hears
+    each stand-in still in place, and `strict` refuses to publish them. `site_url`: the site's
+    public address, in place of `site.url` (a Pages workflow knows it)."""
     root = root.resolve()
     site_dir = (site_dir or default_site_dir(root)).resolve()
     publish.check_site_dir(root, site_dir)
-    generated = generate(root, report=report)
+    generated = generate(root, report=report, strict=strict)
+    for warning in generated.warnings:
+        warn(warning.as_warning())
     if site_url:
         generated.config["site_url"] = site_url
     publish_site(generated, site_dir, verbose=verbose)
@@ -95,16 +105,20 @@ def build(
 
 
 def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
-    """Run the site engine on generated files and swap the result into `site_dir`."""
+    """Run the site engine on generated files, make the result safe, and swap it into `site_dir`."""
     started = time.perf_counter()
+    marker = htmlsafety.new_marker()
     with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
         workdir = Path(work)
         engine.write_tree(generated.files, workdir / "docs")
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
-        engine.write_config(generated.config, workdir / "mkdocs.yml")
+        engine.write_config(htmlsafety.with_marker(generated.config, marker), workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
             engine.mkdocs_build(workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache)
-    generated.stats["engine_seconds"] = time.perf_counter() - started
+            checked = time.perf_counter()
+            htmlsafety.secure_site(staged, marker)  # before the swap: an unsafe page is never published
+            generated.stats["safety_seconds"] = time.perf_counter() - checked
+    generated.stats["engine_seconds"] = time.perf_counter() - started - generated.stats["safety_seconds"]
 
 
 def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:
@@ -116,6 +130,8 @@ def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generat
     with publish.staging(out) as staged:
         engine.write_tree(generated.files, staged / "docs")
         engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)
-        engine.write_config(generated.config, staged / "mkdocs.yml")
+        # The theme override marks content for `mentoring-site secure`, run after another engine.
+        marker = htmlsafety.marker_for(generated.files, generated.config)
+        engine.write_config(htmlsafety.with_marker(generated.config, marker), staged / "mkdocs.yml")
     report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
     return generated

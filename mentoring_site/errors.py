@@ -24,6 +24,11 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}"
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
+    def as_warning(self) -> str:
+        """The same place and message, marked as a warning (the build goes on)."""
+        where = f"{self.file}:{self.line}:{self.column}: warning"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
 
 def _astuple(p: Problem) -> tuple[str, int, int, str, str]:
     return (p.file, p.line, p.column, p.key, p.message)

@@ -14,13 +14,30 @@ from pathlib import Path
 from typing import Any
 
 from . import meetings as meeting_calendar
+from . import timeline
 from .errors import Problem, ProgramError
-from .program import URL_SCHEME, LoadedProgram, Page, long_date, target_path
+from .program import URL_SCHEME, LoadedProgram, Page, long_date, rhythm_parts, target_path
 from .templating import environment, render
 
 NavItem = tuple[str, str | list["NavItem"]]
 
 ROLE_TITLES = {"mentors": "Mentors", "mentees": "Mentees"}
+
+# The pages a program runs on: (file, navigation title), each made from templates/pages/<file>.j2
+# (overridable like every template). Titles with {program} take
+# the program's own word for "program". Participants' pages first, then the manager's.
+TAKING_PART = [
+    ("applying-and-matching.md", "Applying and matching"),
+    ("orientation.md", "Orientation and training"),
+    ("conduct.md", "Code of conduct and getting help"),
+    ("meeting-online.md", "Meeting online and across time zones"),
+    ("when-things-go-wrong.md", "When things go wrong"),
+    ("closing-well.md", "Closing well and staying in touch"),
+]
+RUNNING = [
+    ("messages.md", "Messages to send"),
+    ("measuring.md", "Measuring the {program}"),
+]
 
 
 @dataclass
@@ -54,6 +71,11 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
         "start_text": long_date(cfg.program.start),
         "end_text": long_date(cfg.program.end),
         "rhythm": program.facts["meeting_rhythm"],
+        **{k: program.facts[k] for k in rhythm_parts(cfg)},
+        "program_in_text": program.facts["program_in_text"],
+        "Program_in_text": program.facts["Program_in_text"],
+        "moments": timeline.moments(cfg.program),
+        "moment": {m.key: m for m in timeline.moments(cfg.program)},
         "mentor_practices": program.practices["mentors"],
         "mentee_practices": program.practices["mentees"],
         "worksheets": program.worksheets,
@@ -63,14 +85,17 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
         "role_singular": {"mentors": t.mentor, "mentees": t.mentee},
         "role_plural": {"mentors": t.mentors, "mentees": t.mentees},
         "other_role": {"mentors": "mentees", "mentees": "mentors"},
-        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together"},
+        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together",
+                           "each": f"{t.Mentor} and {t.mentee}, each on their own"},
         "long_date": long_date,
     }
 
 
 def planned_pages(program: LoadedProgram) -> set[str]:
     """Every Markdown page the site will have, known before any is rendered."""
-    pages = {"index.md", "roles.md", "meetings.md", "program-managers.md", "worksheets/index.md"}
+    pages = {"index.md", "roles.md", "timeline.md", "meetings.md", "program-managers.md", "about.md",
+             "worksheets/index.md"}
+    pages.update(path for path, _ in TAKING_PART + RUNNING)
     for role, items in program.practices.items():
         pages.add(f"{role}/index.md")
         pages.update(f"{role}/{p.id}.md" for p in items)
@@ -147,10 +172,18 @@ def render_pages(program: LoadedProgram) -> Pages:
             children.append((practice.title, f"{role}/{practice.id}.md"))
         role_nav.append((f"For {getattr(t, role)}", children))
 
-    schedule = meeting_calendar.schedule(program.config)
-    labels = {"meeting": "Meeting", "check-in": "Check-in"}
+    cfg = program.config.program
+    schedule = meeting_calendar.schedule(cfg)
+    labels = {"meeting": "Meeting", "check-in": "Check-in",
+              "mid-point": "mid-point review", "closing": "closing meeting"}
+    page("timeline.md", "pages/timeline.md.j2", schedule=schedule)
     page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
-    out.files["meetings.ics"] = meeting_calendar.ics(program.config, schedule, labels, build_stamp())
+    events = [meeting_calendar.Event(m.key, m.day, m.label) for m in timeline.moments(cfg)
+              if m.key != "first_meetings"]  # the meetings themselves are in the calendar
+    out.files["meetings.ics"] = meeting_calendar.ics(
+        schedule, calendar_name=cfg.name, labels=labels, settings=cfg.meetings, stamp=build_stamp(),
+        uid=meeting_calendar.uid_base(cfg), events=events,
+    ).decode("utf-8")
 
     page("worksheets/index.md", "pages/worksheets.md.j2")
     sheet_nav: list[NavItem] = [("All worksheets", "worksheets/index.md")]
@@ -159,6 +192,12 @@ def render_pages(program: LoadedProgram) -> Pages:
              practice_titles=_practice_titles(program))
         sheet_nav.append((sheet.title, f"worksheets/{sheet.id}.md"))
     page("program-managers.md", "pages/program-managers.md.j2")
+    page("about.md", "pages/about.md.j2")
+    for path, _ in TAKING_PART + RUNNING:
+        page(path, "pages/" + path + ".j2")
+    taking_part: list[NavItem] = [(title, path) for path, title in TAKING_PART]
+    running: list[NavItem] = [("Guide", "program-managers.md")]
+    running += [(title.format(program=t.program_word), path) for path, title in RUNNING]
 
     extra: list[NavItem] = []
     problems = []
@@ -196,11 +235,14 @@ def render_pages(program: LoadedProgram) -> Pages:
     out.nav = [
         ("Home", "index.md"),
         ("Roles and expectations", "roles.md"),
+        ("Timeline", "timeline.md"),
+        ("Taking part", taking_part),
         *role_nav,
         ("Meetings", "meetings.md"),
         ("Worksheets", sheet_nav),
-        (f"For {t.program_managers}", "program-managers.md"),
+        (f"For {t.program_managers}", running),
         *extra,
+        ("About this handbook", "about.md"),
     ]
     return out
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import htmlsafety
 from .build import Generated, generate
 from .engine import write_tree
 from .errors import ProgramError
@@ -29,14 +30,20 @@ WATCHED = ("content", "worksheets", "templates", "assets")
 class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
     def __init__(self) -> None:
         self.generated: Generated | None = None
+        self.marker = ""
+        self.reference: set[str] | None = None  # the theme's inline scripts, from its 404 page
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
         try:
             self.generated = generate(root, report=log.info)
+            for warning in self.generated.warnings:  # `mkdocs build --strict` fails on these
+                log.warning(warning.as_warning())
         except ProgramError as exc:
             raise PluginError(f"\n{exc}") from None
-        apply_settings(config, self.generated.config)
+        self.marker = htmlsafety.new_marker()  # a new one for every build, `mkdocs serve` rebuilds too
+        self.reference = None
+        apply_settings(config, htmlsafety.with_marker(self.generated.config, self.marker))
         # The theme additions (custom_dir) go to a cache folder MkDocs reads templates from.
         theme_dir = root / ".mentoring-site" / "theme"
         if theme_dir.is_dir():
@@ -50,6 +57,12 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         assert self.generated is not None
         # Keep the theme's own files (its styles and scripts); our generated pages replace the
         # raw sources MkDocs found in docs_dir (content/pages), which still hold placeholders.
+        # Nothing else from docs_dir is published: the core decides which files beside the pages
+        # are (checked images and PDFs), so an .html or .js file there is not served as it is.
+        docs = Path(config.docs_dir).resolve()
+        for found in list(files):
+            if found.abs_src_path and Path(found.abs_src_path).resolve().is_relative_to(docs):
+                files.remove(found)
         for path, content in sorted(self.generated.files.items()):
             found = files.get_file_from_path(path)
             if found is not None:
@@ -57,7 +70,25 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
             files.append(File.generated(config, path, content=content))
         return files
 
+    # Safety is decided on each page as MkDocs produced it, before MkDocs writes it: a page that
+    # cannot be made safe stops the build and is not written. MkDocs renders its 404 page (a
+    # static template) before the pages; its inline scripts are the theme's.
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name != htmlsafety.ERROR_PAGE:
+            return output_content
+        self.reference = htmlsafety.reference_scripts(output_content)
+        return _checked(htmlsafety.secure_page(output_content, template_name, self.marker, self.reference,
+                                               content=False))
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        reference = self.reference if self.reference is not None else set()
+        return _checked(htmlsafety.secure_page(output, page.file.dest_uri, self.marker, reference))
+
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir, htmlsafety.SEARCH_INDEX)
+        if index.is_file() and not index.is_symlink():
+            index.write_text(htmlsafety.secure_search_index(index.read_text(encoding="utf-8")), encoding="utf-8")
         # Mark the folder as ours, so that `mentoring-site build` may replace it later.
         Path(config.site_dir, MARKER).write_text("Built by mentoring-site; safe to delete.\n", encoding="utf-8")
 
@@ -67,6 +98,12 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
             if (root / name).is_dir():
                 server.watch(str(root / name))
         return server
+
+
+def _checked(secured: htmlsafety.Secured) -> str:
+    if secured.problems:
+        raise PluginError("\n" + "\n".join(str(p) for p in secured.problems))
+    return secured.html
 
 
 def apply_settings(config: MkDocsConfig, settings: dict[str, Any]) -> None:

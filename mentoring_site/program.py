@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from . import assets, yamlsource
+from . import assets, svgsafety, timeline, yamlsource
 from .errors import Problems
 from .fields import BaseField, convert_field
-from .model import SLUG, SVG_ACTIVE, Practice, PracticeFile, ProgramFile
+from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
-from .terms import PLACEHOLDER, Terms, substitute
+from .terms import PLACEHOLDER, Terms, capitalise, substitute
 from .yamlsource import Document, Path_
 
 ROLES = ("mentors", "mentees")
@@ -52,7 +52,9 @@ class Worksheet:
     title: str = field(metadata=meta("Title printed on the sheet."))
     purpose: str = field(metadata=meta("One sentence for the worksheets list."))
     intro: str = field(metadata=meta("How and when to fill it in; printed at the top."))
-    filled_by: Literal["mentor", "mentee", "both"] = field(metadata=meta("Who fills it in."))
+    filled_by: Literal["mentor", "mentee", "both", "each"] = field(
+        metadata=meta("Who fills it in: mentor, mentee, both (together) or each (one copy each, on their own).")
+    )
     sections: list[Section] = field(metadata=meta("The sections, in order."))
     practices: list[str] = field(
         default_factory=list, metadata=meta("Practices it supports: mentors/<id>, mentees/<id>.")
@@ -72,6 +74,14 @@ class Worksheet:
                 if f.id and f.id in seen:
                     raise RuleError("sections", f"field id {f.id!r} is used twice")
                 seen.add(f.id)
+        # PDF form field names are made from ids (`areas_1`, `steps_r1_step`): they must not clash.
+        made: dict[str, str] = {}
+        for f in self.all_fields:
+            for form_field in f.form_fields():
+                other = made.setdefault(form_field.name, f.id)
+                if other != f.id:
+                    raise RuleError("sections", f"fields {other!r} and {f.id!r} both make a PDF form field "
+                                                f"named {form_field.name!r}; rename one of them")
 
     @property
     def all_fields(self) -> list[BaseField]:
@@ -120,19 +130,44 @@ def a_or_an(number: int) -> str:
     return "an" if str(number).startswith("8") or number in (11, 18) else "a"
 
 
+def every(weeks: int) -> str:
+    return "every week" if weeks == 1 else f"every {weeks} weeks"
+
+
 def rhythm_text(config: ProgramFile, terms: Terms) -> str:
+    """The meeting rhythm as a noun phrase: 'a 60-minute meeting every 2 weeks on Mondays ...'.
+    It fits where a noun fits ("Meet as agreed: ..."); sentences that need a verb use the parts
+    (`rhythm_parts`)."""
     m = config.program.meetings
-    every = "every week" if m.every_weeks == 1 else f"every {m.every_weeks} weeks"
-    text = f"{a_or_an(m.length_minutes)} {m.length_minutes}-minute meeting {every}"
+    text = f"{a_or_an(m.length_minutes)} {m.length_minutes}-minute meeting {every(m.every_weeks)}"
     if m.weekday:
         text += f" on {m.weekday.capitalize()}s"
     if m.time:
         text += f" at {m.time}"
     if m.check_in:
         c = m.check_in
-        cevery = "every week" if c.every_weeks == 1 else f"every {c.every_weeks} weeks"
-        text += f", with {a_or_an(c.length_minutes)} {c.length_minutes}-minute check-in {cevery} in between"
+        text += (f", with {a_or_an(c.length_minutes)} {c.length_minutes}-minute check-in "
+                 f"{every(c.every_weeks)} in between")
     return text
+
+
+def minutes(n: int) -> str:
+    return f"{n} minute{'' if n == 1 else 's'}"
+
+
+def rhythm_parts(config: ProgramFile) -> dict[str, str]:
+    """The pieces of the rhythm, for sentences of one's own: 'Pairs meet [[meeting_interval]]
+    for [[meeting_length]]'. Check-in parts are empty when the program has no check-ins."""
+    m = config.program.meetings
+    when = " ".join(filter(None, [f"on {m.weekday.capitalize()}s" if m.weekday else "",
+                                  f"at {m.time}" if m.time else ""]))
+    return {
+        "meeting_length": minutes(m.length_minutes),
+        "meeting_interval": every(m.every_weeks),
+        "meeting_when": when,
+        "check_in_length": minutes(m.check_in.length_minutes) if m.check_in else "",
+        "check_in_interval": every(m.check_in.every_weeks) if m.check_in else "",
+    }
 
 
 def _resolve(root: Path, relative: str) -> Path | None:
@@ -244,12 +279,18 @@ def load_program(root: Path) -> LoadedProgram:
 
     terms = Terms(config.terminology)
     p = config.program
+    ctx = Ctx(doc, problems)  # type: ignore[arg-type]
+    for key, message in timeline.problems(p):
+        ctx.error(("program", *key.split(".")), message)  # (timeline keys hold no list index)
+    problems.raise_if_any()
     facts = dict(terms.forms)
     facts.update(
-        program=p.name, organisation=p.organisation, start=long_date(p.start),
-        end=long_date(p.end), meeting_rhythm=rhythm_text(config, terms),
+        program=p.name, program_in_text=p.in_text, Program_in_text=capitalise(p.in_text),
+        organisation=p.organisation, start=long_date(p.start),
+        end=long_date(p.end), meeting_rhythm=rhythm_text(config, terms), **rhythm_parts(config),
         contact_name=p.contact.name, contact_email=p.contact.email,
     )
+    facts.update({m.key: long_date(m.day) for m in timeline.moments(p)})
 
     practices: dict[str, list[Practice]] = {}
     for role in ROLES:
@@ -290,8 +331,8 @@ def _load_page_files(root: Path, problems: Problems, sources: list[Path]) -> dic
         size = file.stat().st_size
         if size > PAGE_FILE_LIMIT:
             problems.add(file, 1, 1, "", f"is {size} bytes; files beside the pages may be at most {PAGE_FILE_LIMIT}")
-        elif file.suffix.lower() == ".svg" and SVG_ACTIVE.search(file.read_bytes()):
-            problems.add(file, 1, 1, "", "holds script, event handlers, links or entities; save the SVG without them")
+        elif file.suffix.lower() == ".svg" and (svg := svgsafety.problem(file.read_bytes())) is not None:
+            problems.add(file, svg.line, svg.column, "", svg.message)
         else:
             found[rel] = file
     return found

@@ -20,8 +20,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
-from . import __version__, assets, cache
+from . import __version__, assets, cache, forms
 from .errors import Problem, ProgramError
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -44,6 +45,8 @@ class Job:
     base_url: str
     allowed: tuple[str, ...]
     key: str
+    sheet: Worksheet
+    language: str
 
     @property
     def filename(self) -> str:
@@ -52,7 +55,14 @@ class Job:
 
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
     env = env or worksheet_environment(program.root)
-    context = {**base_context(program), "sheet": sheet, "size": size}
+    context = {
+        **base_context(program),
+        "sheet": sheet,
+        "size": size,
+        # The inputs' placeholder font (see forms.py): our own generated data: URL, printed as it is.
+        "form_font_family": forms.PLACEHOLDER_FAMILY,
+        "form_font_url": Markup(forms.placeholder_font_url()),
+    }
     return render(env, "worksheets/worksheet.html.j2", context, program.root)
 
 
@@ -64,7 +74,9 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
     import weasyprint
 
     digest = hashlib.sha256()
-    for part in (__version__, weasyprint.__version__, size, html, os.environ.get("SOURCE_DATE_EPOCH", "")):
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    parts = (__version__, weasyprint.__version__, forms.FORMS_VERSION, size, html, epoch)
+    for part in parts:
         digest.update(part.encode())
         digest.update(b"\0")
     # Files the HTML may pull in (logos, fonts) live under the program: hash those it names.
@@ -80,7 +92,8 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
 def _local_refs(html: str) -> list[str]:
     import re
 
-    return [m for m in re.findall(r"""(?:src|href)=["']([^"':]+)["']|url\(["']?([^"')]+)""", html) for m in m if m]
+    found = re.findall(r"""(?:src|href)=["']([^"':]+)["']|url\(["']?([^"')]+)""", html)
+    return [m for m in found for m in m if m and not m.startswith("data:")]
 
 
 def plan(program: LoadedProgram) -> list[Job]:
@@ -91,7 +104,8 @@ def plan(program: LoadedProgram) -> list[Job]:
     for sheet in program.worksheets:
         for size in program.paper_sizes:
             html = render_html(program, sheet, size, env)
-            jobs.append(Job(sheet.id, size, html, base, allowed, _key(html, size, program)))
+            key = _key(html, size, program)
+            jobs.append(Job(sheet.id, size, html, base, allowed, key, sheet, program.config.program.language))
     return jobs
 
 
@@ -128,7 +142,12 @@ def _make_fetcher(job: Job) -> Any:
 
 
 def render_pdf(job: Job) -> bytes:
-    """Render one worksheet PDF (runs in a worker process)."""
+    """Render one worksheet PDF (runs in a worker process): layout, then the forms stage."""
+    return forms.finish(layout_pdf(job), job.sheet, language=job.language)
+
+
+def layout_pdf(job: Job) -> bytes:
+    """WeasyPrint's PDF of one worksheet, before the forms stage."""
     import logging
 
     import weasyprint

@@ -47,7 +47,7 @@ class Document:
 
     def key(self, path: Path_) -> str:
         """`path` as a person reads it: list positions counted from 1, each item named by its
-        id or title where it has one: `sections[2] "Goal 1".fields[4] "goal1_steps".type`."""
+        id, title or name where it has one: `sections[2] "Goal 1".fields[4] "goal1_steps".type`."""
         return key_path(path, self.data)
 
     def loc(self, path: Path_) -> Loc:
@@ -67,7 +67,7 @@ def key_path(path: Path_, data: Any = None) -> str:
             node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
             # Named by its id, or its title; not by the very value the message is about.
             about = path[i + 1] if i + 1 < len(path) else None
-            name = next((node[k] for k in ("id", "title") if k != about and isinstance(node, dict)
+            name = next((node[k] for k in ("id", "title", "name") if k != about and isinstance(node, dict)
                          and isinstance(node.get(k), str) and node[k].strip()), None)
             if name is not None:
                 name = " ".join(name.split())

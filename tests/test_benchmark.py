@@ -12,8 +12,11 @@ FIGURES = [
     "cold build (empty cache)",
     "rebuild, nothing changed",
     "worksheets, 1 process",
+    "one worksheet PDF, layout + forms",
+    "forms stage alone, per PDF",
     "pages and config only (no PDFs)",
     "mkdocs build alone, same pages",
+    "HTML safety stage, in the rebuild",
 ]
 
 
@@ -23,6 +26,7 @@ def test_benchmark_prints_its_figures() -> None:
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "worksheet PDFs: 16, pages: " in result.stdout
+    sheets = len(list((REPO / "worksheets").glob("*.yml")))
+    assert f"worksheet PDFs: {sheets * 2}, pages: " in result.stdout
     for label in FIGURES:
         assert re.search(rf"^{re.escape(label)}:\s+\d+\.\d\d s", result.stdout, re.M), label

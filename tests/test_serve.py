@@ -48,7 +48,7 @@ def test_serve_previews_and_rebuilds_on_change(small: Path) -> None:
         program = small / "content/program.yml"
         program.write_text(program.read_text().replace("Tiny Test Program", "Renamed Program"))
         serving.wait_for(r"^Changed: content/program\.yml; rebuilding$")
-        serving.wait_for(r"^Pages ready in \d+\.\d s \(13 pages\)$")
+        serving.wait_for(r"^Pages ready in \d+\.\d s \(\d+ pages\)$")
         assert "Renamed Program" in _get(serving.url)[2]
         state = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])
         assert state["build"] != build and state["banner"] is None
