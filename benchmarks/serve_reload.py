@@ -28,7 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
+import yaml  # noqa: E402
+
 from mentoring_site.cli import main as cli  # noqa: E402
+from mentoring_site.htmlsafety import MARKER_KEY  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.serving import ServeProcess  # noqa: E402
 
@@ -93,6 +96,13 @@ def main() -> None:
             src = REPO / name
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, program / name)
         assert cli(["export", str(program), str(work / "export"), "-q"]) == 0  # fills the PDF cache too
+        # Without `mentoring-site secure` after it, the export's pages keep the theme override's
+        # placeholder policy, which blocks every script, MkDocs' reload script included: for
+        # `mkdocs serve` to reload at all, the export is served without the safety marker.
+        exported = work / "export/mkdocs.yml"
+        settings = yaml.safe_load(exported.read_text(encoding="utf-8"))
+        settings.get("extra", {}).pop(MARKER_KEY, None)
+        exported.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
         source = program / "content/practices" / f"{PRACTICE}.yml"
         text = source.read_text(encoding="utf-8")
