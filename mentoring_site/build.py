@@ -5,16 +5,16 @@ Each stage is a module of its own; this file only runs them in order.
 
 from __future__ import annotations
 
-import tempfile
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cache, engine, htmlsafety, publish, standins
 from .errors import Problem, ProgramError
-from .pages import Pages, base_context, render_pages
+from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
@@ -46,6 +46,7 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None, 
 
     Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors."""
     started = time.perf_counter()
+    source_date_epoch()  # a malformed one is refused before any work
     program = load_program(root)
     warnings = standins.stand_ins(program.root)
     if strict and warnings:
@@ -85,15 +86,23 @@ def default_site_dir(root: Path) -> Path:
 
 
 def build(
-    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False,
-    strict: bool = False, warn: Report = lambda _: None, site_url: str | None = None,
+    root: Path,
+    site_dir: Path | None = None,
+    *,
+    report: Report = lambda _: None,
+    verbose: bool = False,
+    strict: bool = False,
+    warn: Report = lambda _: None,
+    option: str = "--site-dir",
+    site_url: str | None = None,
 ) -> Generated:
     """Build the program in `root` and publish it to `site_dir` (default `root/site`); `warn` hears
-    each stand-in still in place, and `strict` refuses to publish them. `site_url`: the site's
-    public address, in place of `site.url` (a Pages workflow knows it)."""
-    root = root.resolve()
-    site_dir = (site_dir or default_site_dir(root)).resolve()
-    publish.check_site_dir(root, site_dir)
+    each stand-in still in place, and `strict` refuses to publish them. `option` names how the
+    user chose the folder, for the message refusing one. `site_url`: the site's public address,
+    in place of `site.url` (a Pages workflow knows it)."""
+    site_dir = site_dir or default_site_dir(root)
+    publish.check_site_dir(root, site_dir, option=option)
+    root, site_dir = root.resolve(), site_dir.resolve()
     generated = generate(root, report=report, strict=strict)
     for warning in generated.warnings:
         warn(warning.as_warning())
@@ -108,13 +117,15 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     """Run the site engine on generated files, make the result safe, and swap it into `site_dir`."""
     started = time.perf_counter()
     marker = htmlsafety.new_marker()
-    with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
-        workdir = Path(work)
-        engine.write_tree(generated.files, workdir / "docs")
+    # The engine's input sits beside the site, named so that the next build removes it if this
+    # one is killed.
+    with _writing(site_dir), publish.workspace(site_dir) as workdir:
+        (workdir / "docs").mkdir()  # the pages go to MkDocs in memory
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
         engine.write_config(htmlsafety.with_marker(generated.config, marker), workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
-            engine.mkdocs_build(workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache)
+            engine.mkdocs_build(workdir, staged, verbose=verbose, files=generated.files,
+                                bytecode_cache=bytecode_cache)
             checked = time.perf_counter()
             htmlsafety.secure_site(staged, marker)  # before the swap: an unsafe page is never published
             generated.stats["safety_seconds"] = time.perf_counter() - checked
@@ -123,11 +134,10 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
 
 def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:
     """Write plain Markdown, assets, PDFs and a resolved mkdocs.yml that need no plugin of ours."""
-    root = root.resolve()
-    out = out.resolve()
-    publish.check_site_dir(root, out, other="another output folder")
+    publish.check_site_dir(root, out, option="output folder")
+    root, out = root.resolve(), out.resolve()
     generated = generate(root, report=report)
-    with publish.staging(out) as staged:
+    with _writing(out), publish.staging(out) as staged:
         engine.write_tree(generated.files, staged / "docs")
         engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)
         # The theme override marks content for `mentoring-site secure`, run after another engine.
@@ -135,3 +145,16 @@ def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generat
         engine.write_config(htmlsafety.with_marker(generated.config, marker), staged / "mkdocs.yml")
     report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
     return generated
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """A write that fails (a full disk, say) is one line for the user, not a traceback: the
+    staging folder is gone and the previous output is untouched."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise publish.UsageError(
+            f"could not write {target}: {exc.strerror or exc}{where}; the previous output is unchanged"
+        ) from None

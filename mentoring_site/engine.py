@@ -35,12 +35,29 @@ class EngineError(Exception):
     """MkDocs refused the generated site (in strict mode, any warning)."""
 
 
-def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
-    """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`.
+def _in_memory(files: dict[str, str | bytes]) -> Any:
+    """A MkDocs plugin that hands MkDocs our generated files without writing them to disk
+    first (thousands of pages would otherwise be written, read and deleted once more)."""
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import File, Files
 
-    `bytecode_cache`: a Jinja bytecode cache for the theme's templates, so that a process that
-    builds again and again (`serve`) compiles them once.
-    """
+    class InMemory(BasePlugin):  # type: ignore[type-arg]
+        def on_files(self, found: Files, *, config: Any) -> Files:
+            kept = [f for f in found if f.src_uri not in files]
+            return Files(kept + [File.generated(config, path, content=content)
+                                 for path, content in sorted(files.items())])
+
+    return InMemory()
+
+
+def mkdocs_build(
+    workdir: Path, site_dir: Path, *, verbose: bool = False, files: dict[str, str | bytes] | None = None,
+    bytecode_cache: Any = None,
+) -> None:
+    """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`; `files`, when given, are the
+    pages and files of the docs folder, passed in memory. `bytecode_cache`: a Jinja bytecode cache
+    for the theme's templates, so that a process that builds again and again (`serve`) compiles
+    them once."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -64,6 +81,8 @@ def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False, byteco
         cfg = load_config(
             config_file=str(workdir / "mkdocs.yml"), site_dir=str(site_dir), strict=True
         )
+        if files is not None:
+            cfg.plugins["mentoring-site-files"] = _in_memory(files)
         if bytecode_cache is not None:
             theme_env = cfg.theme.get_env
 

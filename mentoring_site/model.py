@@ -12,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import svgsafety
+from . import sourcefiles, svgsafety
 from .schema import INVALID, Ctx, RuleError, meta
 from .yamlsource import Path_
 
@@ -91,8 +91,11 @@ def _program_file(value: str, ctx: Ctx, path: Path_, *, limit: int, what: str) -
     resolved = (root / value).resolve()
     if not resolved.is_relative_to(root):
         return ctx.error(path, f"{value!r} points outside the program folder")
-    if not resolved.is_file():
+    if not resolved.exists():
         return ctx.error(path, f"{value!r} does not exist")
+    why = sourcefiles.check(resolved)  # a named pipe would hang the build; say so instead
+    if why or resolved.is_dir():
+        return ctx.error(path, f"{value!r} {why or 'is a folder, not a file'}")
     size = resolved.stat().st_size
     if size > limit:
         return ctx.error(path, f"{value!r} is {size} bytes; {what} may be at most {limit} bytes")
@@ -108,12 +111,16 @@ def _image(kinds: tuple[str, ...]) -> Any:
         resolved = _program_file(value, ctx, path, limit=IMAGE_LIMIT, what="images")
         if resolved is INVALID:
             return INVALID
-        head = resolved.read_bytes()[:2048]
+        try:
+            data = sourcefiles.read_bytes(resolved, limit=IMAGE_LIMIT)
+        except sourcefiles.Refused as exc:
+            return ctx.error(path, f"{value!r} {exc}")
+        head = data[:2048]
         kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
         if kind is None and svgsafety.looks_like_svg(head):
             kind = "svg"
         if kind == "svg" and kind in kinds:
-            found = svgsafety.problem(resolved.read_bytes())
+            found = svgsafety.problem(data)
             if found is not None:
                 return ctx.error(path, f"{value!r}, {found}")
         if kind == "png" and len(head) >= 24:
@@ -137,7 +144,10 @@ def _font_file(value: str, ctx: Ctx, path: Path_) -> Any:
     resolved = _program_file(value, ctx, path, limit=FONT_LIMIT, what="font files")
     if resolved is INVALID:
         return INVALID
-    head = resolved.read_bytes()[:4]
+    try:
+        head = sourcefiles.read_bytes(resolved, limit=4)
+    except sourcefiles.Refused as exc:
+        return ctx.error(path, f"{value!r} {exc}")
     if not any(head.startswith(m) for magics in FONT_KINDS.values() for m in magics):
         return ctx.error(path, f"{value!r} is not a font file (WOFF2, WOFF, TTF or OTF)")
     return resolved.relative_to(ctx.problems.root.resolve()).as_posix()

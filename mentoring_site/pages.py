@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import meetings as meeting_calendar
-from . import timeline
+from . import sourcefiles, timeline
 from .errors import Problem, ProgramError
 from .program import URL_SCHEME, LoadedProgram, Page, long_date, rhythm_parts, target_path
+from .publish import UsageError
 from .templating import environment, render
 
 NavItem = tuple[str, str | list["NavItem"]]
@@ -48,13 +50,35 @@ class Pages:
     nav: list[NavItem] = field(default_factory=list)
 
 
-def build_stamp() -> dt.datetime:
-    """The build time, or SOURCE_DATE_EPOCH when set, for reproducible output."""
+# The latest moment a timestamp can name and still be shown as a date (31 December 9999).
+MAX_EPOCH = 253_402_300_799
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, or None when it is not set.
+
+    Anything but a whole number in range is refused with one line, here and not as a traceback
+    deep inside the site engine (which reads it too).
+    """
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    if epoch is None:
+        return None
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > MAX_EPOCH:
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "..."
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (e.g. 1700000000), "
+            f"not {shown!r}; set it to one or unset it"
+        )
+    return int(epoch)
+
+
+def build_stamp() -> dt.datetime:
+    """The build time, or SOURCE_DATE_EPOCH when set, for reproducible output."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -102,6 +126,18 @@ def planned_pages(program: LoadedProgram) -> set[str]:
     pages.update(f"worksheets/{w.id}.md" for w in program.worksheets)
     pages.update(p.path for p in program.pages)
     return pages
+
+
+# Every page carries the whole navigation, so listing n extra pages there makes a site (and a
+# build) that grows with n squared. Beyond this many, the navigation links one generated page
+# that lists them all instead.
+NAV_EXTRA_PAGES = 50
+MORE_PAGES = "more-pages.md"
+
+
+def _link_text(title: str) -> str:
+    """A title as the text of a Markdown link: brackets and backslashes escaped."""
+    return re.sub(r"([\\\[\]])", r"\\\1", title)
 
 
 # Folders of the published site that the theme and the build fill themselves.
@@ -202,6 +238,14 @@ def render_pages(program: LoadedProgram) -> Pages:
     extra: list[NavItem] = []
     problems = []
     taken = {_url(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
+    listed = len(program.pages) > NAV_EXTRA_PAGES  # on a page of their own, not in the navigation
+    if listed:
+        taken[_url(MORE_PAGES)] = f"the generated page {MORE_PAGES}"
+    # Every address a generated file (not a page) has, and the folders on the way to it.
+    generated_files = [f for f in out.files if not f.endswith(".md")]
+    file_urls = set(generated_files) | {
+        f[: i + 1] for f in generated_files for i, char in enumerate(f) if char == "/"
+    }
     for p in program.pages:
         source = p.source.relative_to(program.root).as_posix()
         url = _url(p.path)
@@ -209,7 +253,7 @@ def render_pages(program: LoadedProgram) -> Pages:
         top = p.path.split("/", 1)[0]
         if top in RESERVED_FOLDERS:
             clash = f"the site's own {top}/ files"
-        elif any(f == url.rstrip("/") or f.startswith(url) for f in out.files if not f.endswith(".md")):
+        elif url.rstrip("/") in file_urls or url in file_urls:
             clash = "a generated file"
         if clash:
             advice = ", or override that page's template to change it" if "generated page" in clash else ""
@@ -220,15 +264,21 @@ def render_pages(program: LoadedProgram) -> Pages:
         taken[url] = source
         out.files[p.path] = p.markdown
         extra.append((p.title, p.path))
+    if listed:
+        page(MORE_PAGES, "pages/more-pages.md.j2", extra_pages=[
+            (_link_text(title), quote(path)) for title, path in extra if isinstance(path, str)
+        ])
+        extra = [("More pages", MORE_PAGES)]
     for rel, file in program.page_files.items():
         if rel in out.files or rel.split("/", 1)[0] in RESERVED_FOLDERS:
             problems.append(Problem(f"content/pages/{rel}", 1, 1, "",
                                     f"would replace the site's own /{rel}; choose another file name"))
         else:
-            out.files[rel] = file.read_bytes()
+            out.files[rel] = sourcefiles.read_bytes(file)
     pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
+    published = set(out.files) | pdfs
     for p in program.pages:
-        problems += _broken_links(p, program.root, set(out.files) | pdfs)
+        problems += _broken_links(p, program.root, published)
     if problems:
         raise ProgramError(problems)
 

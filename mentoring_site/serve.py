@@ -567,7 +567,7 @@ def serve(
     """Serve a live preview of the program in `root` until Ctrl+C (or SIGTERM)."""
     warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr, flush=True))
     folder = root / ".mentoring-site" / "preview"
-    publish.check_site_dir(root, folder)
+    publish.check_site_dir(root, folder, option="")  # the preview folder is not the user's choice
     # Templates are compiled once for the session, again only when their source changes.
     templating.BYTECODE_CACHE = templating.MemoryBytecodeCache()
     preview = Preview(root, folder)

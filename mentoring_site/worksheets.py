@@ -10,9 +10,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import html as html_lib
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, assets, cache, forms
+from . import __version__, assets, cache, forms, sourcefiles
 from .errors import Problem, ProgramError
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -85,7 +90,8 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
         name = target_path(html_lib.unescape(ref))
         path = (program.root / name).resolve()
         if path.is_file() and path.is_relative_to(program.root.resolve()):
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+            with contextlib.suppress(sourcefiles.Refused):  # unreadable: the renderer says so
+                digest.update(name.encode() + b"\0" + sourcefiles.read_bytes(path))
     return digest.hexdigest()
 
 
@@ -130,7 +136,11 @@ def _make_fetcher(job: Job) -> Any:
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path.is_relative_to(root) for root in job.allowed):
                     if path.is_file():
-                        return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+                        try:
+                            return URLFetcherResponse(url, sourcefiles.read_bytes(path), {}, 200)
+                        except sourcefiles.Refused as exc:
+                            raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
+                                          f"which {exc}", url) from None
                     raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
                                   "which does not exist", url)
             raise Refused(
@@ -167,6 +177,40 @@ def layout_pdf(job: Job) -> bytes:
         )
     except FatalURLFetchingError as exc:
         raise RefusedURL(str(exc), getattr(exc, "url", "")) from None
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _end_with_build(build: int) -> None:
+    """Worker initializer: the worker ends when the build (process `build`) ends, even by kill -9.
+
+    On Linux the kernel sends SIGKILL when the worker's parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere, and as a second guard (a worker started by a fork server has that server as its
+    parent), a thread ends the worker once its parent changes or the build is gone.
+    """
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the thread does it
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if not _running(build):  # the build died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent and _running(build):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-build", daemon=True).start()
 
 
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
@@ -207,7 +251,8 @@ def render_worksheets(
                 except RefusedURL as exc:
                     results.append((job, exc))
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_build,
+                                     initargs=(os.getpid(),)) as pool:
                 futures = [(job, pool.submit(render_pdf, job)) for job in todo]
                 for job, future in futures:
                     try:

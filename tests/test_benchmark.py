@@ -30,3 +30,15 @@ def test_benchmark_prints_its_figures() -> None:
     assert f"worksheet PDFs: {sheets * 2}, pages: " in result.stdout
     for label in FIGURES:
         assert re.search(rf"^{re.escape(label)}:\s+\d+\.\d\d s", result.stdout, re.M), label
+
+
+def test_extra_pages_benchmark_prints_its_figures() -> None:
+    """benchmarks/extra_pages.py (1,000 and 5,000 pages by default) runs; here with 3 pages."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/extra_pages.py"), "3"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    row = result.stdout.splitlines()[-1]
+    figure = r"\s*\d+\.\d\d s \(\s*\d+\.\d\d s CPU\),\s+\d+\.\d ms/page"
+    assert re.fullmatch(rf"\s+3 {figure} {figure}", row), row
