@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
     common(p)
     p.add_argument("out", type=Path, help="output folder")
+    p = sub.add_parser("packs", help="write each pair's pre-filled worksheets, calendar and certificate")
+    common(p)
+    p.add_argument("--roster", type=Path, help="the roster CSV (default: DIR/content/roster.csv)")
+    p.add_argument("--out", type=Path, help="where the packs go (default: DIR/packs); never published")
+    p.add_argument("--only", nargs="+", metavar="PAIR_ID", help="only these pairs")
+    p.add_argument("--shard", metavar="K/N", help="only the K-th of N equal parts of the roster")
     p = sub.add_parser("secure", help="sanitise a site another engine built from an export, and add its CSP")
     p.add_argument("site", type=Path, help="the built site folder, e.g. site")
     p.add_argument("--config", type=Path, help="the export's mkdocs.yml (default: the one beside the site folder)")
@@ -104,13 +110,26 @@ def main(argv: list[str] | None = None) -> int:
                          strict=args.strict)
             for warning in g.warnings:
                 warn(warning.as_warning())
+            from .packs import validate_roster
+
+            n_pairs = validate_roster(g.program)  # before saying OK: a bad roster is a problem too
             left = f"; {len(g.warnings)} stand-in{'s' if len(g.warnings) != 1 else ''} to replace" if g.warnings else ""
             sheets = len(g.program.worksheets)
             report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {sheets} worksheets{left})")
+            if n_pairs:
+                report(f"OK: content/roster.csv is valid ({n_pairs} pairs)")
         elif args.command == "export":
             from .build import export
 
             export(args.dir, args.out, report=report)
+        elif args.command == "packs":
+            from .packs import make_packs, parse_shard
+
+            shard = parse_shard(args.shard) if args.shard else None
+            result = make_packs(args.dir, roster_file=args.roster, out=args.out, only=args.only, shard=shard,
+                                report=report, quiet=quiet)
+            report(f"Packs: {result.written} written, {result.skipped} already up to date "
+                   f"({result.bytes / 1e6:.1f} MB in {result.seconds:.1f} s)")
         elif args.command == "serve":
             from .serve import serve
 

@@ -65,6 +65,50 @@ def _options(value: list[str], ctx: Ctx, path: Path_) -> Any:
     return value
 
 
+# What a field can be filled in with from the roster (`prefill:`), in a pair's pack. The names
+# are part of the interface: organisations write them in their own worksheets.
+PREFILL_VALUES: dict[str, str] = {
+    "pair_id": "the pair's id from the roster",
+    "mentor_name": "the mentor's name",
+    "mentor_email": "the mentor's email",
+    "mentee_name": "the mentee's name",
+    "mentee_email": "the mentee's email",
+    "pair_names": "both names, mentor first: 'Ana Silva and Bo Chen'",
+    "pair_emails": "both emails, mentor first: 'ana@example.org, bo@example.org'",
+    "program_manager_name": "the program's contact (program.contact.name)",
+    "program_manager_email": "the program's contact email",
+    "start": "the pair's first meeting, written out",
+    "end": "the program's last day, written out",
+    "midpoint": "the pair's meeting nearest the middle of the program, written out",
+    "last_meeting": "the pair's last meeting, written out",
+    "meeting_rhythm": "the pair's meeting rhythm as a phrase (their weekday and time)",
+}
+# Values with one item per row: only for table columns.
+PREFILL_LISTS: dict[str, str] = {
+    "meeting_dates": "the pair's meeting dates, one per row (short form, e.g. 18 Jan 2027)",
+}
+# A signature block fills in the names of its parties.
+PREFILL_SIGNATURE = {"names": "each party's name"}
+
+
+def _prefill_from(known: dict[str, str]) -> Any:
+    def check(value: str, ctx: Ctx, path: Path_) -> Any:
+        if value and value not in known:
+            import difflib
+
+            close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            return ctx.error(path, f"unknown prefill value {value!r}{hint} (known: {', '.join(known)})")
+        return value
+
+    return check
+
+
+def _prefill(known: dict[str, str]) -> Any:
+    return field(default="", metadata=meta(
+        "What the roster fills in, in a pair's pack (see the README's list).", check=_prefill_from(known)))
+
+
 @dataclass(frozen=True)
 class FormField:
     """One PDF form field: its name, the tooltip (= visible label) and its kind."""
@@ -105,6 +149,7 @@ class Text(BaseField):
     label: str = _label()
     help: str = field(default="", metadata=meta("A hint printed under the label."))
     default: str = field(default="", metadata=meta("Text filled in already (placeholders ok)."))
+    prefill: str = _prefill(PREFILL_VALUES)
 
     def form_fields(self, t: Any = None) -> list[FormField]:
         return [FormField(self.id, self.label, "text")]
@@ -120,6 +165,7 @@ class LongText(BaseField):
     lines: int = field(default=4, metadata=meta("Number of write-on lines (1 to 20)."))
     help: str = field(default="", metadata=meta("A hint printed under the label."))
     default: str = field(default="", metadata=meta("Text filled in already (placeholders ok)."))
+    prefill: str = _prefill(PREFILL_VALUES)
 
     def __post_init__(self) -> None:
         if not 1 <= self.lines <= 20:
@@ -182,6 +228,7 @@ class Date(BaseField):
 
     id: str = _id()
     label: str = _label()
+    prefill: str = _prefill(PREFILL_VALUES)
 
     def form_fields(self, t: Any = None) -> list[FormField]:
         return [FormField(self.id, self.label, "text")]
@@ -200,6 +247,7 @@ class Signature(BaseField):
     parties: list[Party] = field(
         default_factory=lambda: ["mentor", "mentee"], metadata=meta("Who signs, in order.")
     )
+    prefill: str = _prefill(PREFILL_SIGNATURE)
 
     def form_fields(self, t: Any = None) -> list[FormField]:
         out = []
@@ -221,6 +269,7 @@ class Column:
     width: Literal["small", "medium", "large"] = field(
         default="medium", metadata=meta("Relative column width.")
     )
+    prefill: str = _prefill(PREFILL_LISTS)
 
 
 @field_type("table", also=("grid", "matrix", "rows"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import hashlib
 import html as html_lib
 import os
@@ -52,6 +53,7 @@ class Job:
     key: str
     sheet: Worksheet
     language: str
+    extra_characters: str = ""  # for the form font beyond the language's (packs: the roster's)
 
     @property
     def filename(self) -> str:
@@ -153,7 +155,7 @@ def _make_fetcher(job: Job) -> Any:
 
 def render_pdf(job: Job) -> bytes:
     """Render one worksheet PDF (runs in a worker process): layout, then the forms stage."""
-    return forms.finish(layout_pdf(job), job.sheet, language=job.language)
+    return forms.finish(layout_pdf(job), job.sheet, language=job.language, extra_characters=job.extra_characters)
 
 
 def layout_pdf(job: Job) -> bytes:
@@ -228,10 +230,19 @@ def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
 
 
 def render_worksheets(
-    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None
+    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None, extra_characters: str = ""
 ) -> tuple[dict[str, bytes], dict[str, int]]:
-    """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures."""
+    """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures.
+
+    `extra_characters` go into every form font too (the packs stage passes a roster's names).
+    """
     jobs = plan(program)
+    if extra_characters:
+        jobs = [
+            dataclasses.replace(job, extra_characters=extra_characters,
+                                key=hashlib.sha256(f"{job.key}\0{extra_characters}".encode()).hexdigest())
+            for job in jobs
+        ]
     out: dict[str, bytes] = {}
     todo: list[Job] = []
     for job in jobs:
