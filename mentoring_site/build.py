@@ -18,7 +18,7 @@ from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
-from .worksheets import plan, render_worksheets
+from .worksheets import Job, plan, render_worksheets
 
 Report = Callable[[str], None]
 
@@ -34,6 +34,7 @@ class Generated:
     theme_files: dict[str, bytes] = field(default_factory=dict)  # for the theme's custom_dir
     stats: dict[str, Any] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # stand-ins still in place
+    jobs: list[Job] = field(default_factory=list)  # the worksheet PDFs to make, when not made yet
 
 
 def _count(n: int, noun: str) -> str:
@@ -71,10 +72,13 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None, 
             f"Worksheets: {_count(figures['worksheets'], 'PDF')} "
             f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
         )
+        jobs = []
     else:
-        plan(program)  # renders every worksheet's HTML, so template mistakes are caught
+        jobs = plan(program)  # renders every worksheet's HTML, so template mistakes are caught
     stats["generate_seconds"] = time.perf_counter() - started
-    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats, warnings)
+    return Generated(
+        program, files, site_config(program, pages), theme_files(program.root), stats, warnings, jobs
+    )
 
 
 def default_site_dir(root: Path) -> Path:
@@ -90,16 +94,27 @@ def build(
     strict: bool = False,
     warn: Report = lambda _: None,
     option: str = "--site-dir",
+    site_url: str | None = None,
 ) -> Generated:
     """Build the program in `root` and publish it to `site_dir` (default `root/site`); `warn` hears
     each stand-in still in place, and `strict` refuses to publish them. `option` names how the
-    user chose the folder, for the message refusing one."""
+    user chose the folder, for the message refusing one. `site_url`: the site's public address,
+    in place of `site.url` (a Pages workflow knows it)."""
     site_dir = site_dir or default_site_dir(root)
     publish.check_site_dir(root, site_dir, option=option)
     root, site_dir = root.resolve(), site_dir.resolve()
     generated = generate(root, report=report, strict=strict)
     for warning in generated.warnings:
         warn(warning.as_warning())
+    if site_url:
+        generated.config["site_url"] = site_url
+    publish_site(generated, site_dir, verbose=verbose)
+    report(f"Published {generated.stats['pages']} pages to {site_dir}")
+    return generated
+
+
+def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
+    """Run the site engine on generated files, make the result safe, and swap it into `site_dir`."""
     started = time.perf_counter()
     marker = htmlsafety.new_marker()
     # The engine's input sits beside the site, named so that the next build removes it if this
@@ -109,13 +124,12 @@ def build(
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
         engine.write_config(htmlsafety.with_marker(generated.config, marker), workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
-            engine.mkdocs_build(workdir, staged, verbose=verbose, files=generated.files)
+            engine.mkdocs_build(workdir, staged, verbose=verbose, files=generated.files,
+                                bytecode_cache=bytecode_cache)
             checked = time.perf_counter()
             htmlsafety.secure_site(staged, marker)  # before the swap: an unsafe page is never published
             generated.stats["safety_seconds"] = time.perf_counter() - checked
     generated.stats["engine_seconds"] = time.perf_counter() - started - generated.stats["safety_seconds"]
-    report(f"Published {generated.stats['pages']} pages to {site_dir}")
-    return generated
 
 
 def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:

@@ -22,6 +22,14 @@ def _port(text: str) -> int:
     return port
 
 
+def _site_url(text: str) -> str:
+    from .model import WEB_ADDRESS
+
+    if not WEB_ADDRESS.match(text):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a web address starting with https://")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mentoring-site",
@@ -41,12 +49,17 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--site-dir", type=Path, help="where to publish (default: DIR/site)")
     p.add_argument("--strict", action="store_true", help="refuse to publish stand-ins left by `new`")
+    p.add_argument("--site-url", type=_site_url, metavar="URL",
+                   help="public address of the site, in place of site.url (e.g. given by a Pages workflow)")
     p = sub.add_parser("validate", help="check everything, change nothing")
     common(p)
     p.add_argument("--strict", action="store_true", help="treat stand-ins left by `new` as errors")
     p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
     common(p)
-    p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port to serve on (default: 8000)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to serve on (default: 127.0.0.1, this machine only; 0.0.0.0 shows the "
+                        "preview to your network)")
     p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
     common(p)
     p.add_argument("out", type=Path, help="output folder")
@@ -86,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             from .build import build
 
             stats = build(args.dir, args.site_dir, report=report, verbose=verbose, strict=args.strict,
-                          warn=warn).stats
+                          warn=warn, site_url=args.site_url).stats
             if verbose:
                 report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
                        f"{stats['engine_seconds']:.2f} s for MkDocs")
@@ -120,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from .serve import serve
 
-            serve(args.dir.resolve(), port=args.port, report=report, verbose=verbose)
+            serve(args.dir.resolve(), port=args.port, host=args.host, report=report, verbose=verbose)
         elif args.command == "secure":
             from .htmlsafety import secure_export
 

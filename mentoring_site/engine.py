@@ -51,10 +51,13 @@ def _in_memory(files: dict[str, str | bytes]) -> Any:
 
 
 def mkdocs_build(
-    workdir: Path, site_dir: Path, *, verbose: bool = False, files: dict[str, str | bytes] | None = None
+    workdir: Path, site_dir: Path, *, verbose: bool = False, files: dict[str, str | bytes] | None = None,
+    bytecode_cache: Any = None,
 ) -> None:
     """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`; `files`, when given, are the
-    pages and files of the docs folder, passed in memory."""
+    pages and files of the docs folder, passed in memory. `bytecode_cache`: a Jinja bytecode cache
+    for the theme's templates, so that a process that builds again and again (`serve`) compiles
+    them once."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -80,6 +83,15 @@ def mkdocs_build(
         )
         if files is not None:
             cfg.plugins["mentoring-site-files"] = _in_memory(files)
+        if bytecode_cache is not None:
+            theme_env = cfg.theme.get_env
+
+            def get_env() -> Any:
+                env = theme_env()
+                env.bytecode_cache = bytecode_cache
+                return env
+
+            cfg.theme.get_env = get_env  # type: ignore[method-assign]
         build(cfg)
     except (Abort, ConfigurationError) as exc:
         detail = "\n".join(messages) or str(exc)

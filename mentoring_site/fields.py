@@ -17,19 +17,38 @@ from .schema import Ctx, convert_mapping, meta
 from .yamlsource import Path_
 
 FIELD_TYPES: dict[str, type[BaseField]] = {}
+# Names other tools (HTML forms, survey builders) give to a type: suggested, never accepted.
+SYNONYMS: dict[str, str] = {}
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def field_type(name: str) -> Any:
-    """Register a field type under `name` (names must be unique)."""
+def field_type(name: str, *, also: tuple[str, ...] = ()) -> Any:
+    """Register a field type under `name`; `also`: what people used to other tools may write
+    for it instead, for did-you-mean (names and synonyms must be unique)."""
 
     def register(cls: type[BaseField]) -> type[BaseField]:
         assert name not in FIELD_TYPES, f"field type {name!r} registered twice"
+        for other in also:
+            assert other not in SYNONYMS and other not in FIELD_TYPES, f"synonym {other!r} registered twice"
+            SYNONYMS[other] = name
         cls.type_name = name
         FIELD_TYPES[name] = cls
         return cls
 
     return register
+
+
+def suggest_type(kind: str) -> str | None:
+    """The field type someone who wrote `kind` most likely meant, if any."""
+    import difflib
+
+    word = re.sub(r"[\s-]+", "_", kind.strip().lower())
+    if word in FIELD_TYPES:  # `Long text`, `long-text`
+        return word
+    if word in SYNONYMS:
+        return SYNONYMS[word]
+    close = difflib.get_close_matches(word, [*FIELD_TYPES, *SYNONYMS], n=1)
+    return SYNONYMS.get(close[0], close[0]) if close else None
 
 
 def _ident(value: str, ctx: Ctx, path: Path_) -> Any:
@@ -121,7 +140,7 @@ def _label() -> Any:
     return field(metadata=meta("Visible label; also the form field's tooltip."))
 
 
-@field_type("text")
+@field_type("text", also=("string", "input", "line", "short_text", "textbox"))
 @dataclass(frozen=True)
 class Text(BaseField):
     """A short answer on one write-on line."""
@@ -136,7 +155,7 @@ class Text(BaseField):
         return [FormField(self.id, self.label, "text")]
 
 
-@field_type("long_text")
+@field_type("long_text", also=("textarea", "multiline", "multi_line", "paragraph", "lines", "essay"))
 @dataclass(frozen=True)
 class LongText(BaseField):
     """A multi-line answer: ruled lines on paper, a multi-line box on screen."""
@@ -158,7 +177,7 @@ class LongText(BaseField):
         return [FormField(self.id, self.label, "multiline")]
 
 
-@field_type("checkboxes")
+@field_type("checkboxes", also=("checkbox", "check", "tickbox", "tick_boxes", "multiple_choice"))
 @dataclass(frozen=True)
 class Checkboxes(BaseField):
     """Tick any number of options."""
@@ -174,7 +193,7 @@ class Checkboxes(BaseField):
         ]
 
 
-@field_type("choice")
+@field_type("choice", also=("radio", "radio_buttons", "select", "dropdown", "options", "single_choice"))
 @dataclass(frozen=True)
 class Choice(BaseField):
     """Pick exactly one option."""
@@ -187,7 +206,7 @@ class Choice(BaseField):
         return [FormField(self.id, self.label, "radio", tuple(self.options))]
 
 
-@field_type("scale")
+@field_type("scale", also=("rating", "likert", "slider", "range"))
 @dataclass(frozen=True)
 class Scale(BaseField):
     """A rating from 1 to 5 with words for both ends."""
@@ -202,7 +221,7 @@ class Scale(BaseField):
         return [FormField(self.id, self.label, "radio", options)]
 
 
-@field_type("date")
+@field_type("date", also=("datetime", "calendar", "when"))
 @dataclass(frozen=True)
 class Date(BaseField):
     """A date, written on a short line."""
@@ -218,7 +237,7 @@ class Date(BaseField):
 Party = Literal["mentor", "mentee", "program_manager"]
 
 
-@field_type("signature")
+@field_type("signature", also=("sign", "signatures", "signoff", "sign_off"))
 @dataclass(frozen=True)
 class Signature(BaseField):
     """Name, signature and date for each party."""
@@ -253,7 +272,7 @@ class Column:
     prefill: str = _prefill(PREFILL_LISTS)
 
 
-@field_type("table")
+@field_type("table", also=("grid", "matrix", "rows"))
 @dataclass(frozen=True)
 class Table(BaseField):
     """Rows and columns of cells, e.g. goal steps with owner, due date and a done box."""
@@ -283,7 +302,7 @@ class Table(BaseField):
         ]
 
 
-@field_type("note")
+@field_type("note", also=("info", "heading", "paragraph_text", "instructions", "static", "label"))
 @dataclass(frozen=True)
 class Note(BaseField):
     """Static text printed on the sheet; not a form field."""
@@ -299,10 +318,8 @@ def convert_field(value: Any, ctx: Ctx, path: Path_) -> Any:
         return ctx.error(path, "must be a mapping with a `type`")
     kind = value.get("type")
     if kind not in FIELD_TYPES:
-        import difflib
-
-        close = difflib.get_close_matches(str(kind), list(FIELD_TYPES), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = suggest_type(str(kind))
+        hint = f"; did you mean {close!r}?" if close else ""
         known = ", ".join(FIELD_TYPES)
         where = (*path, "type") if "type" in value else path
         what = "missing `type`" if kind is None else f"unknown field type {kind!r}{hint}"

@@ -153,8 +153,11 @@ def _font_file(value: str, ctx: Ctx, path: Path_) -> Any:
     return resolved.relative_to(ctx.problems.root.resolve()).as_posix()
 
 
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+
+
 def _web_address(value: str, ctx: Ctx, path: Path_) -> Any:
-    if value and not re.match(r"^https?://[^\s<>\"'`\\]+$", value):
+    if value and not WEB_ADDRESS.match(value):
         return ctx.error(path, f"{value!r} must be a web address starting with https://")
     return value
 

@@ -191,7 +191,7 @@ def _fill(doc: Document, data: Any, path: Path_, values: dict[str, str], problem
             loc = doc.loc(path)
             known = ", ".join(sorted(values))
             problems.add(
-                doc.file, loc.line, loc.column, ".".join(map(str, path)),
+                doc.file, loc.line, loc.column, doc.key(path),
                 f"unknown placeholder [[{name}]] (known: {known})",
             )
         return text
@@ -235,7 +235,7 @@ def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> 
                     message = sourcefiles.check(local) or ""
             if message:
                 loc = doc.loc(path)
-                problems.add(doc.file, loc.line, loc.column, ".".join(map(str, path)), f"image {target!r} {message}")
+                problems.add(doc.file, loc.line, loc.column, doc.key(path), f"image {target!r} {message}")
     elif isinstance(data, dict):
         for key, value in data.items():
             _check_images(doc, value, (*path, key), problems)

@@ -48,14 +48,14 @@ class Ctx:
 
     def error(self, path: Path_, message: str) -> Any:
         loc = self.doc.loc(path)
-        dotted = ".".join(str(p) for p in path)
+        dotted = self.doc.key(path)
         self.problems.add(self.doc.file, loc.line, loc.column, dotted, message)
         return INVALID
 
     def error_at_key(self, path: Path_, message: str) -> Any:
         """Report at the key itself (for unknown keys), not at its value."""
         loc = self.doc.key_locs.get(path) or self.doc.loc(path)
-        dotted = ".".join(str(p) for p in path)
+        dotted = self.doc.key(path)
         self.problems.add(self.doc.file, loc.line, loc.column, dotted, message)
         return INVALID
 

@@ -1,67 +1,630 @@
-"""`mentoring-site serve`: build, serve on 127.0.0.1, rebuild when a source file changes."""
+"""`mentoring-site serve`: a local preview that rebuilds on every change and reloads the open page.
+
+- `watchfiles` (the Rust `notify` crate: inotify, FSEvents, ReadDirectoryChangesW) says which
+  source files changed; nothing polls file times.
+- Pages come first: the program is loaded, its pages rendered and MkDocs run, and the result is
+  swapped into the preview folder (`.mentoring-site/preview`, never `site/`). Worksheet PDFs that
+  are not in the cache are rendered afterwards, in the background, by a pool of processes that
+  lives as long as `serve`; the terminal shows their progress, and a request for a PDF that is
+  still being made waits for it.
+- The standard library's HTTP server serves the preview. Into each HTML page it sends it adds,
+  at response time, one external same-origin script (`/__mentoring-site/reload.js`, allowed by a
+  `script-src 'self'` policy); the files on disk are left as built. The script listens to
+  `/__mentoring-site/events` (Server-Sent Events), reloads the page when a newer build is ready,
+  and while the program has errors shows them in a banner rendered from
+  `templates/serve/banner.html.j2`.
+- A failed build keeps the last good one on screen. Unknown addresses get the site's own
+  404 page, with status 404.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import dataclasses
 import functools
 import http.server
+import ipaddress
+import json
+import multiprocessing
+import os
+import queue
+import re
+import signal
+import socket
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from .build import Report, build
+from markupsafe import Markup
+
+from . import assets, cache, publish, templating
+from .build import Report, generate, publish_site
 from .engine import EngineError
-from .errors import ProgramError
+from .errors import Problem, ProgramError
+from .program import LoadedProgram
 from .publish import UsageError
+from .templating import environment, render
+from .worksheets import Job, RefusedURL, _refusal, render_pdf
 
-WATCHED = ("content", "worksheets", "templates", "assets", "mkdocs.yml")  # assets: logos, fonts
-
-
-def snapshot(root: Path) -> dict[Path, float]:
-    files: dict[Path, float] = {}
-    for name in WATCHED:
-        target = root / name
-        paths = [target] if target.is_file() else (p for p in target.rglob("*") if p.is_file())
-        for path in paths:
-            try:
-                files[path] = path.stat().st_mtime
-            except OSError:
-                continue
-    return files
+WATCHED = ("content", "worksheets", "templates", "assets")  # assets: logos, fonts
+PREFIX = "/__mentoring-site/"  # the preview's own files and events; no page of a site is there
+OWN_FILES = {"reload.js": "text/javascript; charset=utf-8", "serve.css": "text/css; charset=utf-8"}
+KEEPALIVE = 15.0  # seconds between comments on an idle event stream, so a closed tab is noticed
 
 
-def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False, poll: float = 1.0) -> None:
-    site = root / ".mentoring-site" / "preview"
-    handler = functools.partial(QuietHandler, directory=str(site))
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    """One problem as the banner shows it."""
+
+    where: str  # file:line:column, or "" for a problem without a place (MkDocs' own)
+    key: str
+    message: str
+
+
+def shown_problems(exc: ProgramError | EngineError) -> list[Shown]:
+    if isinstance(exc, ProgramError):
+        return [Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message) for p in exc.problems]
+    return [Shown("", "", line) for line in str(exc).splitlines() if line.strip()]
+
+
+class Preview:
+    """What the server shows, shared by the builder, the PDF renderer and request threads."""
+
+    def __init__(self, root: Path, folder: Path) -> None:
+        self.root = root
+        self.folder = folder
+        self.changed = threading.Condition()
+        self.run = f"{time.time_ns():x}"  # a page from an earlier `serve` reloads too
+        self.builds = 0
+        self.version = 0  # bumped on every change a page must hear of
+        self.problems: list[Shown] = []
+        self.banner: str | None = None
+        self.pending: set[str] = set()  # worksheet PDFs (site paths) still being rendered
+        self.stopping = False
+        self.swap = threading.Lock()  # held while the folder is replaced or a PDF written into it
+
+    @property
+    def build(self) -> str:
+        return f"{self.run}-{self.builds}" if self.folder.is_dir() else "none"
+
+    def state(self) -> str:
+        return json.dumps({"build": self.build, "banner": self.banner})
+
+    def _changed(self) -> None:
+        self.version += 1
+        self.changed.notify_all()
+
+    def published(self, pending: set[str]) -> None:
+        with self.changed:
+            self.builds += 1
+            self.pending = pending
+            self._set_problems([])
+
+    def failed(self, problems: list[Shown]) -> None:
+        with self.changed:
+            self._set_problems(problems)
+
+    def pdf_done(self, path: str) -> None:
+        with self.changed:
+            self.pending.discard(path)
+            self.changed.notify_all()
+
+    def _set_problems(self, problems: list[Shown]) -> None:
+        self.problems = problems
+        self.banner = render_banner(self.root, problems) if problems else None
+        self._changed()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+
+
+def render_banner(root: Path, problems: list[Shown]) -> str:
+    context: dict[str, object] = {"problems": problems}
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port") from None
-    try:
-        build(root, site, report=report, verbose=verbose, option="")
-    except BaseException:
-        server.server_close()
-        raise
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    report(f"Serving on http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop); watching {', '.join(WATCHED)}")
-    seen = snapshot(root)
-    try:
-        while True:
-            time.sleep(poll)
-            now = snapshot(root)
-            if now == seen:
-                continue
-            seen = now
-            report("Change detected; rebuilding")
-            try:
-                build(root, site, report=report, verbose=verbose, option="")
-            except (ProgramError, EngineError) as exc:
-                # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
-                print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
-    finally:
-        server.shutdown()
+        return render(environment(root), "serve/banner.html.j2", context, root)
+    except ProgramError:  # the program's own banner template is broken: show the problems anyway
+        return render(environment(assets.builtin_root()), "serve/banner.html.j2", context)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
+def inject(page: bytes, build: str, *, base: bool = False) -> bytes:
+    """The page with the reload script added at the end of its head (or at its start).
+
+    `base`: links relative to the site's top folder (the 404 page, shown at any address) are
+    resolved from the server's root, where the preview lives.
+    """
+    script = str(Markup('<script src="{}" data-build="{}"></script>').format(PREFIX + "reload.js", build)).encode()
+    at = page.lower().find(b"</head>")
+    page = page[:at] + script + page[at:] if at >= 0 else script + page
+    if base:  # before anything in the head that has an address
+        head = re.search(rb"<head\b[^>]*>", page, re.IGNORECASE)
+        at = head.end() if head else 0
+        page = page[:at] + str(Markup('<base href="/">')).encode() + page[at:]
+    return page
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    preview: Preview  # set on the subclass made for each server
+
+    def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _send(self, status: int, data: bytes, ctype: str, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")  # a reload must show the newest build
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _answer(self, body: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith(PREFIX):
+            self._own(path.removeprefix(PREFIX), body)
+            return
+        preview = self.preview
+        build = preview.build  # before reading the page: a page older than its build id reloads
+        if not preview.folder.is_dir():
+            name = self.preview.root.name
+            page = render(environment(assets.builtin_root()), "serve/waiting.html.j2", {"name": name})
+            self._send(503, inject(page.encode(), build), "text/html; charset=utf-8", body)
+            return
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            if not path.endswith("/"):
+                self.send_response(301)
+                # As the browser sent it (still %-escaped), on this host: "//other.host/x" stays here.
+                raw = urlsplit(self.path)
+                location = "/" + raw.path.lstrip("/") + "/" + (f"?{raw.query}" if raw.query else "")
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            target = target / "index.html"
+        rel = target.relative_to(Path(self.directory)).as_posix() if target.is_relative_to(self.directory) else ""
+        with preview.changed:  # a worksheet still being rendered: answer when it is ready
+            preview.changed.wait_for(lambda: rel not in preview.pending or preview.stopping, timeout=600)
+        status = 200
+        if not target.is_file():
+            status, target = 404, preview.folder / "404.html"
+            if not target.is_file():
+                self.send_error(404)
+                return
+        try:
+            data = target.read_bytes()
+        except OSError:  # replaced by a newer build between the two looks
+            self.send_error(404)
+            return
+        ctype = self.guess_type(str(target))
+        if ctype == "text/html":
+            data, ctype = inject(data, build, base=status == 404), "text/html; charset=utf-8"
+        self._send(status, data, ctype, body)
+
+    def _own(self, name: str, body: bool) -> None:
+        if name == "events" and body:
+            self._events()
+        elif name == "state.json":
+            with self.preview.changed:
+                state = self.preview.state()
+            self._send(200, state.encode(), "application/json", body)
+        elif name in OWN_FILES:
+            data = (assets.builtin_root() / "templates" / "serve" / name).read_bytes()
+            self._send(200, data, OWN_FILES[name], body)
+        else:
+            self.send_error(404)
+
+    def _events(self) -> None:
+        """Server-Sent Events: the state now, then again on every change, until the tab closes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        preview, sent = self.preview, -1
+        try:
+            while True:
+                with preview.changed:
+                    preview.changed.wait_for(lambda sent=sent: preview.stopping or preview.version != sent, KEEPALIVE)
+                    if preview.stopping:
+                        return
+                    version, state = preview.version, preview.state()
+                if version == sent:
+                    self.wfile.write(b": still here\n\n")
+                else:
+                    self.wfile.write(f"data: {state}\n\n".encode())
+                    sent = version
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """Threads per request, all joined on close; open connections are cut so none lingers."""
+
+    daemon_threads = False
+    block_on_close = True
+
+    def __init__(self, address: tuple[str, int], handler: Callable[..., PreviewHandler]) -> None:
+        host = address[0]
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.connections.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.connections_lock:
+                self.connections.discard(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, (ConnectionError, TimeoutError)):  # a browser closing early is normal
+            super().handle_error(request, client_address)
+
+    def cut_connections(self) -> None:
+        """Wake threads blocked on idle connections (browsers open spare ones) so they end."""
+        with self.connections_lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+
+def _worker_setup(parent: int) -> None:
+    """In each PDF worker: Ctrl+C (sent to the whole process group) is for the serving process,
+    which stops the workers itself; and a worker dies with it however it ends (Linux)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before that took hold
+        os._exit(0)
+
+
+class PdfRenderer:
+    """Renders the worksheet PDFs a build still lacks, in the background, one round per build.
+
+    A new round replaces the one in progress: jobs not started are dropped, jobs under way still
+    finish into the cache (keyed by content, so a later round may use them).
+    """
+
+    def __init__(self, preview: Preview, report: Report) -> None:
+        self.preview = preview
+        self.report = report
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.pool: ProcessPoolExecutor | None = None
+        self.thread = threading.Thread(target=self._loop, name="worksheet-pdfs")
+        self.thread.start()
+
+    def start(self, program: LoadedProgram, jobs: list[Job], folder_id: int) -> None:
+        """Render `jobs` into the preview folder whose inode is `folder_id` (the build they are for)."""
+        self.events.put(("round", (program, jobs, folder_id)))
+
+    def stop(self) -> None:
+        """Drop the PDFs not started and end the workers, those under way included."""
+        self.events.put(("stop", None))
+        self.thread.join()
+        if self.pool is None:
+            return
+        kill = getattr(self.pool, "kill_workers", None)  # Python 3.14
+        if kill is not None:
+            kill()
+        else:  # before 3.14 there is no public way to end a worker in the middle of a PDF
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _pool(self, size: int) -> ProcessPoolExecutor:
+        if self.pool is None:
+            # spawn: this process has threads, which a forked child must not inherit
+            context = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(size, mp_context=context, initializer=_worker_setup,
+                                            initargs=(os.getpid(),))
+        return self.pool
+
+    def _done(self, job: Job, future: Future[bytes]) -> None:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is None:
+            self.events.put(("pdf", (job, future.result())))
+        else:
+            self.events.put(("refused" if isinstance(exc, RefusedURL) else "failed", (job, exc)))
+
+    def _loop(self) -> None:
+        folder = cache.folder("worksheets")
+        workers = max(1, min(os.cpu_count() or 1, 4))
+        todo: list[Job] = []
+        wanted: dict[str, Job] = {}  # key -> job of the current round
+        running: set[str] = set()
+        done = total = 0
+        started = 0.0
+        problems: list[Problem] = []
+        program: LoadedProgram | None = None
+        folder_id = 0
+        while True:
+            kind, value = self.events.get()
+            if kind == "stop":
+                return
+            if kind == "round":
+                program, jobs, folder_id = value
+                todo = [job for job in jobs if job.key not in running]
+                wanted = {job.key: job for job in jobs}
+                done, total, problems, started = 0, len(jobs), [], time.perf_counter()
+                if jobs:
+                    self.report(f"Worksheets: rendering {total} PDF{'s' if total != 1 else ''} in the background")
+            elif kind in ("pdf", "refused"):
+                job, result = value
+                running.discard(job.key)
+                if kind == "pdf":
+                    cache.put(folder, job.key, result)
+                # A result for a folder a newer build has replaced waits for that build's round.
+                if job.key in wanted and (kind == "refused" or self._write(job, result, folder_id)):
+                    del wanted[job.key]
+                    done += 1
+                    if kind == "pdf":
+                        self.report(f"Worksheets: {done} of {total} ready ({job.filename})")
+                    else:
+                        assert program is not None
+                        problems.append(_refusal(program, job, result))
+                    self.preview.pdf_done(f"worksheets/{job.filename}")
+                    if not wanted:
+                        if problems:
+                            self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message)
+                                                 for p in sorted(problems)])
+                            for problem in sorted(problems):
+                                print(problem, file=sys.stderr, flush=True)
+                        else:
+                            self.report(f"Worksheets: all {total} ready in {time.perf_counter() - started:.1f} s")
+                        cache.prune(folder)
+            elif kind == "failed":  # a fault of this tool, not of the program: say so, loudly
+                job, exc = value
+                running.discard(job.key)
+                wanted.pop(job.key, None)
+                self.preview.pdf_done(f"worksheets/{job.filename}")
+                print(f"error: worksheet {job.filename} could not be rendered: {exc!r}", file=sys.stderr, flush=True)
+            while todo and len(running) < workers:
+                job = todo.pop(0)
+                cached = cache.get(folder, job.key)
+                if cached is not None:  # made meanwhile by an earlier round
+                    self.events.put(("pdf", (job, cached)))
+                    running.add(job.key)
+                    continue
+                running.add(job.key)
+                future = self._pool(workers).submit(render_pdf, job)
+                future.add_done_callback(functools.partial(self._done, job))
+
+    def _write(self, job: Job, pdf: bytes, folder_id: int) -> bool:
+        """Put a PDF into the preview, if it is still the folder of the build that wants it."""
+        target = self.preview.folder / "worksheets" / job.filename
+        with self.preview.swap:
+            try:
+                if self.preview.folder.stat().st_ino != folder_id or not target.parent.is_dir():
+                    return False
+            except OSError:
+                return False
+            fd, tmp = tempfile.mkstemp(prefix=".pdf-", dir=target.parent)
+            with os.fdopen(fd, "wb") as out:
+                out.write(pdf)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        return True
+
+
+class Builder:
+    """Builds the pages into the preview folder, then hands the missing PDFs to the renderer."""
+
+    def __init__(self, preview: Preview, renderer: PdfRenderer, report: Report, verbose: bool) -> None:
+        self.preview = preview
+        self.renderer = renderer
+        self.report = report
+        self.verbose = verbose
+        self.cache = cache.folder("worksheets")
+
+    def build(self, ready: Callable[[], None] = lambda: None) -> bool:
+        """Build the pages; `ready` runs once they are on show, before the PDFs start."""
+        started = time.perf_counter()
+        preview = self.preview
+        try:
+            generated = generate(preview.root, pdfs=False, report=self.report if self.verbose else lambda _: None)
+            files = dict(generated.files)
+            missing: list[Job] = []
+            for job in generated.jobs:
+                path = f"worksheets/{job.filename}"
+                pdf = cache.get(self.cache, job.key)
+                if pdf is None:
+                    missing.append(job)
+                    # MkDocs must find every linked file; the real PDF replaces this one when made.
+                    previous = preview.folder / path
+                    pdf = previous.read_bytes() if previous.is_file() else b""
+                files[path] = pdf
+            # The preview is served from the server's root, wherever site.url says the site will
+            # live; without site.url the 404 page's links are relative, and `inject` gives it a base.
+            config = {key: value for key, value in generated.config.items() if key != "site_url"}
+            with preview.swap:
+                publish_site(dataclasses.replace(generated, files=files, config=config), preview.folder,
+                             verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE)
+                folder_id = preview.folder.stat().st_ino
+        except (ProgramError, EngineError) as exc:
+            preview.failed(shown_problems(exc))
+            # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
+            print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
+            return False
+        preview.published({f"worksheets/{job.filename}" for job in missing})
+        self.report(f"Pages ready in {time.perf_counter() - started:.1f} s ({generated.stats['pages']} pages)")
+        ready()
+        self.renderer.start(generated.program, missing, folder_id)
+        return True
+
+
+def _watch(root: Path, stop: threading.Event, changes: queue.Queue[set[str]]) -> list[threading.Thread]:
+    """Threads that put the names of changed source files into `changes`.
+
+    The folders in WATCHED are watched with everything in them; the program folder itself only
+    for those folders appearing or going (the rest of it, site/ and .venv/ say, is not ours).
+    """
+    import watchfiles
+
+    def top_level(_change: Any, path: str) -> bool:
+        return Path(path).name in WATCHED and Path(path).parent == root
+
+    def folders() -> list[Path]:
+        return [root / name for name in WATCHED if (root / name).is_dir()]
+
+    restart = threading.Event()
+
+    class Either:  # watchfiles asks is_set() every step: stop for good, or start over
+        def is_set(self) -> bool:
+            return stop.is_set() or restart.is_set()
+
+    def inside() -> None:
+        while not stop.is_set():
+            restart.clear()
+            watched = folders()
+            if not watched:
+                stop.wait(0.5)  # nothing to watch until the root watcher sees a folder appear
+                continue
+            for batch in watchfiles.watch(*watched, stop_event=Either(), raise_interrupt=False, debounce=400):
+                changes.put({path for _, path in batch})
+
+    def outside() -> None:
+        for batch in watchfiles.watch(root, recursive=False, watch_filter=top_level, stop_event=stop,
+                                      raise_interrupt=False, debounce=400):
+            restart.set()
+            changes.put({path for _, path in batch})
+
+    threads = [threading.Thread(target=inside, name="watch-sources"),
+               threading.Thread(target=outside, name="watch-root")]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+class Stop(Exception):
+    """SIGTERM: stop as on Ctrl+C."""
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_signum: int, _frame: Any) -> None:
+        raise Stop
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """A second Ctrl+C while stopping must not cut the stopping short (and leave threads behind)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    root: Path, *, port: int = 8000, host: str = "127.0.0.1", report: Report, verbose: bool = False,
+    warn: Callable[[str], None] | None = None,
+) -> None:
+    """Serve a live preview of the program in `root` until Ctrl+C (or SIGTERM)."""
+    warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr, flush=True))
+    folder = root / ".mentoring-site" / "preview"
+    publish.check_site_dir(root, folder, option="")  # the preview folder is not the user's choice
+    # Templates are compiled once for the session, again only when their source changes.
+    templating.BYTECODE_CACHE = templating.MemoryBytecodeCache()
+    preview = Preview(root, folder)
+    handler = type("Handler", (PreviewHandler,), {"preview": preview})
+    try:
+        server = PreviewServer((host, port), functools.partial(handler, directory=str(folder)))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"cannot serve on {host}:{port}: {reason}; choose another --port") from None
+    if not is_loopback(host):
+        warn(f"serving on {host} exposes the preview, unpublished pages and worksheets included, "
+             "to every machine that can reach this one")
+    stop = threading.Event()
+    changes: queue.Queue[set[str]] = queue.Queue()
+    threads = [threading.Thread(target=server.serve_forever, name="http")]
+    threads[0].start()
+    renderer = PdfRenderer(preview, report)
+    try:
+        with _stop_on_sigterm():
+            threads += _watch(root, stop, changes)
+            builder = Builder(preview, renderer, report, verbose)
+            shown = f"[{host}]" if ":" in host else host
+
+            def ready() -> None:
+                report(f"Serving on http://{shown}:{server.server_port}/ (Ctrl+C to stop); "
+                       f"watching {', '.join(WATCHED)}")
+
+            if not builder.build(ready):
+                ready()
+            while True:
+                try:
+                    changed = changes.get(timeout=1.0)
+                except queue.Empty:
+                    continue
+                time.sleep(0.05)  # an editor's save is often several writes: take them together
+                while not changes.empty():
+                    changed |= changes.get_nowait()
+                report(f"Changed: {_names(root, changed)}; rebuilding")
+                builder.build()
+    except (KeyboardInterrupt, Stop):
+        report("Stopping the preview.")
+    finally:
+        with _uninterrupted():
+            stop.set()
+            preview.stop()
+            server.shutdown()
+            server.cut_connections()
+            server.server_close()  # joins every request thread
+            renderer.stop()
+            for thread in threads:
+                thread.join()
+
+
+def _names(root: Path, changed: set[str]) -> str:
+    """The changed files for the terminal; an editor's short-lived temporary files left out."""
+    existing = sorted(Path(p).relative_to(root).as_posix() for p in changed if Path(p).exists())
+    if not existing:
+        return "files removed"
+    return ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
+

@@ -54,7 +54,7 @@ def stand_ins(root: Path) -> list[Problem]:
     for path, value in _walk(doc.data, ()):
         loc = doc.loc(path)
         found.append(Problem(
-            problems.rel(file), loc.line, loc.column, ".".join(map(str, path)),
+            problems.rel(file), loc.line, loc.column, doc.key(path),
             f"still the stand-in {value.strip()!r} from `mentoring-site new`; write the real details, "
             "or remove the key if it is optional",
         ))

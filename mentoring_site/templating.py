@@ -53,6 +53,27 @@ def finalize(context: jinja2.runtime.Context, value: object) -> object:
     return neutralise(value)
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process, checked against each
+    template's source (a changed template is compiled again): for `serve`, which builds over
+    and over with the same templates."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if len(self.store) > 2000:  # templates from many temporary folders: start afresh
+            self.store.clear()
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE_CACHE: jinja2.BytecodeCache | None = None  # set by `serve`; a one-off build needs none
+
+
 def environment(root: Path) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     own = root / "templates"
@@ -68,6 +89,7 @@ def environment(root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=finalize,
+        bytecode_cache=BYTECODE_CACHE,
     )
     env.filters["markdown"] = markdown_filter
     return env

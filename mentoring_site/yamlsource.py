@@ -46,11 +46,37 @@ class Document:
     locs: dict[Path_, Loc] = field(default_factory=dict)
     key_locs: dict[Path_, Loc] = field(default_factory=dict)
 
+    def key(self, path: Path_) -> str:
+        """`path` as a person reads it: list positions counted from 1, each item named by its
+        id, title or name where it has one: `sections[2] "Goal 1".fields[4] "goal1_steps".type`."""
+        return key_path(path, self.data)
+
     def loc(self, path: Path_) -> Loc:
         """The location of `path`, or of its nearest ancestor that has one."""
         while path not in self.locs and path:
             path = path[:-1]
         return self.locs.get(path, Loc(1, 1))
+
+
+def key_path(path: Path_, data: Any = None) -> str:
+    """A key path for messages (see `Document.key`); `data` is the document, for item names."""
+    shown = ""
+    node = data
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            shown += f"[{part + 1}]"
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            # Named by its id, or its title; not by the very value the message is about.
+            about = path[i + 1] if i + 1 < len(path) else None
+            name = next((node[k] for k in ("id", "title", "name") if k != about and isinstance(node, dict)
+                         and isinstance(node.get(k), str) and node[k].strip()), None)
+            if name is not None:
+                name = " ".join(name.split())
+                shown += f' "{name[:40]}…"' if len(name) > 40 else f' "{name}"'
+        else:
+            shown += f".{part}" if shown else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return shown
 
 
 class _TooBig(Exception):
@@ -143,7 +169,7 @@ def _convert(
         raise _TooBig(f"document has more than {MAX_NODES} values (alias bomb?)", _mark(node))
     line, col = _mark(node)
     if node.tag not in PLAIN_TAGS:
-        dotted = ".".join(str(p) for p in path)
+        dotted = key_path(path)
         shown = node.tag.replace(YAML_TAG, "!!")
         problems.add(doc.file, line, col, dotted, f"YAML tag {shown} is not allowed; write a plain value")
         doc.locs[path] = Loc(line, col)
@@ -157,7 +183,7 @@ def _convert(
             kline, kcol = _mark(key_node)
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
-            dotted = ".".join(str(p) for p in (*path, key))
+            dotted = key_path((*path, key))
             if key in result:
                 first = doc.locs.get((*path, key))
                 seen = f" (first defined at line {first.line})" if first else ""
@@ -184,7 +210,7 @@ def _convert(
     try:
         value = loader.construct_object(node, deep=True)
     except ValueError as exc:  # e.g. 2027-02-30 matches the date pattern but is no date
-        dotted = ".".join(str(p) for p in path)
+        dotted = key_path(path)
         what = "date" if node.tag.endswith(":timestamp") else "value"
         problems.add(doc.file, line, col, dotted, f"{node.value} is not a valid {what} ({exc})")
         value = node.value

@@ -80,7 +80,7 @@ CASES = [
                  [f'{P}:13:17: branding.accent_color: \'red\' must be a colour written "#RRGGBB" (in quotes)'],
                  id="bad-colour"),
     pytest.param("length_minutes: 45", "length_minutes: 45\nworksheets:\n  paper_sizes: [a5]",
-                 [f"{P}:13:17: worksheets.paper_sizes.0: must be one of a4, letter, not 'a5'"],
+                 [f"{P}:13:17: worksheets.paper_sizes[1]: must be one of a4, letter, not 'a5'"],
                  id="bad-paper-size"),
     pytest.param("length_minutes: 45", "length_minutes: 45\nterminology:\n  mentor: {singular: Guide}",
                  [f"{P}:13:3: terminology.mentor: missing required key 'plural'"],
@@ -118,13 +118,13 @@ CASES = [
                  [f'{P}:12:15: program.meetings.timezone: a time zone needs a meeting time; add time: "HH:MM", or leave out timezone'],
                  id="timezone-without-time"),
     pytest.param("length_minutes: 45", "length_minutes: 45\n    skip: [2027-03-15, 2027-05-03]",
-                 [f"{P}:12:24: program.meetings.skip.1: 2027-05-03 is outside the program (2027-03-01 to 2027-04-26)"],
+                 [f"{P}:12:24: program.meetings.skip[2]: 2027-05-03 is outside the program (2027-03-01 to 2027-04-26)"],
                  id="skip-outside-program"),
     pytest.param("length_minutes: 45", "length_minutes: 45\n    skip:\n      - {start: 2027-03-20, end: 2027-03-10}",
-                 [f"{P}:13:34: program.meetings.skip.0.end: end (2027-03-10) is before start (2027-03-20)"],
+                 [f"{P}:13:34: program.meetings.skip[1].end: end (2027-03-10) is before start (2027-03-20)"],
                  id="skip-range-backwards"),
     pytest.param("length_minutes: 45", "length_minutes: 45\n    skip: [next week]",
-                 [f"{P}:12:12: program.meetings.skip.0: must be a date written YYYY-MM-DD, not 'next week'"],
+                 [f"{P}:12:12: program.meetings.skip[1]: must be a date written YYYY-MM-DD, not 'next week'"],
                  id="skip-not-a-date"),
     pytest.param("length_minutes: 45", "length_minutes: 45\n    video_link: zoom.example/j/1",
                  [f"{P}:12:17: program.meetings.video_link: 'zoom.example/j/1' must be a web address starting with https://"],
@@ -155,7 +155,7 @@ CASES = [
                   "feedback_survey, leave_out)"],
                  id="timeline-unknown-moment"),
     pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    leave_out: [kickoff]",
-                 [f"{P}:13:17: program.timeline.leave_out.0: must be one of applications_open, applications_close, "
+                 [f"{P}:13:17: program.timeline.leave_out[1]: must be one of applications_open, applications_close, "
                   "matching, kick_off, first_meetings, mid_point_review, closing_event, feedback_survey, not 'kickoff'"],
                  id="timeline-leave-out-unknown"),
     pytest.param("end: 2027-04-26", "end: 2027-03-01\n  timeline: {}",
@@ -178,11 +178,12 @@ CASES = [
                  [f"{P}:13:13: applying.criteria: must be a list, not 'same site'"],
                  id="criteria-not-a-list"),
     pytest.param("length_minutes: 45", 'length_minutes: 45\nsupport_services:\n  - {name: "Helpline"}',
-                 [f"{P}:13:5: support_services.0: missing required key 'about'"],
+                 [f"{P}:13:5: support_services[1] \"Helpline\": missing required key 'about'"],
                  id="support-service-without-about"),
     pytest.param("length_minutes: 45",
                  'length_minutes: 45\nsupport_services:\n  - {name: "Helpline", about: "Talk", url: "help.example"}',
-                 [f"{P}:13:44: support_services.0.url: 'help.example' must be a web address starting with https://"],
+                 [f"{P}:13:44: support_services[1] \"Helpline\".url: 'help.example' must be a web address "
+                  "starting with https://"],
                  id="support-service-url"),
     pytest.param("length_minutes: 45", 'length_minutes: 45\nconcerns: {name: "Dana", email: "dana"}',
                  [f"{P}:12:33: concerns.email: 'dana' is not an email address"],
@@ -219,7 +220,8 @@ def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
     code, err = run(["validate", str(small)], capsys)
     assert code == 2
     assert err == [
-        "content/practices/mentors.yml:3:5: practices.0.titel: unknown key; did you mean 'title'? "
+        'content/practices/mentors.yml:3:5: practices[1] "say-hello".titel: '
+        "unknown key; did you mean 'title'? "
         "(known keys: id, title, summary, what, why, how, questions, pitfalls, tip)",
         "worksheets/plan.yml:4:8: intro: unknown placeholder [[mentr]] (known: A_mentee, A_mentor, A_program_manager, "
         "Mentee, Mentees, Mentor, Mentoring, Mentors, Program_in_text, Program_manager, Program_managers, Program_word, "
@@ -228,10 +230,47 @@ def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
         "matching, meeting_interval, "
         "meeting_length, meeting_rhythm, meeting_when, mentee, mentees, mentor, mentoring, mentors, mid_point_review, "
         "organisation, program, program_in_text, program_manager, program_managers, program_word, program_words, start)",
-        "worksheets/plan.yml:18:16: sections.1.fields.2.type: unknown field type 'scael'; did you mean "
+        'worksheets/plan.yml:18:16: sections[2] "Choices".fields[3] "energy".type: '
+        "unknown field type 'scael'; did you mean "
         "'scale'? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)",
         "3 problems found; nothing was changed.",
     ]
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("textarea", "'long_text'"),  # what HTML forms call it
+    ("multiline", "'long_text'"),
+    ("Long text", "'long_text'"),
+    ("paragraph", "'long_text'"),
+    ("txt", "'text'"),  # a close spelling
+    ("checkbox", "'checkboxes'"),
+    ("radio", "'choice'"),
+    ("dropdown", "'choice'"),
+    ("rating", "'scale'"),
+    ("grid", "'table'"),
+])
+def test_unknown_field_type_suggests_the_one_meant(small: Path, capsys, written: str, meant: str) -> None:
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace("{type: long_text, id: hopes", f"{{type: {written}, id: hopes"))
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err[0] == (
+        'worksheets/plan.yml:12:16: sections[1] "About this meeting".fields[3] "hopes".type: '
+        f"unknown field type {written!r}; did you mean "
+        f"{meant}? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)"
+    )
+
+
+def test_unknown_field_type_without_a_likely_meaning_lists_the_types(small: Path, capsys) -> None:
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace("{type: long_text, id: hopes", "{type: zigzag, id: hopes"))
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err[0] == (
+        'worksheets/plan.yml:12:16: sections[1] "About this meeting".fields[3] "hopes".type: '
+        "unknown field type 'zigzag' "
+        "(known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)"
+    )
 
 
 def test_worksheet_must_name_real_practices(small: Path, capsys) -> None:
@@ -240,7 +279,7 @@ def test_worksheet_must_name_real_practices(small: Path, capsys) -> None:
     code, err = run(["validate", str(small)], capsys)
     assert code == 2
     assert err[0] == (
-        "worksheets/plan.yml:6:13: practices.0: no practice 'mentees/prepair' "
+        "worksheets/plan.yml:6:13: practices[1]: no practice 'mentees/prepair' "
         "(write mentors/<id> or mentees/<id>)"
     )
 
@@ -254,15 +293,19 @@ def test_failed_build_leaves_site_untouched(small: Path, capsys) -> None:
     assert not [p for p in small.iterdir() if p.name.startswith(".site.")]  # no half-built leftovers
 
 
-def test_refuses_to_replace_a_folder_it_did_not_make(small: Path, capsys) -> None:
+@pytest.mark.parametrize(("command", "other"), [
+    (["build", "{program}", "--site-dir", "{target}"], "another --site-dir"),
+    (["export", "{program}", "{target}"], "another output folder"),  # export has no --site-dir
+])
+def test_refuses_to_replace_a_folder_it_did_not_make(small: Path, capsys, command: list[str], other: str) -> None:
     target = small / "mine"
     target.mkdir()
     (target / "precious.txt").write_text("keep me")
-    code, err = run(["build", str(small), "--site-dir", str(target)], capsys)
+    code, err = run([arg.format(program=small, target=target) for arg in command], capsys)
     assert code == 2
     assert err == [
         f"error: refusing to replace {target}: it was not made by mentoring-site "
-        "(no .mentoring-site-output file); remove it yourself or choose another --site-dir"
+        f"(no .mentoring-site-output file); remove it yourself or choose {other}"
     ]
     assert (target / "precious.txt").read_text() == "keep me"
 

@@ -100,7 +100,9 @@ def test_other_engines_publish_the_export(exported: tuple[Path, Path], tmp_path:
     sheets_page = site / "worksheets" / "index.html"
     pdf_links = {href for href in links(sheets_page) if href.endswith(".pdf")}
     assert len(pdf_links) == 2 * len(program.worksheets)
-    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")  # 404: absolute links
+    # 404.html too, where the engine applies our theme override (its links are relative without
+    # site_url); Zensical writes its own 404 page, with links from the server's root.
+    pages = sorted(p for p in site.rglob("*.html") if not (engine == "zensical" and p.name == "404.html"))
     broken = []
     for page in pages:
         for href in links(page):

@@ -154,7 +154,7 @@ REJECTED = [
                   f'(YAML reads unquoted no as false; write "no" in quotes)'],
                  False, id="unquoted-no"),
     pytest.param([(MENTORS, replace('title: "Say hello"', "title: on"))], "validate",
-                 [f'{MENTORS}:3:12: practices.0.title: must be text, not true '
+                 [f'{MENTORS}:3:12: practices[1] "say-hello".title: must be text, not true '
                   f'(YAML reads unquoted on as true; write "on" in quotes)'],
                  False, id="unquoted-on"),
     pytest.param([(P, replace("start: 2027-03-01", "start: 2027-13-01"))], "validate",
@@ -250,7 +250,7 @@ REJECTED = [
     pytest.param([(SHEET, replace("id: plan", "id: ../../evil"))], "validate",
                  [f"{SHEET}:1:5: id: id '../../evil' must match the file name 'plan'"], False, id="sheet-id-traversal"),
     pytest.param([(MENTORS, replace("id: say-hello", "id: ../say-hello"))], "validate",
-                 [f"{MENTORS}:2:9: practices.0.id: '../say-hello' must be lowercase letters, digits and "
+                 [f"{MENTORS}:2:9: practices[1] \"Say hello\".id: '../say-hello' must be lowercase letters, digits and "
                   "single hyphens"],
                  False, id="practice-id-traversal"),
     pytest.param([("content/pages/x.md", whole("# X\n\nHello [[nope]]\n"))], "validate",

@@ -129,16 +129,19 @@ def test_spreadsheet_export_just_works(small: Path) -> None:
 PREFILL_CASES = [
     ("{type: text, id: topic, label: \"Topic\", help: \"One line\"}",
      "{type: text, id: topic, label: \"Topic\", prefill: mentee_nmae}",
-     "worksheets/plan.yml:10:58: sections.0.fields.0.prefill: unknown prefill value 'mentee_nmae'; did you mean "
+     'worksheets/plan.yml:10:58: sections[1] "About this meeting".fields[1] "topic".prefill: '
+     "unknown prefill value 'mentee_nmae'; did you mean "
      "'mentee_name'? (known: pair_id, mentor_name, mentor_email, mentee_name, mentee_email, pair_names, pair_emails, "
      "program_manager_name, program_manager_email, start, end, midpoint, last_meeting, meeting_rhythm)"),
     ("{id: step, label: \"Step\", width: large}",
      "{id: step, label: \"Step\", width: large, prefill: meeting_date}",
-     "worksheets/plan.yml:26:62: sections.2.fields.0.columns.0.prefill: unknown prefill value 'meeting_date'; "
+     'worksheets/plan.yml:26:62: sections[3] "Steps and signatures".fields[1] "steps".columns[1] "step".prefill: '
+     "unknown prefill value 'meeting_date'; "
      "did you mean 'meeting_dates'? (known: meeting_dates)"),
     ("{type: signature, id: sign, parties: [mentor, mentee]}",
      "{type: signature, id: sign, parties: [mentor, mentee], prefill: mentor_name}",
-     "worksheets/plan.yml:29:73: sections.2.fields.2.prefill: unknown prefill value 'mentor_name' (known: names)"),
+     'worksheets/plan.yml:29:73: sections[3] "Steps and signatures".fields[3] "sign".prefill: '
+     "unknown prefill value 'mentor_name' (known: names)"),
 ]
 
 

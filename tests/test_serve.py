@@ -1,56 +1,79 @@
-"""`mentoring-site serve`: a local preview that rebuilds when a source file changes."""
+"""`mentoring-site serve`: a local preview that rebuilds on change (the browser side is in
+test_serve_browser.py)."""
 
 from __future__ import annotations
 
-import os
-import re
+import http.client
+import json
 import socket
-import subprocess
-import sys
-import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
 
 from mentoring_site.cli import main
+from mentoring_site.serve import inject, is_loopback
+from tests.serving import ServeProcess
 
 
-def _wait_for(proc: subprocess.Popen[str], pattern: str, timeout: float = 120) -> re.Match[str]:
-    deadline = time.monotonic() + timeout
-    assert proc.stdout is not None
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            raise AssertionError(f"serve stopped before printing {pattern!r}")
-        match = re.search(pattern, line)
-        if match:
-            return match
-    raise AssertionError(f"serve did not print {pattern!r} in {timeout} s")
-
-
-def _page(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode()
+def _get(url: str) -> tuple[int, str, str]:
+    """Status, content type and text of a response, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode()
 
 
 def test_serve_previews_and_rebuilds_on_change(small: Path) -> None:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with subprocess.Popen(
-        [sys.executable, "-m", "mentoring_site", "serve", str(small), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    ) as proc:
-        try:
-            url = _wait_for(proc, r"Serving on (http://127\.0\.0\.1:\d+/)").group(1)
-            assert "Tiny Test Program" in _page(url)
-            time.sleep(1.1)  # a new modification time, even on coarse file systems
-            program = small / "content/program.yml"
-            program.write_text(program.read_text().replace("Tiny Test Program", "Renamed Program"))
-            _wait_for(proc, r"Change detected; rebuilding")
-            _wait_for(proc, r"Published \d+ pages")
-            assert "Renamed Program" in _page(url)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    serving = ServeProcess(small)
+    try:
+        status, ctype, page = _get(serving.url)
+        assert (status, ctype) == (200, "text/html; charset=utf-8")
+        assert "Tiny Test Program" in page
+        build = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["build"]
+        assert f'<script src="/__mentoring-site/reload.js" data-build="{build}"></script></head>' in page
+        status, _, missing = _get(serving.url + "no/such/page/")
+        assert status == 404 and "404 - Not found" in missing and '<base href="/">' in missing
+        for asked, location in (("mentors", "/mentors/"), ("mentors?a=1", "/mentors/?a=1"),
+                                ("/mentors", "/mentors/")):  # "//mentors" is no other host
+            connection = http.client.HTTPConnection(urlsplit(serving.url).netloc, timeout=10)
+            connection.request("GET", "/" + asked)
+            response = connection.getresponse()
+            assert (response.status, response.getheader("Location")) == (301, location), asked
+            connection.close()
+
+        program = small / "content/program.yml"
+        program.write_text(program.read_text().replace("Tiny Test Program", "Renamed Program"))
+        serving.wait_for(r"^Changed: content/program\.yml; rebuilding$")
+        serving.wait_for(r"^Pages ready in \d+\.\d s \(\d+ pages\)$")
+        assert "Renamed Program" in _get(serving.url)[2]
+        state = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])
+        assert state["build"] != build and state["banner"] is None
+    finally:
+        serving.close()
     assert not (small / "site").exists(), "the preview must not touch the published site"
+    assert not [p for p in (small / ".mentoring-site/preview").rglob("*.html") if b"__mentoring-site" in p.read_bytes()]
+
+
+def test_serve_starts_with_errors_and_shows_them_until_fixed(small: Path) -> None:
+    program = small / "content/program.yml"
+    good = program.read_text()
+    program.write_text(good.replace("  contact:", "  contakt:"))
+    serving = ServeProcess(small)
+    try:
+        status, _, page = _get(serving.url + "mentors/")
+        assert status == 503 and "There is no build to show yet." in page
+        banner = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"]
+        assert "<code>content/program.yml:5:3</code> <code>program.contakt</code> unknown key; " in banner
+        program.write_text(good)
+        serving.wait_for(r"^Pages ready in")
+        assert _get(serving.url + "mentors/")[0] == 200
+        assert json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"] is None
+    finally:
+        serving.close()
 
 
 def test_serve_on_a_busy_port_says_so(small: Path, capsys) -> None:
@@ -62,3 +85,38 @@ def test_serve_on_a_busy_port_says_so(small: Path, capsys) -> None:
     assert capsys.readouterr().err == (
         f"error: cannot serve on 127.0.0.1:{port}: Address already in use; choose another --port\n"
     )
+
+
+@pytest.mark.parametrize(("host", "local"), [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("localhost", True),
+    ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("my-laptop.local", False),
+])
+def test_only_loopback_hosts_are_private(host: str, local: bool) -> None:
+    assert is_loopback(host) is local
+
+
+@pytest.mark.parametrize(("page", "base", "expected"), [
+    (b"<html><head><title>x</title></head><body></body></html>", False,
+     b'<html><head><title>x</title><script src="/__mentoring-site/reload.js" data-build="b-1"></script>'
+     b"</head><body></body></html>"),
+    (b'<html><HEAD lang="en"><link href="./a.css"></HEAD></html>', True,
+     b'<html><HEAD lang="en"><base href="/"><link href="./a.css">'
+     b'<script src="/__mentoring-site/reload.js" data-build="b-1"></script></HEAD></html>'),
+    (b"<p>no head</p>", False, b'<script src="/__mentoring-site/reload.js" data-build="b-1"></script><p>no head</p>'),
+])
+def test_the_reload_script_goes_into_the_head(page: bytes, base: bool, expected: bytes) -> None:
+    assert inject(page, "b-1", base=base) == expected
+
+
+def test_compiled_templates_are_reused_until_their_source_changes(tmp_path: Path, monkeypatch) -> None:
+    from mentoring_site import templating
+
+    cache = templating.MemoryBytecodeCache()
+    monkeypatch.setattr(templating, "BYTECODE_CACHE", cache)
+    template = tmp_path / "templates/serve/banner.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text("first {{ problems | length }}")
+    assert templating.environment(tmp_path).get_template("serve/banner.html.j2").render(problems=[]) == "first 0"
+    assert len(cache.store) == 1
+    template.write_text("second {{ problems | length }}")  # serve builds again with a new environment
+    assert templating.environment(tmp_path).get_template("serve/banner.html.j2").render(problems=[]) == "second 0"

@@ -34,12 +34,12 @@ def test_validate_lists_every_stand_in_at_its_line(fresh: Path, capsys) -> None:
         f"they can give.' {HOW}",
         f"{P}:122:12: warning: applying.mentees: still the stand-in 'Who can apply as a mentee: who the program is "
         f"for.' {HOW}",
-        f"{P}:141:11: warning: support_services.0.name: still the stand-in 'Your Support Service' "
+        f"{P}:141:11: warning: support_services[1].name: still the stand-in 'Your Support Service' "
         f"{HOW}",
-        f"{P}:142:12: warning: support_services.0.about: still the stand-in 'What it helps with, and when to turn to "
-        f"it.' {HOW}",
-        f"{P}:143:14: warning: support_services.0.contact: still the stand-in 'Phone number, email or opening hours' "
-        f"{HOW}",
+        f'{P}:142:12: warning: support_services[1] "Your Support Service".about: still the stand-in '
+        f"'What it helps with, and when to turn to it.' {HOW}",
+        f'{P}:143:14: warning: support_services[1] "Your Support Service".contact: still the stand-in '
+        f"'Phone number, email or opening hours' {HOW}",
         f"{P}:147:9: warning: concerns.name: still the stand-in 'Your Concerns Contact' {HOW}",
         f"{P}:148:10: warning: concerns.email: still the stand-in 'concerns@example.org' {HOW}",
     ]
