@@ -1,18 +1,22 @@
-"""The pipeline: load -> validate -> render pages -> render worksheets -> site engine -> publish.
+"""The pipeline: load -> validate -> render pages -> render worksheets and booklet -> site engine -> publish.
 
 Each stage is a module of its own; this file only runs them in order.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import booklet as handbook
 from . import cache, engine, publish
+from .errors import ProgramError
 from .pages import Pages, base_context, render_pages
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
@@ -38,8 +42,26 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) -> Generated:
-    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration."""
+def _all_problems(*stages: Callable[[], Any]) -> list[Any]:
+    """Run every stage, then raise the problems of all of them at once (or return their results)."""
+    results, problems = [], []
+    for stage in stages:
+        try:
+            results.append(stage())
+        except ProgramError as exc:
+            problems += exc.problems
+    if problems:
+        raise ProgramError(problems)
+    return results
+
+
+def generate(
+    root: Path, *, pdfs: bool = True, booklet: bool = True, report: Report = lambda _: None
+) -> Generated:
+    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration.
+
+    `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
+    `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show."""
     started = time.perf_counter()
     program = load_program(root)
     report(
@@ -47,7 +69,8 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
         f"{_count(len(program.worksheets), 'worksheet')}, {_count(len(program.pages), 'extra page')}"
     )
-    pages: Pages = render_pages(program)
+    with_booklet = booklet and program.config.booklet.enabled
+    pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [])
     files: dict[str, str | bytes] = dict(pages.files)
     brand = program.config.branding
     css_context = {**base_context(program), "site_fonts": site_fonts(brand)}
@@ -56,15 +79,29 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None) 
         files[published] = (program.root / source).read_bytes()
     stats: dict[str, Any] = {"pages": sum(1 for p in files if p.endswith(".md"))}
     if pdfs:
-        sheets, figures = render_worksheets(program, cache.folder("worksheets"))
+        # One pool for every PDF. The booklets' HTML is made in a worker while this process makes
+        # the worksheets' (on a rebuild with no change, both are all the work there is).
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            pending = handbook.start(program, pages, dict(files), pool) if with_booklet else None
+            (sheets, figures), (booklets, booklet_figures) = _all_problems(
+                lambda: render_worksheets(program, cache.folder("worksheets"), pool=pool),
+                lambda: pending.result() if pending else ({}, {}),
+            )
         files.update(sheets)
+        files.update(booklets)
         stats.update(figures)
+        stats.update(booklet_figures)
         report(
             f"Worksheets: {_count(figures['worksheets'], 'PDF')} "
             f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
         )
+        if booklets:
+            rendered = booklet_figures["booklets_rendered"]
+            report(f"Handbook: {_count(len(booklets), 'PDF')} ({rendered} rendered, "
+                   f"{len(booklets) - rendered} unchanged)")
     else:
-        plan(program)  # renders every worksheet's HTML, so template mistakes are caught
+        # Every worksheet's and booklet's HTML is still made, so that template mistakes show.
+        _all_problems(lambda: plan(program), lambda: handbook.plan(program, pages, files) if with_booklet else [])
     stats["generate_seconds"] = time.perf_counter() - started
     return Generated(program, files, site_config(program, pages), theme_files(program.root), stats)
 
@@ -74,13 +111,16 @@ def default_site_dir(root: Path) -> Path:
 
 
 def build(
-    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False
+    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False,
+    booklet: bool = True,
 ) -> Generated:
-    """Build the program in `root` and publish it to `site_dir` (default `root/site`)."""
+    """Build the program in `root` and publish it to `site_dir` (default `root/site`).
+
+    `booklet=False` leaves out the printed handbook, as `serve` does to stay quick."""
     root = root.resolve()
     site_dir = (site_dir or default_site_dir(root)).resolve()
     publish.check_site_dir(root, site_dir)
-    generated = generate(root, report=report)
+    generated = generate(root, booklet=booklet, report=report)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
         workdir = Path(work)

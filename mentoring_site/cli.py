@@ -40,11 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate, generate and publish the site (default: DIR/site)")
     common(p)
     p.add_argument("--site-dir", type=Path, help="where to publish (default: DIR/site)")
+    p.add_argument("--no-booklet", action="store_true", help="leave out the printed handbook (handbook-<size>.pdf)")
     p = sub.add_parser("validate", help="check everything, change nothing")
     common(p)
     p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
     common(p)
     p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    p.add_argument("--booklet", action="store_true", help="also make the printed handbook on every rebuild")
     p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
     common(p)
     p.add_argument("out", type=Path, help="output folder")
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build
 
-            stats = build(args.dir, args.site_dir, report=report, verbose=verbose).stats
+            stats = build(args.dir, args.site_dir, report=report, verbose=verbose, booklet=not args.no_booklet).stats
             if verbose:
                 report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
                        f"{stats['engine_seconds']:.2f} s for MkDocs")
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from .serve import serve
 
-            serve(args.dir.resolve(), port=args.port, report=report, verbose=verbose)
+            serve(args.dir.resolve(), port=args.port, report=report, verbose=verbose, booklet=args.booklet)
         elif args.command == "new":
             from .scaffold import new_program
 

@@ -416,6 +416,21 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class BookletSettings:
+    """The printed handbook: every page in one PDF per paper size, `site/handbook-<size>.pdf`."""
+
+    enabled: bool = field(
+        default=True,
+        metadata=meta("Build the printed handbook (off: no PDF and no link to it; "
+                      "`mentoring-site build --no-booklet` does the same for one build)."),
+    )
+    worksheets: bool = field(
+        default=True,
+        metadata=meta("Print every worksheet's blank form in an appendix at the end of the handbook."),
+    )
+
+
+@dataclass(frozen=True)
 class ProgramFile:
     """`content/program.yml`."""
 
@@ -428,6 +443,9 @@ class ProgramFile:
         default_factory=WorksheetSettings, metadata=meta("Worksheet output settings.")
     )
     site: SiteSettings = field(default_factory=SiteSettings, metadata=meta("Site settings."))
+    booklet: BookletSettings = field(
+        default_factory=BookletSettings, metadata=meta("The printed handbook (one PDF per paper size).")
+    )
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,16 @@ WATCHED = ("content", "worksheets", "templates", "assets")
 class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
     def __init__(self) -> None:
         self.generated: Generated | None = None
+        self.booklet = True
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` rebuilds on every change: the printed handbook is left to `mkdocs build`.
+        self.booklet = command != "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
         try:
-            self.generated = generate(root, report=log.info)
+            self.generated = generate(root, booklet=self.booklet, report=log.info)
         except ProgramError as exc:
             raise PluginError(f"\n{exc}") from None
         apply_settings(config, self.generated.config)

@@ -1,4 +1,7 @@
-"""`mentoring-site serve`: build, serve on 127.0.0.1, rebuild when a source file changes."""
+"""`mentoring-site serve`: build, serve on 127.0.0.1, rebuild when a source file changes.
+
+The preview leaves out the printed handbook unless asked (`booklet=True`, `serve --booklet`), so
+that a rebuild stays quick."""
 
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ def snapshot(root: Path) -> dict[Path, float]:
     return files
 
 
-def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False, poll: float = 1.0) -> None:
+def serve(
+    root: Path, *, port: int = 8000, report: Report, verbose: bool = False, poll: float = 1.0, booklet: bool = False
+) -> None:
     site = root / ".mentoring-site" / "preview"
     handler = functools.partial(QuietHandler, directory=str(site))
     try:
@@ -38,7 +43,7 @@ def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False
     except OSError as exc:
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port") from None
     try:
-        build(root, site, report=report, verbose=verbose)
+        build(root, site, report=report, verbose=verbose, booklet=booklet)
     except BaseException:
         server.server_close()
         raise
@@ -54,7 +59,7 @@ def serve(root: Path, *, port: int = 8000, report: Report, verbose: bool = False
             seen = now
             report("Change detected; rebuilding")
             try:
-                build(root, site, report=report, verbose=verbose)
+                build(root, site, report=report, verbose=verbose, booklet=booklet)
             except (ProgramError, EngineError) as exc:
                 # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
                 print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)

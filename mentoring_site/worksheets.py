@@ -10,10 +10,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as html_lib
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,11 @@ class Job:
     @property
     def filename(self) -> str:
         return f"{self.sheet_id}-{self.size}.pdf"
+
+    @property
+    def label(self) -> str:
+        """What the fetcher's messages call this document."""
+        return f"worksheet {self.sheet_id!r} ({self.size})"
 
 
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
@@ -99,7 +105,9 @@ class RefusedURL(Exception):
     """WeasyPrint asked for a resource outside what we allow."""
 
 
-def _make_fetcher(job: Job) -> Any:
+def _make_fetcher(job: Any) -> Any:
+    """WeasyPrint's fetcher for `job` (anything with `label` and `allowed`): only `data:` URLs and
+    existing files inside the allowed folders."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class Refused(FatalURLFetchingError):
@@ -117,12 +125,8 @@ def _make_fetcher(job: Job) -> Any:
                 if any(path.is_relative_to(root) for root in job.allowed):
                     if path.is_file():
                         return URLFetcherResponse(url, path.read_bytes(), {}, 200)
-                    raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
-                                  "which does not exist", url)
-            raise Refused(
-                f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, which is outside the program",
-                url,
-            )
+                    raise Refused(f"{job.label} asked for {url!r}, which does not exist", url)
+            raise Refused(f"{job.label} asked for {url!r}, which is outside the program", url)
 
     return Fetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
@@ -165,9 +169,11 @@ def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
 
 
 def render_worksheets(
-    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None
+    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None, pool: Executor | None = None
 ) -> tuple[dict[str, bytes], dict[str, int]]:
-    """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures."""
+    """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures.
+
+    With `pool`, uncached PDFs are rendered there (shared with other PDFs of the build)."""
     jobs = plan(program)
     out: dict[str, bytes] = {}
     todo: list[Job] = []
@@ -181,15 +187,16 @@ def render_worksheets(
     problems: list[Problem] = []
     if todo:
         results: list[tuple[Job, bytes | Exception]] = []
-        if workers <= 1:
+        if pool is None and workers <= 1:
             for job in todo:
                 try:
                     results.append((job, render_pdf(job)))
                 except RefusedURL as exc:
                     results.append((job, exc))
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [(job, pool.submit(render_pdf, job)) for job in todo]
+            own = contextlib.nullcontext(pool) if pool is not None else ProcessPoolExecutor(max_workers=workers)
+            with own as executor:
+                futures = [(job, executor.submit(render_pdf, job)) for job in todo]
                 for job, future in futures:
                     try:
                         results.append((job, future.result()))
