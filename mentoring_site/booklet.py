@@ -181,7 +181,7 @@ class _Links:
         if SCHEME.match(target):
             return target if target.lower().startswith(("http:", "https:", "mailto:")) else None
         path, fragment = self._resolve(page, target)
-        for candidate in (path, f"{path}.md", f"{path.rstrip('/')}/index.md", f"{path}index.md"):
+        for candidate in (path, f"{path}.md", f"{path}/index.md"):  # a/b.md, a/b/ and a/b
             if candidate in self.anchors:
                 if fragment == PREVIEW and candidate in self.sheet_pages and self.appendix:
                     return f"#{form_anchor(self.sheet_pages[candidate])}"
