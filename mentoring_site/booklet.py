@@ -21,14 +21,17 @@ pages and the navigation (`Pages`).
 from __future__ import annotations
 
 import base64
+import hashlib
 import html as html_lib
+import json
+import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,13 +42,13 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
-from . import cache
+from . import __version__, cache
 from .errors import Problem, ProgramError
 from .pages import NavItem, Pages, base_context
-from .program import LoadedProgram, Worksheet
+from .program import LoadedProgram, Worksheet, target_path
 from .siteconfig import MARKDOWN_EXTENSIONS
-from .templating import environment, render
-from .worksheets import RefusedURL, _allowed_roots, _key, _make_fetcher
+from .templating import environment, render, template_sources
+from .worksheets import RefusedURL, _allowed_roots, _key, _local_refs, _make_fetcher
 
 CACHE_KIND = "booklet"
 PREVIEW = "preview"  # the anchor of a worksheet page's on-screen preview section
@@ -102,6 +105,7 @@ class Job:
     base_url: str
     allowed: tuple[str, ...]
     key: str
+    local_files: tuple[str, ...] = ()  # program files the HTML names (logo, fonts, images)
 
     @property
     def filename(self) -> str:
@@ -370,8 +374,81 @@ def plan(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes]) ->
     jobs = []
     for size in program.paper_sizes:
         html = render_html(program, pages, files, size, outline=outline, env=env)
-        jobs.append(Job(size, html, base, allowed, _key(html, size, program)))
+        jobs.append(Job(size, html, base, allowed, _key(html, size, program), _local_files(html, program)))
     return jobs
+
+
+def _local_files(html: str, program: LoadedProgram) -> tuple[str, ...]:
+    """The program files the HTML names, as the cache key counts them (see worksheets._key)."""
+    root = program.root.resolve()
+    names = []
+    for ref in sorted(set(_local_refs(html))):
+        name = target_path(html_lib.unescape(ref))
+        path = (root / name).resolve()
+        if name and path.is_file() and path.is_relative_to(root):
+            names.append(name)
+    return tuple(names)
+
+
+def _file_digests(program: LoadedProgram, names: list[str] | tuple[str, ...]) -> dict[str, str]:
+    root = program.root.resolve()
+    out = {}
+    for name in names:
+        path = (root / name).resolve()
+        if path.is_file() and path.is_relative_to(root):
+            out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def inputs_key(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes]) -> str:
+    """A digest of everything the booklets' HTML is made from, without making it.
+
+    A rebuild with no change looks the booklets up by it (a "memo" beside the PDFs in the cache
+    names their keys), so that it neither converts the pages nor renders the templates again.
+    It takes in the program as loaded, the pages, the navigation, every template, the code of
+    this package and the versions of the libraries that make the HTML; the files the HTML names
+    are checked against their digests in the memo.
+    """
+    import weasyprint
+
+    digest = hashlib.sha256()
+
+    def add(part: str | bytes) -> None:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+
+    for version in (__version__, markdown_lib.__version__, nh3.__version__, jinja2.__version__,
+                    weasyprint.__version__, os.environ.get("SOURCE_DATE_EPOCH", "")):
+        add(version)
+    add(re.sub(r" at 0x[0-9a-f]+>", ">", repr(program)))  # Terms has no repr of its own
+    add(repr(pages.nav))
+    for path, content in sorted(files.items()):
+        add(path)
+        add(content)
+    for source in [*template_sources(program.root), *sorted(Path(__file__).parent.glob("*.py"))]:
+        add(source.as_posix())
+        add(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _recall(program: LoadedProgram, inputs: str) -> dict[str, bytes] | None:
+    """The booklets of a build whose inputs are `inputs`, if the memo and the cache hold them."""
+    memo = cache.get(cache.folder(CACHE_KIND), inputs, suffix=".json")
+    if memo is None:
+        return None
+    try:
+        entries = json.loads(memo)
+        out = {}
+        for entry in entries:
+            if _file_digests(program, entry["files"]) != entry["files"]:
+                return None
+            pdf = cache.get(cache.folder(CACHE_KIND), entry["key"])
+            if pdf is None:
+                return None
+            out[filename(entry["size"])] = pdf
+        return out if [e["size"] for e in entries] == list(program.paper_sizes) else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def render_pdf(job: Job) -> bytes:
@@ -393,14 +470,19 @@ def render_pdf(job: Job) -> bytes:
 
 @dataclass
 class Pending:
-    """The booklets of a build, being planned in a worker of the build's pool."""
+    """The booklets of a build: from the cache, or being planned in a worker of the build's pool."""
 
     pool: Executor
-    planned: Future[list[Job]]
+    program: LoadedProgram
+    inputs: str
+    planned: Future[list[Job]] | None = None
+    recalled: dict[str, bytes] = field(default_factory=dict)
 
     def result(self) -> tuple[dict[str, bytes], dict[str, int]]:
         """{"handbook-<size>.pdf": bytes} and figures: cached booklets from the cache, the others
         laid out in the pool."""
+        if self.planned is None:
+            return dict(self.recalled), {"booklets": len(self.recalled), "booklets_rendered": 0}
         jobs = self.planned.result()
         out: dict[str, bytes] = {}
         futures = []
@@ -420,11 +502,19 @@ class Pending:
             cache.put(cache.folder(CACHE_KIND), job.key, data)
         if problems:
             raise ProgramError(problems)
+        memo = [{"size": job.size, "key": job.key, "files": _file_digests(self.program, job.local_files)}
+                for job in jobs]
+        cache.put(cache.folder(CACHE_KIND), self.inputs, json.dumps(memo).encode(), suffix=".json")
         if futures:
             cache.prune(cache.folder(CACHE_KIND))
         return dict(sorted(out.items())), {"booklets": len(out), "booklets_rendered": len(futures)}
 
 
 def start(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes], pool: Executor) -> Pending:
-    """Plan the booklets in `pool`, while the caller goes on (with the worksheets)."""
-    return Pending(pool, pool.submit(plan, program, pages, files))
+    """The booklets from the cache if nothing they are made from changed; else plan them in
+    `pool`, while the caller goes on (with the worksheets)."""
+    inputs = inputs_key(program, pages, files)
+    recalled = _recall(program, inputs)
+    if recalled is not None:
+        return Pending(pool, program, inputs, recalled=recalled)
+    return Pending(pool, program, inputs, planned=pool.submit(plan, program, pages, files))
