@@ -15,7 +15,9 @@ pages and the navigation (`Pages`).
 - WeasyPrint lays it out with the worksheets' restricted fetcher (only `data:` URLs and files
   inside the program or the package) into a tagged PDF (PDF/UA-1, with language and title).
   The PDF is keyed like a worksheet's (the HTML, the local files it names, the versions) and
-  cached in the user's cache folder: an unchanged handbook is never laid out twice.
+  cached in the user's cache folder: an unchanged handbook is never laid out twice. The HTML
+  is made in a worker of the build's process pool, beside the worksheets' in this process; a
+  rebuild with nothing changed does not make it at all (see `inputs_key`).
 """
 
 from __future__ import annotations

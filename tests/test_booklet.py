@@ -291,3 +291,25 @@ def test_the_booklet_can_be_turned_off(small: Path, how: str) -> None:
     assert not list(site.glob("handbook-*"))
     assert "handbook-" not in (site / "index.html").read_text()
     assert "handbook-" not in (site / "worksheets/index.html").read_text()
+
+
+def test_a_changed_file_or_page_makes_a_new_booklet_and_nothing_else_does(small: Path, tmp_path: Path) -> None:
+    """An unchanged rebuild finds the booklet without making its HTML (by a digest of what it is
+    made from); a new logo under the same name, or a changed page, is laid out again."""
+    root = small_with_booklet(small, "branding:\n  logo: assets/logo.svg\n")
+    (root / "assets").mkdir()
+    logo = root / "assets/logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                    '<rect width="10" height="10"/></svg>')
+
+    def rendered() -> int:
+        return build(root, tmp_path / "site").stats["booklets_rendered"]
+
+    first = rendered()
+    assert first in (0, 1)  # 0: another test made this very booklet already
+    assert rendered() == 0
+    logo.write_text(logo.read_text().replace("<rect", '<rect fill="#123456"'))
+    assert rendered() == 1
+    assert rendered() == 0
+    (root / "content/pages/extra.md").write_text("# Extra\n\nA changed page.\n")
+    assert rendered() == 1
