@@ -426,7 +426,10 @@ def inputs_key(program: LoadedProgram, pages: Pages, files: dict[str, str | byte
     add(repr(pages.nav))
     for path, content in sorted(files.items()):
         add(path)
-        add(content)
+        # Of the other published files, only the names matter (meetings.ics, say, changes its
+        # time stamp with every build).
+        if path.endswith(".md") or PurePosixPath(path).suffix.lower() in IMAGE_TYPES:
+            add(content)
     for source in [*template_sources(program.root), *sorted(Path(__file__).parent.glob("*.py"))]:
         add(source.as_posix())
         add(source.read_bytes())
@@ -484,7 +487,8 @@ class Pending:
         """{"handbook-<size>.pdf": bytes} and figures: cached booklets from the cache, the others
         laid out in the pool."""
         if self.planned is None:
-            return dict(self.recalled), {"booklets": len(self.recalled), "booklets_rendered": 0}
+            return dict(self.recalled), {"booklets": len(self.recalled), "booklets_rendered": 0,
+                                         "booklets_recalled": len(self.recalled)}
         jobs = self.planned.result()
         out: dict[str, bytes] = {}
         futures = []
@@ -509,7 +513,8 @@ class Pending:
         cache.put(cache.folder(CACHE_KIND), self.inputs, json.dumps(memo).encode(), suffix=".json")
         if futures:
             cache.prune(cache.folder(CACHE_KIND))
-        return dict(sorted(out.items())), {"booklets": len(out), "booklets_rendered": len(futures)}
+        return dict(sorted(out.items())), {"booklets": len(out), "booklets_rendered": len(futures),
+                                           "booklets_recalled": 0}
 
 
 def start(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes], pool: Executor) -> Pending:
