@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/build_times.py
 
-Measures, in one run on this machine: a cold build (empty cache: worksheets and the printed
-handbook), a rebuild with no change (the median of five, with and without the handbook, whose
-ratio has a floor: the handbook may add at most 10 % to it), the time per worksheet page, the
-handbook's layout in each paper size, and `mkdocs build` alone on the same generated pages.
+Measures, in one run on this machine: a cold build (empty worksheet cache), a rebuild with no
+change, the time per worksheet page and per worksheet PDF (WeasyPrint's layout plus the forms
+stage, and the forms stage alone), `mkdocs build` alone on the same generated pages, and the
+HTML safety stage (sanitiser and Content-Security-Policy) within the rebuild.
+Also: the printed handbook's layout in each paper size, and a no-change rebuild with and
+without it (the median of five, in turns; floor: the handbook adds at most 10 %).
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from mentoring_site import booklet, engine  # noqa: E402
+from mentoring_site import booklet, engine, forms  # noqa: E402
 from mentoring_site.build import build, generate  # noqa: E402
 from mentoring_site.pages import render_pages  # noqa: E402
 from mentoring_site.program import load_program  # noqa: E402
 from mentoring_site.siteconfig import THEME_DIR  # noqa: E402
-from mentoring_site.worksheets import render_worksheets  # noqa: E402
+from mentoring_site.worksheets import layout_pdf, plan, render_worksheets  # noqa: E402
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
@@ -59,6 +61,8 @@ def main() -> None:
                 warm_runs[with_booklet].append(timed(build, program, work / "site", booklet=with_booklet)[0])
         warm = statistics.median(warm_runs[True])
         warm_without = statistics.median(warm_runs[False])
+        _, rebuilt = timed(build, program, work / "site")
+        safety = rebuilt.stats["safety_seconds"]  # type: ignore[attr-defined]
 
         # Worksheet rendering alone, one process and all cores, cache emptied each time.
         loaded = load_program(program)
@@ -67,6 +71,14 @@ def main() -> None:
             if path.startswith("worksheets/") and path.endswith(".pdf"):
                 pages += len(pypdf.PdfReader(work.joinpath("site", path)).pages)
         serial, _ = timed(render_worksheets, loaded, work / "c1", workers=1)
+        # One worksheet at a time: WeasyPrint's layout, then the forms stage on its output.
+        layout_s = forms_s = 0.0
+        jobs = plan(loaded)
+        for job in jobs:
+            took, raw = timed(layout_pdf, job)
+            layout_s += took
+            took, _ = timed(forms.finish, raw, job.sheet, language=job.language)
+            forms_s += took
         # The handbook's layout alone, one size after the other in this process.
         booklet_jobs = booklet.plan(loaded, render_pages(loaded, booklet_sizes=loaded.paper_sizes), generated.files)
         booklet_times = {job.size: timed(booklet.render_pdf, job) for job in booklet_jobs}
@@ -94,8 +106,12 @@ def main() -> None:
     print(f"handbook, {len(booklet_times)} sizes, 1 process:     {total:6.2f} s")
     print(f"worksheets, 1 process:             {serial:6.2f} s  ({serial / pages * 1000:.0f} ms per page)")
     print(f"worksheets, {cores} processes:           {parallel:6.2f} s  ({parallel / pages * 1000:.0f} ms per page)")
+    each = len(jobs)
+    print(f"one worksheet PDF, layout + forms: {(layout_s + forms_s) / each:6.2f} s  (mean of {each})")
+    print(f"forms stage alone, per PDF:        {forms_s / each:6.2f} s  ({forms_s / each * 1000:.0f} ms)")
     print(f"pages and config only (no PDFs):   {gen_only:6.2f} s")
     print(f"mkdocs build alone, same pages:    {mk:6.2f} s")
+    print(f"HTML safety stage, in the rebuild: {safety:6.2f} s  ({safety / warm * 100:.0f}% of it; goal: under 15%)")
 
 
 if __name__ == "__main__":

@@ -5,23 +5,21 @@ Each stage is a module of its own; this file only runs them in order.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import booklet as handbook
-from . import cache, engine, publish
-from .errors import ProgramError
-from .pages import Pages, base_context, render_pages
+from . import cache, engine, htmlsafety, publish, standins
+from .errors import Problem, ProgramError
+from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
-from .worksheets import plan, render_worksheets
+from .worksheets import plan, render_worksheets, worker_pool
 
 Report = Callable[[str], None]
 
@@ -36,6 +34,7 @@ class Generated:
     config: dict[str, Any]
     theme_files: dict[str, bytes] = field(default_factory=dict)  # for the theme's custom_dir
     stats: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # stand-ins still in place
 
 
 def _count(n: int, noun: str) -> str:
@@ -56,14 +55,19 @@ def _all_problems(*stages: Callable[[], Any]) -> list[Any]:
 
 
 def generate(
-    root: Path, *, pdfs: bool = True, booklet: bool = True, report: Report = lambda _: None
+    root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True
 ) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration.
 
+    Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors.
     `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
     `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show."""
     started = time.perf_counter()
+    source_date_epoch()  # a malformed one is refused before any work
     program = load_program(root)
+    warnings = standins.stand_ins(program.root)
+    if strict and warnings:
+        raise ProgramError(warnings)
     report(
         f"Loaded {program.config.program.name!r}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
@@ -81,7 +85,7 @@ def generate(
     if pdfs:
         # One pool for every PDF. The booklets' HTML is made in a worker while this process makes
         # the worksheets' (on a rebuild with no change, both are all the work there is).
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        with worker_pool() as pool:
             pending = handbook.start(program, pages, dict(files), pool) if with_booklet else None
             (sheets, figures), (booklets, booklet_figures) = _all_problems(
                 lambda: render_worksheets(program, cache.folder("worksheets"), pool=pool),
@@ -103,7 +107,7 @@ def generate(
         # Every worksheet's and booklet's HTML is still made, so that template mistakes show.
         _all_problems(lambda: plan(program), lambda: handbook.plan(program, pages, files) if with_booklet else [])
     stats["generate_seconds"] = time.perf_counter() - started
-    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats)
+    return Generated(program, files, site_config(program, pages), theme_files(program.root), stats, warnings)
 
 
 def default_site_dir(root: Path) -> Path:
@@ -111,38 +115,67 @@ def default_site_dir(root: Path) -> Path:
 
 
 def build(
-    root: Path, site_dir: Path | None = None, *, report: Report = lambda _: None, verbose: bool = False,
+    root: Path,
+    site_dir: Path | None = None,
+    *,
+    report: Report = lambda _: None,
+    verbose: bool = False,
+    strict: bool = False,
+    warn: Report = lambda _: None,
+    option: str = "--site-dir",
     booklet: bool = True,
 ) -> Generated:
-    """Build the program in `root` and publish it to `site_dir` (default `root/site`).
-
-    `booklet=False` leaves out the printed handbook, as `serve` does to stay quick."""
-    root = root.resolve()
-    site_dir = (site_dir or default_site_dir(root)).resolve()
-    publish.check_site_dir(root, site_dir)
-    generated = generate(root, booklet=booklet, report=report)
+    """Build the program in `root` and publish it to `site_dir` (default `root/site`); `warn` hears
+    each stand-in still in place, and `strict` refuses to publish them. `option` names how the
+    user chose the folder, for the message refusing one. `booklet=False` leaves out the printed
+    handbook, as `serve` does to stay quick."""
+    site_dir = site_dir or default_site_dir(root)
+    publish.check_site_dir(root, site_dir, option=option)
+    root, site_dir = root.resolve(), site_dir.resolve()
+    generated = generate(root, report=report, strict=strict, booklet=booklet)
+    for warning in generated.warnings:
+        warn(warning.as_warning())
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
-        workdir = Path(work)
-        engine.write_tree(generated.files, workdir / "docs")
+    marker = htmlsafety.new_marker()
+    # The engine's input sits beside the site, named so that the next build removes it if this
+    # one is killed.
+    with _writing(site_dir), publish.workspace(site_dir) as workdir:
+        (workdir / "docs").mkdir()  # the pages go to MkDocs in memory
         engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
-        engine.write_config(generated.config, workdir / "mkdocs.yml")
+        engine.write_config(htmlsafety.with_marker(generated.config, marker), workdir / "mkdocs.yml")
         with publish.staging(site_dir) as staged:
-            engine.mkdocs_build(workdir, staged, verbose=verbose)
-    generated.stats["engine_seconds"] = time.perf_counter() - started
+            engine.mkdocs_build(workdir, staged, verbose=verbose, files=generated.files)
+            checked = time.perf_counter()
+            htmlsafety.secure_site(staged, marker)  # before the swap: an unsafe page is never published
+            generated.stats["safety_seconds"] = time.perf_counter() - checked
+    generated.stats["engine_seconds"] = time.perf_counter() - started - generated.stats["safety_seconds"]
     report(f"Published {generated.stats['pages']} pages to {site_dir}")
     return generated
 
 
 def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:
     """Write plain Markdown, assets, PDFs and a resolved mkdocs.yml that need no plugin of ours."""
-    root = root.resolve()
-    out = out.resolve()
-    publish.check_site_dir(root, out)
+    publish.check_site_dir(root, out, option="output folder")
+    root, out = root.resolve(), out.resolve()
     generated = generate(root, report=report)
-    with publish.staging(out) as staged:
+    with _writing(out), publish.staging(out) as staged:
         engine.write_tree(generated.files, staged / "docs")
         engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)
-        engine.write_config(generated.config, staged / "mkdocs.yml")
+        # The theme override marks content for `mentoring-site secure`, run after another engine.
+        marker = htmlsafety.marker_for(generated.files, generated.config)
+        engine.write_config(htmlsafety.with_marker(generated.config, marker), staged / "mkdocs.yml")
     report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
     return generated
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """A write that fails (a full disk, say) is one line for the user, not a traceback: the
+    staging folder is gone and the previous output is untouched."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise publish.UsageError(
+            f"could not write {target}: {exc.strerror or exc}{where}; the previous output is unchanged"
+        ) from None

@@ -40,9 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate, generate and publish the site (default: DIR/site)")
     common(p)
     p.add_argument("--site-dir", type=Path, help="where to publish (default: DIR/site)")
+    p.add_argument("--strict", action="store_true", help="refuse to publish stand-ins left by `new`")
     p.add_argument("--no-booklet", action="store_true", help="leave out the printed handbook (handbook-<size>.pdf)")
     p = sub.add_parser("validate", help="check everything, change nothing")
     common(p)
+    p.add_argument("--strict", action="store_true", help="treat stand-ins left by `new` as errors")
     p = sub.add_parser("serve", help="preview locally, rebuilding when files change")
     common(p)
     p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
@@ -50,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write plain Markdown, PDFs and mkdocs.yml for any engine")
     common(p)
     p.add_argument("out", type=Path, help="output folder")
+    p = sub.add_parser("secure", help="sanitise a site another engine built from an export, and add its CSP")
+    p.add_argument("site", type=Path, help="the built site folder, e.g. site")
+    p.add_argument("--config", type=Path, help="the export's mkdocs.yml (default: the one beside the site folder)")
+    common(p, folder=False)
     p = sub.add_parser("new", help="create a ready-to-edit program")
     p.add_argument("dir", type=Path, help="folder to create")
     common(p, folder=False)
@@ -66,21 +72,30 @@ def main(argv: list[str] | None = None) -> int:
         if not quiet:
             print(message, flush=True)
 
+    def warn(message: str) -> None:  # shown even with -q: it is about what gets published
+        print(message, file=sys.stderr, flush=True)
+
     try:
-        if args.command != "new" and not args.dir.is_dir():
+        if args.command not in ("new", "secure") and not args.dir.is_dir():
             raise UsageError(f"{args.dir} is not a folder; give the folder that holds content/program.yml")
         if args.command == "build":
             from .build import build
 
-            stats = build(args.dir, args.site_dir, report=report, verbose=verbose, booklet=not args.no_booklet).stats
+            stats = build(args.dir, args.site_dir, report=report, verbose=verbose, strict=args.strict,
+                          warn=warn, booklet=not args.no_booklet).stats
             if verbose:
                 report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
                        f"{stats['engine_seconds']:.2f} s for MkDocs")
         elif args.command == "validate":
             from .build import generate
 
-            g = generate(args.dir.resolve(), pdfs=False, report=report if verbose else lambda _: None)
-            report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {len(g.program.worksheets)} worksheets)")
+            g = generate(args.dir.resolve(), pdfs=False, report=report if verbose else lambda _: None,
+                         strict=args.strict)
+            for warning in g.warnings:
+                warn(warning.as_warning())
+            left = f"; {len(g.warnings)} stand-in{'s' if len(g.warnings) != 1 else ''} to replace" if g.warnings else ""
+            sheets = len(g.program.worksheets)
+            report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {sheets} worksheets{left})")
         elif args.command == "export":
             from .build import export
 
@@ -89,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import serve
 
             serve(args.dir.resolve(), port=args.port, report=report, verbose=verbose, booklet=args.booklet)
+        elif args.command == "secure":
+            from .htmlsafety import secure_export
+
+            pages = secure_export(args.site, args.config)["pages"]
+            report(f"Secured {pages} pages in {args.site}: content sanitised, Content-Security-Policy added")
         elif args.command == "new":
             from .scaffold import new_program
 

@@ -35,8 +35,26 @@ class EngineError(Exception):
     """MkDocs refused the generated site (in strict mode, any warning)."""
 
 
-def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False) -> None:
-    """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`."""
+def _in_memory(files: dict[str, str | bytes]) -> Any:
+    """A MkDocs plugin that hands MkDocs our generated files without writing them to disk
+    first (thousands of pages would otherwise be written, read and deleted once more)."""
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import File, Files
+
+    class InMemory(BasePlugin):  # type: ignore[type-arg]
+        def on_files(self, found: Files, *, config: Any) -> Files:
+            kept = [f for f in found if f.src_uri not in files]
+            return Files(kept + [File.generated(config, path, content=content)
+                                 for path, content in sorted(files.items())])
+
+    return InMemory()
+
+
+def mkdocs_build(
+    workdir: Path, site_dir: Path, *, verbose: bool = False, files: dict[str, str | bytes] | None = None
+) -> None:
+    """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`; `files`, when given, are the
+    pages and files of the docs folder, passed in memory."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -60,6 +78,8 @@ def mkdocs_build(workdir: Path, site_dir: Path, *, verbose: bool = False) -> Non
         cfg = load_config(
             config_file=str(workdir / "mkdocs.yml"), site_dir=str(site_dir), strict=True
         )
+        if files is not None:
+            cfg.plugins["mentoring-site-files"] = _in_memory(files)
         build(cfg)
     except (Abort, ConfigurationError) as exc:
         detail = "\n".join(messages) or str(exc)

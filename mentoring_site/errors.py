@@ -24,6 +24,11 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.column}"
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
+    def as_warning(self) -> str:
+        """The same place and message, marked as a warning (the build goes on)."""
+        where = f"{self.file}:{self.line}:{self.column}: warning"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
 
 def _astuple(p: Problem) -> tuple[str, int, int, str, str]:
     return (p.file, p.line, p.column, p.key, p.message)
@@ -43,6 +48,7 @@ class Problems:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.items: list[Problem] = []
+        self._spots: set[tuple[str, int, int, str]] = set()  # a set: thousands of problems stay cheap
 
     def rel(self, path: Path) -> str:
         """The path as the user knows it: relative to the program (a link by its own name)."""
@@ -54,7 +60,9 @@ class Problems:
     def add(self, file: Path, line: int, column: int, key: str, message: str) -> None:
         problem = Problem(self.rel(file), line, column, key, message)
         # One message per spot: a value already reported is not reported again by a later check.
-        if not any(_astuple(p)[:4] == _astuple(problem)[:4] for p in self.items):
+        spot = _astuple(problem)[:4]
+        if spot not in self._spots:
+            self._spots.add(spot)
             self.items.append(problem)
 
     def raise_if_any(self) -> None:

@@ -3,7 +3,8 @@
 Each type is a small dataclass registered with `@field_type`, plus one template
 `worksheets/fields/<type>.html.j2`. Adding a type touches exactly those two places.
 Every type has `form_fields()`: the names of the PDF form fields it produces, with their label
-(used as the accessible tooltip) and kind, so tests and docs can rely on them.
+(used as the accessible tooltip) and kind, so tests and docs can rely on them. Names never hold a
+period (PDF reads a period as a level of the name): see the README's "Reading filled-in forms".
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class FormField:
     name: str
     label: str
     kind: Literal["text", "multiline", "checkbox", "radio"]
+    options: tuple[str, ...] = ()  # radio: each option's name, for its widget's tooltip
 
 
 class BaseField:
@@ -63,7 +65,7 @@ class BaseField:
     def template(self) -> str:
         return f"worksheets/fields/{self.type_name}.html.j2"
 
-    def form_fields(self, t: Any) -> list[FormField]:
+    def form_fields(self, t: Any = None) -> list[FormField]:
         return []
 
 
@@ -85,7 +87,7 @@ class Text(BaseField):
     help: str = field(default="", metadata=meta("A hint printed under the label."))
     default: str = field(default="", metadata=meta("Text filled in already (placeholders ok)."))
 
-    def form_fields(self, t: Any) -> list[FormField]:
+    def form_fields(self, t: Any = None) -> list[FormField]:
         return [FormField(self.id, self.label, "text")]
 
 
@@ -106,7 +108,7 @@ class LongText(BaseField):
 
             raise RuleError("lines", f"must be between 1 and 20, not {self.lines}")
 
-    def form_fields(self, t: Any) -> list[FormField]:
+    def form_fields(self, t: Any = None) -> list[FormField]:
         return [FormField(self.id, self.label, "multiline")]
 
 
@@ -119,9 +121,9 @@ class Checkboxes(BaseField):
     label: str = _label()
     options: list[str] = field(default_factory=list, metadata=meta("The options.", check=_options))
 
-    def form_fields(self, t: Any) -> list[FormField]:
+    def form_fields(self, t: Any = None) -> list[FormField]:
         return [
-            FormField(f"{self.id}.{i}", f"{self.label}: {o}", "checkbox")
+            FormField(f"{self.id}_{i}", f"{self.label}: {o}", "checkbox")
             for i, o in enumerate(self.options, 1)
         ]
 
@@ -135,8 +137,8 @@ class Choice(BaseField):
     label: str = _label()
     options: list[str] = field(default_factory=list, metadata=meta("The options.", check=_options))
 
-    def form_fields(self, t: Any) -> list[FormField]:
-        return [FormField(self.id, self.label, "radio")]
+    def form_fields(self, t: Any = None) -> list[FormField]:
+        return [FormField(self.id, self.label, "radio", tuple(self.options))]
 
 
 @field_type("scale")
@@ -149,8 +151,9 @@ class Scale(BaseField):
     low: str = field(default="Not at all", metadata=meta("What 1 means."))
     high: str = field(default="Completely", metadata=meta("What 5 means."))
 
-    def form_fields(self, t: Any) -> list[FormField]:
-        return [FormField(self.id, self.label, "radio")]
+    def form_fields(self, t: Any = None) -> list[FormField]:
+        options = (f"1, {self.low}", "2", "3", "4", f"5, {self.high}")
+        return [FormField(self.id, self.label, "radio", options)]
 
 
 @field_type("date")
@@ -161,7 +164,7 @@ class Date(BaseField):
     id: str = _id()
     label: str = _label()
 
-    def form_fields(self, t: Any) -> list[FormField]:
+    def form_fields(self, t: Any = None) -> list[FormField]:
         return [FormField(self.id, self.label, "text")]
 
 
@@ -179,12 +182,13 @@ class Signature(BaseField):
         default_factory=lambda: ["mentor", "mentee"], metadata=meta("Who signs, in order.")
     )
 
-    def form_fields(self, t: Any) -> list[FormField]:
+    def form_fields(self, t: Any = None) -> list[FormField]:
         out = []
         for party in self.parties:
-            role = getattr(t, party[:1].upper() + party[1:])
+            # Without terms (the forms stage needs names and kinds only), the party's own word.
+            role = getattr(t, party[:1].upper() + party[1:]) if t is not None else party.replace("_", " ").capitalize()
             for part, word in (("name", "name"), ("signature", "signature"), ("date", "date")):
-                out.append(FormField(f"{self.id}.{party}.{part}", f"{role} {word}", "text"))
+                out.append(FormField(f"{self.id}_{party}_{part}", f"{role} {word}", "text"))
         return out
 
 
@@ -221,10 +225,10 @@ class Table(BaseField):
         if len(set(ids)) != len(ids):
             raise RuleError("columns", "two columns have the same id")
 
-    def form_fields(self, t: Any) -> list[FormField]:
+    def form_fields(self, t: Any = None) -> list[FormField]:
         kinds = {"text": "text", "date": "text", "check": "checkbox"}
         return [
-            FormField(f"{self.id}.{r}.{c.id}", f"{self.label}, row {r}: {c.label}", kinds[c.type])  # type: ignore[arg-type]
+            FormField(f"{self.id}_r{r}_{c.id}", f"{self.label}, row {r}: {c.label}", kinds[c.type])  # type: ignore[arg-type]
             for r in range(1, self.rows + 1)
             for c in self.columns
         ]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from . import sourcefiles, svgsafety
 from .schema import INVALID, Ctx, RuleError, meta
 from .yamlsource import Path_
 
@@ -77,13 +79,6 @@ def _readable_on_white(role: str) -> Any:
 IMAGE_LIMIT = 1_000_000
 IMAGE_KINDS = {"png": b"\x89PNG\r\n\x1a\n", "ico": b"\x00\x00\x01\x00", "jpg": b"\xff\xd8\xff"}
 MAX_PIXELS = 4096
-# What makes an SVG more than a picture: script, event handlers, links to anything but its own
-# parts (a browser opening the logo would run or fetch them), and entity declarations.
-SVG_ACTIVE = re.compile(
-    rb"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript\s*:|<!entity"
-    rb"|(?:xlink:)?href\s*=\s*[\"']\s*(?!#)",
-    re.I,
-)
 FONT_LIMIT = 2_000_000
 FONT_KINDS = {"woff2": (b"wOF2",), "woff": (b"wOFF",), "ttf": (b"\x00\x01\x00\x00", b"true"), "otf": (b"OTTO",)}
 
@@ -96,8 +91,11 @@ def _program_file(value: str, ctx: Ctx, path: Path_, *, limit: int, what: str) -
     resolved = (root / value).resolve()
     if not resolved.is_relative_to(root):
         return ctx.error(path, f"{value!r} points outside the program folder")
-    if not resolved.is_file():
+    if not resolved.exists():
         return ctx.error(path, f"{value!r} does not exist")
+    why = sourcefiles.check(resolved)  # a named pipe would hang the build; say so instead
+    if why or resolved.is_dir():
+        return ctx.error(path, f"{value!r} {why or 'is a folder, not a file'}")
     size = resolved.stat().st_size
     if size > limit:
         return ctx.error(path, f"{value!r} is {size} bytes; {what} may be at most {limit} bytes")
@@ -113,13 +111,18 @@ def _image(kinds: tuple[str, ...]) -> Any:
         resolved = _program_file(value, ctx, path, limit=IMAGE_LIMIT, what="images")
         if resolved is INVALID:
             return INVALID
-        head = resolved.read_bytes()[:2048]
+        try:
+            data = sourcefiles.read_bytes(resolved, limit=IMAGE_LIMIT)
+        except sourcefiles.Refused as exc:
+            return ctx.error(path, f"{value!r} {exc}")
+        head = data[:2048]
         kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
-        if kind is None and b"<svg" in head:
+        if kind is None and svgsafety.looks_like_svg(head):
             kind = "svg"
-        if kind == "svg" and kind in kinds and SVG_ACTIVE.search(resolved.read_bytes()):
-            return ctx.error(path, f"{value!r} holds script, event handlers, links or entities; "
-                             "save the SVG without them, or use a PNG")
+        if kind == "svg" and kind in kinds:
+            found = svgsafety.problem(data)
+            if found is not None:
+                return ctx.error(path, f"{value!r}, {found}")
         if kind == "png" and len(head) >= 24:
             width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
             if width > MAX_PIXELS or height > MAX_PIXELS:
@@ -141,10 +144,19 @@ def _font_file(value: str, ctx: Ctx, path: Path_) -> Any:
     resolved = _program_file(value, ctx, path, limit=FONT_LIMIT, what="font files")
     if resolved is INVALID:
         return INVALID
-    head = resolved.read_bytes()[:4]
+    try:
+        head = sourcefiles.read_bytes(resolved, limit=4)
+    except sourcefiles.Refused as exc:
+        return ctx.error(path, f"{value!r} {exc}")
     if not any(head.startswith(m) for magics in FONT_KINDS.values() for m in magics):
         return ctx.error(path, f"{value!r} is not a font file (WOFF2, WOFF, TTF or OTF)")
     return resolved.relative_to(ctx.problems.root.resolve()).as_posix()
+
+
+def _web_address(value: str, ctx: Ctx, path: Path_) -> Any:
+    if value and not re.match(r"^https?://[^\s<>\"'`\\]+$", value):
+        return ctx.error(path, f"{value!r} must be a web address starting with https://")
+    return value
 
 
 def _time(value: str, ctx: Ctx, path: Path_) -> Any:
@@ -196,6 +208,40 @@ Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "satur
 WEEKDAYS = list(Weekday.__args__)  # type: ignore[attr-defined]
 
 
+def _weekday(value: str, ctx: Ctx, path: Path_) -> Any:
+    """Any capitalisation of a weekday's English name: Monday, MONDAY and monday are the same."""
+    if value.strip().lower() not in WEEKDAYS:
+        return ctx.error(path, f"must be one of {', '.join(WEEKDAYS)}, not {value!r}")
+    return value.strip().lower()
+
+
+def _timezone(value: str, ctx: Ctx, path: Path_) -> Any:
+    """An IANA time zone name that this machine's time zone database knows."""
+    try:
+        if "/" not in value and value not in ("UTC", "Etc/UTC"):
+            raise ValueError(value)  # "CET", "EST": legacy names that mean different things to different readers
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return ctx.error(path, f"{value!r} is not a time zone name; write an IANA name such as "
+                         "Europe/London, America/New_York or UTC")
+    return value
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Days in a row, e.g. a winter break: start and end are both included."""
+
+    start: dt.date = field(metadata=meta("First day, YYYY-MM-DD."))
+    end: dt.date = field(metadata=meta("Last day, YYYY-MM-DD (included)."))
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
 @dataclass(frozen=True)
 class Meetings:
     """The meeting rhythm: the handbook computes the actual dates from it."""
@@ -206,9 +252,10 @@ class Meetings:
     length_minutes: int = field(
         metadata=meta("Length of a full meeting in minutes.", check=_positive(480))
     )
-    weekday: Weekday | None = field(
+    weekday: str | None = field(
         default=None,
-        metadata=meta("Day of the week meetings fall on; default: the weekday of `start`."),
+        metadata=meta("Day of the week meetings fall on, e.g. monday (any capitalisation); "
+                      "default: the weekday of `start`.", check=_weekday),
     )
     time: str | None = field(
         default=None,
@@ -220,6 +267,29 @@ class Meetings:
     check_in: CheckIn | None = field(
         default=None, metadata=meta("Optional short check-ins between meetings.")
     )
+    skip: list[dt.date | DateRange] = field(
+        default_factory=list,
+        metadata=meta("Days without meetings or check-ins: dates, and ranges written "
+                      "{start: YYYY-MM-DD, end: YYYY-MM-DD} (holidays, a winter break). "
+                      "A meeting that falls on one is left out, not moved."),
+    )
+    timezone: str = field(
+        default="",
+        metadata=meta("IANA time zone of `time`, e.g. Europe/London; the calendar file carries it. "
+                      "Without it, calendar times are local to whoever imports them.", check=_timezone),
+    )
+    place: str = field(
+        default="", metadata=meta("Where pairs usually meet, e.g. a room; shown on the meetings page and in the "
+                                  "calendar.")
+    )
+    video_link: str = field(
+        default="",
+        metadata=meta("A video-call address starting with https://, for pairs who meet online.",
+                      check=_web_address),
+    )
+    description: str = field(
+        default="", metadata=meta("A line or two that every calendar entry carries, e.g. what to bring.")
+    )
 
     def __post_init__(self) -> None:
         if self.check_in and self.check_in.every_weeks >= self.every_weeks:
@@ -228,6 +298,56 @@ class Meetings:
                 f"check-ins every {self.check_in.every_weeks} weeks would never fall between "
                 f"meetings every {self.every_weeks} weeks; make it smaller, or leave out check_in",
             )
+        if self.timezone and not self.time:
+            raise RuleError("timezone", 'a time zone needs a meeting time; add time: "HH:MM", or leave out timezone')
+
+    def skipped(self, day: dt.date) -> bool:
+        return any(day == s if isinstance(s, dt.date) else day in s for s in self.skip)
+
+
+Moment = Literal[
+    "applications_open", "applications_close", "matching", "kick_off", "first_meetings",
+    "mid_point_review", "closing_event", "feedback_survey",
+]
+MOMENTS: list[str] = list(Moment.__args__)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The program's key moments. Each is a date, or computed from start, end and the meetings
+    when left out; list any the program does not have under `leave_out`."""
+
+    applications_open: dt.date | None = field(
+        default=None, metadata=meta("Applications open; default: 8 weeks before start.")
+    )
+    applications_close: dt.date | None = field(
+        default=None, metadata=meta("Last day to apply; default: 5 weeks before start.")
+    )
+    matching: dt.date | None = field(
+        default=None, metadata=meta("Pairs are told who they are matched with; default: 2 weeks before start.")
+    )
+    kick_off: dt.date | None = field(
+        default=None, metadata=meta("Kick-off and orientation; default: start. Must come before the first "
+                                    "meetings.")
+    )
+    first_meetings: dt.date | None = field(
+        default=None,
+        metadata=meta("Meetings begin (on the meeting weekday from this day on); default: the first meeting day "
+                      "after the kick-off."),
+    )
+    mid_point_review: dt.date | None = field(
+        default=None, metadata=meta("Mid-point review; default: the day of the middle meeting.")
+    )
+    closing_event: dt.date | None = field(
+        default=None, metadata=meta("Closing event; default: end.")
+    )
+    feedback_survey: dt.date | None = field(
+        default=None, metadata=meta("The end-of-program survey goes out; default: 1 week after end.")
+    )
+    leave_out: list[Moment] = field(
+        default_factory=list,
+        metadata=meta("Moments this program does not have, e.g. [applications_open, applications_close]."),
+    )
 
 
 @dataclass(frozen=True)
@@ -240,6 +360,14 @@ class Program:
     start: dt.date = field(metadata=meta("First day of the program, YYYY-MM-DD."))
     end: dt.date = field(metadata=meta("Last day of the program, YYYY-MM-DD."))
     meetings: Meetings = field(metadata=meta("The meeting rhythm."))
+    name_in_text: str = field(
+        default="",
+        metadata=meta('How the name reads inside a sentence, e.g. "the Northwind Mentoring Program"; '
+                      "default: the name as written.", check=_nonblank),
+    )
+    timeline: Timeline = field(
+        default_factory=Timeline, metadata=meta("Key moments: applications, matching, kick-off, mid-point, closing.")
+    )
     description: str = field(
         default="", metadata=meta("One or two sentences on what the program is for.")
     )
@@ -260,6 +388,17 @@ class Program:
                 raise RuleError(key, f"{day} is not between the years 1900 and 2999")
         if (self.end - self.start).days > 366 * 5:
             raise RuleError("end", "the program lasts more than five years; check start and end")
+        for i, skipped in enumerate(self.meetings.skip):
+            for key, day in ((f"{i}", skipped),) if isinstance(skipped, dt.date) else (
+                    (f"{i}.start", skipped.start), (f"{i}.end", skipped.end)):
+                if not self.start <= day <= self.end:
+                    raise RuleError(f"meetings.skip.{key}",
+                                    f"{day} is outside the program ({self.start} to {self.end})")
+
+    @property
+    def in_text(self) -> str:
+        """The name as it reads inside a sentence."""
+        return self.name_in_text or self.name
 
 
 def _word(value: Any, ctx: Ctx, path: Path_) -> Any:
@@ -284,13 +423,26 @@ class Terminology:
     mentee: str | Term = field(
         default="mentee", metadata=meta("Word for the mentee role.", check=_word)
     )
-    program_manager: str | Term = field(
-        default="program manager", metadata=meta("Word for the program manager role.", check=_word)
+    program_manager: str | Term | None = field(
+        default=None,
+        metadata=meta("Word for the program manager role; default: the program word and 'manager'.", check=_word),
     )
     mentoring: str = field(
         default="mentoring",
         metadata=meta("Word for the activity itself, e.g. coaching: 'the coaching agreement'.", check=_word),
     )
+    program: str | Term = field(
+        default="program",
+        metadata=meta("The word 'program' itself, e.g. programme or scheme, wherever a reader sees it.", check=_word),
+    )
+
+    @property
+    def manager(self) -> str | Term:
+        """The program manager word, made from the program word when not set."""
+        if self.program_manager is not None:
+            return self.program_manager
+        word = self.program if isinstance(self.program, str) else self.program.singular
+        return f"{word.strip()} manager"
 
     def __post_init__(self) -> None:
         def singular(term: str | Term) -> str:
@@ -299,7 +451,10 @@ class Terminology:
         if singular(self.mentee) == singular(self.mentor):
             raise RuleError("mentee", f"is the same word as mentor ({singular(self.mentor)!r}); "
                             "the two roles need different words")
-        if singular(self.program_manager) in (singular(self.mentor), singular(self.mentee)):
+        if self.program_manager is None and singular(self.manager) in (singular(self.mentor), singular(self.mentee)):
+            raise RuleError("program", f"makes the program manager's word {singular(self.manager)!r}, the same as a "
+                            "role's word; set program_manager to another word")
+        if singular(self.manager) in (singular(self.mentor), singular(self.mentee)):
             raise RuleError("program_manager", "must differ from the mentor and mentee words")
 
 
@@ -320,12 +475,6 @@ class Font:
     regular: str = field(metadata=meta("Regular font file (WOFF2, WOFF, TTF or OTF).", check=_font_file))
     bold: str = field(default="", metadata=meta("Bold font file; without it bold is synthesised.",
                                                 check=_font_file))
-
-
-def _web_address(value: str, ctx: Ctx, path: Path_) -> Any:
-    if value and not re.match(r"^https?://[^\s<>\"'`\\]+$", value):
-        return ctx.error(path, f"{value!r} must be a web address starting with https://")
-    return value
 
 
 @dataclass(frozen=True)
@@ -416,6 +565,31 @@ class SiteSettings:
 
 
 @dataclass(frozen=True)
+class Applying:
+    """Who can apply, what the application asks, and how pairs are matched."""
+
+    mentors: str = field(default="", metadata=meta("Markdown: who can apply as a mentor."))
+    mentees: str = field(default="", metadata=meta("Markdown: who can apply as a mentee."))
+    questions: list[str] = field(
+        default_factory=list, metadata=meta("What the application form asks, one line each.")
+    )
+    criteria: list[str] = field(
+        default_factory=list,
+        metadata=meta("How the program manager matches pairs, most important first, one line each."),
+    )
+
+
+@dataclass(frozen=True)
+class SupportService:
+    """A service participants can turn to beyond the program, e.g. an employee assistance line."""
+
+    name: str = field(metadata=meta("Name of the service.", check=_nonblank))
+    about: str = field(metadata=meta("What it helps with and when, in a sentence.", check=_nonblank))
+    contact: str = field(default="", metadata=meta("How to reach it: a phone number, an email, opening hours."))
+    url: str = field(default="", metadata=meta("Its web page, starting with https://.", check=_web_address))
+
+
+@dataclass(frozen=True)
 class BookletSettings:
     """The printed handbook: every page in one PDF per paper size, `site/handbook-<size>.pdf`."""
 
@@ -443,6 +617,17 @@ class ProgramFile:
         default_factory=WorksheetSettings, metadata=meta("Worksheet output settings.")
     )
     site: SiteSettings = field(default_factory=SiteSettings, metadata=meta("Site settings."))
+    applying: Applying = field(
+        default_factory=Applying, metadata=meta("Who can apply, what the application asks, matching criteria.")
+    )
+    support_services: list[SupportService] = field(
+        default_factory=list, metadata=meta("Services participants can turn to for help beyond the program.")
+    )
+    concerns: Contact | None = field(
+        default=None,
+        metadata=meta("Someone other than the program manager to report a concern to, e.g. HR or a "
+                      "safeguarding lead."),
+    )
     booklet: BookletSettings = field(
         default_factory=BookletSettings, metadata=meta("The printed handbook (one PDF per paper size).")
     )

@@ -12,15 +12,34 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import meetings as meeting_calendar
+from . import sourcefiles, timeline
 from .errors import Problem, ProgramError
-from .program import URL_SCHEME, LoadedProgram, Page, long_date, target_path
+from .program import URL_SCHEME, LoadedProgram, Page, long_date, rhythm_parts, target_path
+from .publish import UsageError
 from .templating import environment, render
 
 NavItem = tuple[str, str | list["NavItem"]]
 
 ROLE_TITLES = {"mentors": "Mentors", "mentees": "Mentees"}
+
+# The pages a program runs on: (file, navigation title), each made from templates/pages/<file>.j2
+# (overridable like every template). Titles with {program} take
+# the program's own word for "program". Participants' pages first, then the manager's.
+TAKING_PART = [
+    ("applying-and-matching.md", "Applying and matching"),
+    ("orientation.md", "Orientation and training"),
+    ("conduct.md", "Code of conduct and getting help"),
+    ("meeting-online.md", "Meeting online and across time zones"),
+    ("when-things-go-wrong.md", "When things go wrong"),
+    ("closing-well.md", "Closing well and staying in touch"),
+]
+RUNNING = [
+    ("messages.md", "Messages to send"),
+    ("measuring.md", "Measuring the {program}"),
+]
 
 
 @dataclass
@@ -31,13 +50,35 @@ class Pages:
     nav: list[NavItem] = field(default_factory=list)
 
 
-def build_stamp() -> dt.datetime:
-    """The build time, or SOURCE_DATE_EPOCH when set, for reproducible output."""
+# The latest moment a timestamp can name and still be shown as a date (31 December 9999).
+MAX_EPOCH = 253_402_300_799
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, or None when it is not set.
+
+    Anything but a whole number in range is refused with one line, here and not as a traceback
+    deep inside the site engine (which reads it too).
+    """
     import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
+    if epoch is None:
+        return None
+    if not (epoch.isascii() and epoch.isdigit()) or int(epoch) > MAX_EPOCH:
+        shown = epoch if len(epoch) <= 40 else epoch[:40] + "..."
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (e.g. 1700000000), "
+            f"not {shown!r}; set it to one or unset it"
+        )
+    return int(epoch)
+
+
+def build_stamp() -> dt.datetime:
+    """The build time, or SOURCE_DATE_EPOCH when set, for reproducible output."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -54,6 +95,11 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
         "start_text": long_date(cfg.program.start),
         "end_text": long_date(cfg.program.end),
         "rhythm": program.facts["meeting_rhythm"],
+        **{k: program.facts[k] for k in rhythm_parts(cfg)},
+        "program_in_text": program.facts["program_in_text"],
+        "Program_in_text": program.facts["Program_in_text"],
+        "moments": timeline.moments(cfg.program),
+        "moment": {m.key: m for m in timeline.moments(cfg.program)},
         "mentor_practices": program.practices["mentors"],
         "mentee_practices": program.practices["mentees"],
         "worksheets": program.worksheets,
@@ -63,20 +109,35 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
         "role_singular": {"mentors": t.mentor, "mentees": t.mentee},
         "role_plural": {"mentors": t.mentors, "mentees": t.mentees},
         "other_role": {"mentors": "mentees", "mentees": "mentors"},
-        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together"},
+        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together",
+                           "each": f"{t.Mentor} and {t.mentee}, each on their own"},
         "long_date": long_date,
     }
 
 
 def planned_pages(program: LoadedProgram) -> set[str]:
     """Every Markdown page the site will have, known before any is rendered."""
-    pages = {"index.md", "roles.md", "meetings.md", "program-managers.md", "worksheets/index.md"}
+    pages = {"index.md", "roles.md", "timeline.md", "meetings.md", "program-managers.md", "about.md",
+             "worksheets/index.md"}
+    pages.update(path for path, _ in TAKING_PART + RUNNING)
     for role, items in program.practices.items():
         pages.add(f"{role}/index.md")
         pages.update(f"{role}/{p.id}.md" for p in items)
     pages.update(f"worksheets/{w.id}.md" for w in program.worksheets)
     pages.update(p.path for p in program.pages)
     return pages
+
+
+# Every page carries the whole navigation, so listing n extra pages there makes a site (and a
+# build) that grows with n squared. Beyond this many, the navigation links one generated page
+# that lists them all instead.
+NAV_EXTRA_PAGES = 50
+MORE_PAGES = "more-pages.md"
+
+
+def _link_text(title: str) -> str:
+    """A title as the text of a Markdown link: brackets and backslashes escaped."""
+    return re.sub(r"([\\\[\]])", r"\\\1", title)
 
 
 # Folders of the published site that the theme and the build fill themselves.
@@ -149,10 +210,18 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
             children.append((practice.title, f"{role}/{practice.id}.md"))
         role_nav.append((f"For {getattr(t, role)}", children))
 
-    schedule = meeting_calendar.schedule(program.config)
-    labels = {"meeting": "Meeting", "check-in": "Check-in"}
+    cfg = program.config.program
+    schedule = meeting_calendar.schedule(cfg)
+    labels = {"meeting": "Meeting", "check-in": "Check-in",
+              "mid-point": "mid-point review", "closing": "closing meeting"}
+    page("timeline.md", "pages/timeline.md.j2", schedule=schedule)
     page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
-    out.files["meetings.ics"] = meeting_calendar.ics(program.config, schedule, labels, build_stamp())
+    events = [meeting_calendar.Event(m.key, m.day, m.label) for m in timeline.moments(cfg)
+              if m.key != "first_meetings"]  # the meetings themselves are in the calendar
+    out.files["meetings.ics"] = meeting_calendar.ics(
+        schedule, calendar_name=cfg.name, labels=labels, settings=cfg.meetings, stamp=build_stamp(),
+        uid=meeting_calendar.uid_base(cfg), events=events,
+    ).decode("utf-8")
 
     page("worksheets/index.md", "pages/worksheets.md.j2")
     sheet_nav: list[NavItem] = [("All worksheets", "worksheets/index.md")]
@@ -161,10 +230,24 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
              practice_titles=_practice_titles(program))
         sheet_nav.append((sheet.title, f"worksheets/{sheet.id}.md"))
     page("program-managers.md", "pages/program-managers.md.j2")
+    page("about.md", "pages/about.md.j2")
+    for path, _ in TAKING_PART + RUNNING:
+        page(path, "pages/" + path + ".j2")
+    taking_part: list[NavItem] = [(title, path) for path, title in TAKING_PART]
+    running: list[NavItem] = [("Guide", "program-managers.md")]
+    running += [(title.format(program=t.program_word), path) for path, title in RUNNING]
 
     extra: list[NavItem] = []
     problems = []
     taken = {_url(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
+    listed = len(program.pages) > NAV_EXTRA_PAGES  # on a page of their own, not in the navigation
+    if listed:
+        taken[_url(MORE_PAGES)] = f"the generated page {MORE_PAGES}"
+    # Every address a generated file (not a page) has, and the folders on the way to it.
+    generated_files = [f for f in out.files if not f.endswith(".md")]
+    file_urls = set(generated_files) | {
+        f[: i + 1] for f in generated_files for i, char in enumerate(f) if char == "/"
+    }
     for p in program.pages:
         source = p.source.relative_to(program.root).as_posix()
         url = _url(p.path)
@@ -172,7 +255,7 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
         top = p.path.split("/", 1)[0]
         if top in RESERVED_FOLDERS:
             clash = f"the site's own {top}/ files"
-        elif any(f == url.rstrip("/") or f.startswith(url) for f in out.files if not f.endswith(".md")):
+        elif url.rstrip("/") in file_urls or url in file_urls:
             clash = "a generated file"
         if clash:
             advice = ", or override that page's template to change it" if "generated page" in clash else ""
@@ -183,27 +266,36 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
         taken[url] = source
         out.files[p.path] = p.markdown
         extra.append((p.title, p.path))
+    if listed:
+        page(MORE_PAGES, "pages/more-pages.md.j2", extra_pages=[
+            (_link_text(title), quote(path)) for title, path in extra if isinstance(path, str)
+        ])
+        extra = [("More pages", MORE_PAGES)]
     for rel, file in program.page_files.items():
         if rel in out.files or rel.split("/", 1)[0] in RESERVED_FOLDERS:
             problems.append(Problem(f"content/pages/{rel}", 1, 1, "",
                                     f"would replace the site's own /{rel}; choose another file name"))
         else:
-            out.files[rel] = file.read_bytes()
+            out.files[rel] = sourcefiles.read_bytes(file)
     pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
     pdfs |= {f"handbook-{size}.pdf" for size in booklet_sizes}
+    published = set(out.files) | pdfs
     for p in program.pages:
-        problems += _broken_links(p, program.root, set(out.files) | pdfs)
+        problems += _broken_links(p, program.root, published)
     if problems:
         raise ProgramError(problems)
 
     out.nav = [
         ("Home", "index.md"),
         ("Roles and expectations", "roles.md"),
+        ("Timeline", "timeline.md"),
+        ("Taking part", taking_part),
         *role_nav,
         ("Meetings", "meetings.md"),
         ("Worksheets", sheet_nav),
-        (f"For {t.program_managers}", "program-managers.md"),
+        (f"For {t.program_managers}", running),
         *extra,
+        ("About this handbook", "about.md"),
     ]
     return out
 

@@ -14,18 +14,22 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from . import assets, yamlsource
+from . import assets, sourcefiles, svgsafety, timeline, yamlsource
 from .errors import Problems
 from .fields import BaseField, convert_field
-from .model import SLUG, SVG_ACTIVE, Practice, PracticeFile, ProgramFile
+from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
-from .terms import PLACEHOLDER, Terms, substitute
+from .terms import PLACEHOLDER, Terms, capitalise, substitute
 from .yamlsource import Document, Path_
 
 ROLES = ("mentors", "mentees")
 MAX_MARKDOWN_BYTES = 1_000_000
 PAGE_FILE_LIMIT = 5_000_000
+# Building is linear in the number of pages, but the site, its search index (which every reader
+# downloads) and the memory the build needs grow with them: bounded, with a message saying so.
+MAX_EXTRA_PAGES = 10_000
+MAX_PAGES_TOTAL_BYTES = 200_000_000  # extra pages and the files beside them, together
 
 
 def _fields(value: list[Any], ctx: Ctx, path: Path_) -> Any:
@@ -52,7 +56,9 @@ class Worksheet:
     title: str = field(metadata=meta("Title printed on the sheet."))
     purpose: str = field(metadata=meta("One sentence for the worksheets list."))
     intro: str = field(metadata=meta("How and when to fill it in; printed at the top."))
-    filled_by: Literal["mentor", "mentee", "both"] = field(metadata=meta("Who fills it in."))
+    filled_by: Literal["mentor", "mentee", "both", "each"] = field(
+        metadata=meta("Who fills it in: mentor, mentee, both (together) or each (one copy each, on their own).")
+    )
     sections: list[Section] = field(metadata=meta("The sections, in order."))
     practices: list[str] = field(
         default_factory=list, metadata=meta("Practices it supports: mentors/<id>, mentees/<id>.")
@@ -72,6 +78,14 @@ class Worksheet:
                 if f.id and f.id in seen:
                     raise RuleError("sections", f"field id {f.id!r} is used twice")
                 seen.add(f.id)
+        # PDF form field names are made from ids (`areas_1`, `steps_r1_step`): they must not clash.
+        made: dict[str, str] = {}
+        for f in self.all_fields:
+            for form_field in f.form_fields():
+                other = made.setdefault(form_field.name, f.id)
+                if other != f.id:
+                    raise RuleError("sections", f"fields {other!r} and {f.id!r} both make a PDF form field "
+                                                f"named {form_field.name!r}; rename one of them")
 
     @property
     def all_fields(self) -> list[BaseField]:
@@ -120,25 +134,50 @@ def a_or_an(number: int) -> str:
     return "an" if str(number).startswith("8") or number in (11, 18) else "a"
 
 
+def every(weeks: int) -> str:
+    return "every week" if weeks == 1 else f"every {weeks} weeks"
+
+
 def rhythm_text(config: ProgramFile, terms: Terms) -> str:
+    """The meeting rhythm as a noun phrase: 'a 60-minute meeting every 2 weeks on Mondays ...'.
+    It fits where a noun fits ("Meet as agreed: ..."); sentences that need a verb use the parts
+    (`rhythm_parts`)."""
     m = config.program.meetings
-    every = "every week" if m.every_weeks == 1 else f"every {m.every_weeks} weeks"
-    text = f"{a_or_an(m.length_minutes)} {m.length_minutes}-minute meeting {every}"
+    text = f"{a_or_an(m.length_minutes)} {m.length_minutes}-minute meeting {every(m.every_weeks)}"
     if m.weekday:
         text += f" on {m.weekday.capitalize()}s"
     if m.time:
         text += f" at {m.time}"
     if m.check_in:
         c = m.check_in
-        cevery = "every week" if c.every_weeks == 1 else f"every {c.every_weeks} weeks"
-        text += f", with {a_or_an(c.length_minutes)} {c.length_minutes}-minute check-in {cevery} in between"
+        text += (f", with {a_or_an(c.length_minutes)} {c.length_minutes}-minute check-in "
+                 f"{every(c.every_weeks)} in between")
     return text
+
+
+def minutes(n: int) -> str:
+    return f"{n} minute{'' if n == 1 else 's'}"
+
+
+def rhythm_parts(config: ProgramFile) -> dict[str, str]:
+    """The pieces of the rhythm, for sentences of one's own: 'Pairs meet [[meeting_interval]]
+    for [[meeting_length]]'. Check-in parts are empty when the program has no check-ins."""
+    m = config.program.meetings
+    when = " ".join(filter(None, [f"on {m.weekday.capitalize()}s" if m.weekday else "",
+                                  f"at {m.time}" if m.time else ""]))
+    return {
+        "meeting_length": minutes(m.length_minutes),
+        "meeting_interval": every(m.every_weeks),
+        "meeting_when": when,
+        "check_in_length": minutes(m.check_in.length_minutes) if m.check_in else "",
+        "check_in_interval": every(m.check_in.every_weeks) if m.check_in else "",
+    }
 
 
 def _resolve(root: Path, relative: str) -> Path | None:
     """The project's file if it exists, else the built-in one, else None."""
     own = root / relative
-    if own.is_file():
+    if own.exists() or own.is_symlink():  # a pipe or a folder is refused when read, not skipped
         return own
     builtin = assets.builtin_root() / relative
     return builtin if builtin.is_file() else None
@@ -188,8 +227,12 @@ def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> 
                 local = (problems.root / target_path(target)).resolve()
                 if not local.is_relative_to(problems.root.resolve()):
                     message = "points outside the program"
-                elif not local.is_file():
+                elif not (local.exists() or local.is_symlink()):
                     message = "does not exist (paths are relative to the program folder)"
+                elif local.is_dir():
+                    message = "is a folder, not an image"
+                else:
+                    message = sourcefiles.check(local) or ""
             if message:
                 loc = doc.loc(path)
                 problems.add(doc.file, loc.line, loc.column, ".".join(map(str, path)), f"image {target!r} {message}")
@@ -205,16 +248,24 @@ SOURCE_FOLDERS = ("content", "worksheets", "templates")
 
 
 def _refuse_links_out(root: Path, problems: Problems) -> None:
-    """Report every file or folder in the program's sources that links outside the program."""
+    """Report every file or folder in the program's sources that links outside the program,
+    is not a regular file (a named pipe would hang the build) or cannot be read."""
     for name in SOURCE_FOLDERS:
         top = root / name
         candidates = [top]
         if top.is_dir() and not top.is_symlink():
-            for folder, dirs, files in os.walk(top, followlinks=False):
+            def unreadable(exc: OSError) -> None:
+                problems.add(Path(exc.filename), 1, 1, "", f"cannot be read: {exc.strerror}")
+
+            for folder, dirs, files in os.walk(top, followlinks=False, onerror=unreadable):
                 candidates += [Path(folder, entry) for entry in (*dirs, *files)]
         for path in candidates:
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 problems.add(path, 1, 1, "", "is a link to something outside the program; copy it in instead")
+            elif path.exists() or path.is_symlink():
+                why = sourcefiles.check(path)
+                if why:
+                    problems.add(path, 1, 1, "", why)
 
 
 def load_program(root: Path) -> LoadedProgram:
@@ -224,7 +275,7 @@ def load_program(root: Path) -> LoadedProgram:
     sources: list[Path] = []
 
     _refuse_links_out(root, problems)
-    problems.raise_if_any()  # read nothing at all through a link that leaves the program
+    problems.raise_if_any()  # read nothing at all through a link out, or from a pipe
 
     program_file = root / "content" / "program.yml"
     if not program_file.is_file():
@@ -244,12 +295,18 @@ def load_program(root: Path) -> LoadedProgram:
 
     terms = Terms(config.terminology)
     p = config.program
+    ctx = Ctx(doc, problems)  # type: ignore[arg-type]
+    for key, message in timeline.problems(p):
+        ctx.error(("program", *key.split(".")), message)  # (timeline keys hold no list index)
+    problems.raise_if_any()
     facts = dict(terms.forms)
     facts.update(
-        program=p.name, organisation=p.organisation, start=long_date(p.start),
-        end=long_date(p.end), meeting_rhythm=rhythm_text(config, terms),
+        program=p.name, program_in_text=p.in_text, Program_in_text=capitalise(p.in_text),
+        organisation=p.organisation, start=long_date(p.start),
+        end=long_date(p.end), meeting_rhythm=rhythm_text(config, terms), **rhythm_parts(config),
         contact_name=p.contact.name, contact_email=p.contact.email,
     )
+    facts.update({m.key: long_date(m.day) for m in timeline.moments(p)})
 
     practices: dict[str, list[Practice]] = {}
     for role in ROLES:
@@ -267,8 +324,9 @@ def load_program(root: Path) -> LoadedProgram:
             practices[role] = parsed.practices
 
     worksheets = _load_worksheets(root, facts, practices, problems, sources)
-    pages = _load_pages(root, facts, problems, sources, allow_html=config.site.allow_html)
-    page_files = _load_page_files(root, problems, sources)
+    budget = _Budget(problems)
+    pages = _load_pages(root, facts, problems, sources, budget, allow_html=config.site.allow_html)
+    page_files = _load_page_files(root, problems, sources, budget)
     problems.raise_if_any()
     return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files)
 
@@ -277,22 +335,42 @@ def load_program(root: Path) -> LoadedProgram:
 PAGE_FILE_KINDS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"}
 
 
-def _load_page_files(root: Path, problems: Problems, sources: list[Path]) -> dict[str, Path]:
+class _Budget:
+    """The bytes the extra pages and their files may take together; reports the first file
+    past it."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.left, self.problems = MAX_PAGES_TOTAL_BYTES, problems
+
+    def spend(self, file: Path, size: int) -> bool:
+        self.left -= size
+        if self.left < 0 <= self.left + size:
+            self.problems.add(file, 1, 1, "", f"brings the extra pages and the files beside them past "
+                              f"{MAX_PAGES_TOTAL_BYTES // 1_000_000} MB together; publish large files elsewhere")
+        return self.left >= 0
+
+
+def _load_page_files(root: Path, problems: Problems, sources: list[Path], budget: _Budget) -> dict[str, Path]:
     folder = root / "content" / "pages"
     found: dict[str, Path] = {}
     if not folder.is_dir():
         return found
     for file in sorted(folder.rglob("*")):
-        if not file.is_file() or file.suffix.lower() not in PAGE_FILE_KINDS:
+        if file.suffix.lower() not in PAGE_FILE_KINDS or file.is_dir():
             continue
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
-        size = file.stat().st_size
-        if size > PAGE_FILE_LIMIT:
+        try:
+            data = sourcefiles.read_bytes(file, limit=PAGE_FILE_LIMIT + 1)
+        except sourcefiles.Refused as exc:
+            problems.add(file, 1, 1, "", str(exc))
+            continue
+        if len(data) > PAGE_FILE_LIMIT:
+            size = file.stat().st_size
             problems.add(file, 1, 1, "", f"is {size} bytes; files beside the pages may be at most {PAGE_FILE_LIMIT}")
-        elif file.suffix.lower() == ".svg" and SVG_ACTIVE.search(file.read_bytes()):
-            problems.add(file, 1, 1, "", "holds script, event handlers, links or entities; save the SVG without them")
-        else:
+        elif file.suffix.lower() == ".svg" and (svg := svgsafety.problem(data)) is not None:
+            problems.add(file, svg.line, svg.column, "", svg.message)
+        elif budget.spend(file, len(data)):
             found[rel] = file
     return found
 
@@ -342,23 +420,33 @@ ATTR_LIST_END = re.compile(r"\s*\{[^{}]*\}\s*$")
 
 
 def _load_pages(
-    root: Path, facts: dict[str, str], problems: Problems, sources: list[Path], *, allow_html: bool
+    root: Path, facts: dict[str, str], problems: Problems, sources: list[Path], budget: _Budget, *,
+    allow_html: bool,
 ) -> list[Page]:
     folder = root / "content" / "pages"
     pages: list[Page] = []
     if not folder.is_dir():
         return pages
-    for file in sorted(folder.rglob("*.md")):
-        if file.is_dir():
-            continue  # a folder that happens to be named x.md
+    files = [f for f in sorted(folder.rglob("*.md")) if not f.is_dir()]  # not a folder named x.md
+    if len(files) > MAX_EXTRA_PAGES:
+        problems.add(files[MAX_EXTRA_PAGES], 1, 1, "", f"is extra page {MAX_EXTRA_PAGES + 1:,}; a program may have "
+                     f"at most {MAX_EXTRA_PAGES:,} (merge pages, or publish the rest as a site of their own)")
+        files = files[:MAX_EXTRA_PAGES]
+    for file in files:
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
-        # (links that leave the program were refused before anything was read)
-        if file.stat().st_size > MAX_MARKDOWN_BYTES:
-            problems.add(file, 1, 1, "", f"is larger than {MAX_MARKDOWN_BYTES} bytes")
-            continue
+        # (links that leave the program, pipes and unreadable files were refused before)
         try:
-            text = file.read_text(encoding="utf-8")
+            data = sourcefiles.read_bytes(file, limit=MAX_MARKDOWN_BYTES + 1)
+            if len(data) > MAX_MARKDOWN_BYTES:
+                problems.add(file, 1, 1, "", f"is larger than {MAX_MARKDOWN_BYTES} bytes")
+                continue
+            if not budget.spend(file, len(data)):
+                continue
+            text = sourcefiles.decode(data)
+        except sourcefiles.Refused as exc:
+            problems.add(file, 1, 1, "", str(exc))
+            continue
         except UnicodeDecodeError as exc:
             problems.add(file, 1, 1, "", f"is not UTF-8 text ({exc.reason})")
             continue

@@ -1,7 +1,14 @@
 """Stage 6, publish: build into a temporary folder next to the site and swap it in.
 
-A failed or interrupted build leaves the previous site exactly as it was. A folder the tool
-did not create (no marker file) is never deleted or overwritten.
+A failed or interrupted build leaves the previous site exactly as it was. The tool writes or
+deletes only what it can prove it made:
+
+- no symbolic link is followed for a write or a delete: the target itself, and every folder
+  on the way to it inside the program, must be a real folder (a cloned repository can carry
+  a `site` or `.mentoring-site` link to anywhere);
+- a folder that is not empty is replaced only if it holds the marker file of an earlier build;
+- every temporary folder is named `.<site>.<kind>-<pid>-...` beside its target, so the next
+  build recognises and removes those of builds that were killed (their process is gone).
 """
 
 from __future__ import annotations
@@ -15,13 +22,46 @@ from collections.abc import Iterator
 from pathlib import Path
 
 MARKER = ".mentoring-site-output"
+MARKER_TEXT = "Built by mentoring-site; safe to delete.\n"
+# Temporary folders beside a target: the new site, the previous one while it is swapped out,
+# and the work folder holding the Markdown the site engine reads.
+KINDS = ("new", "old", "work")
 
 
 class UsageError(Exception):
     """A wrong command-line request (as opposed to a mistake in the program's files)."""
 
 
-def check_site_dir(program_root: Path, site_dir: Path) -> None:
+def link_on_the_way(program_root: Path, target: Path) -> Path | None:
+    """The target itself if it is a symbolic link, else the first folder on the way to it
+    inside the program that is one; None if there is none.
+
+    Folders above the program are the user's own layout and may be links.
+    """
+    target = Path(os.path.abspath(target))
+    if target.is_symlink():
+        return target
+    for base in (Path(os.path.abspath(program_root)), program_root.resolve()):
+        if target.is_relative_to(base):
+            current = base
+            for part in target.relative_to(base).parts:
+                current = current / part
+                if current.is_symlink():
+                    return current
+            break
+    return None
+
+
+def check_site_dir(program_root: Path, site_dir: Path, *, option: str = "--site-dir") -> None:
+    """Refuse a target the tool cannot prove it owns; `option` is how the user chose it."""
+    instead = f" or choose another {option}" if option else ""
+    link = link_on_the_way(program_root, site_dir)
+    if link is not None:
+        what = "it is" if link == Path(os.path.abspath(site_dir)) else f"{link} is"
+        raise UsageError(
+            f"refusing to write {site_dir}: {what} a symbolic link (to {os.readlink(link)}); "
+            f"remove the link{instead}"
+        )
     root, site = program_root.resolve(), site_dir.resolve()
     if site == root or root.is_relative_to(site):
         raise UsageError(f"refusing to publish into {site_dir}: it contains the program itself")
@@ -30,10 +70,10 @@ def check_site_dir(program_root: Path, site_dir: Path) -> None:
             raise UsageError(f"refusing to publish into {site_dir}: it is inside {folder}/")
     if site.exists() and not site.is_dir():
         raise UsageError(f"refusing to publish into {site_dir}: it is a file")
-    if site.is_dir() and any(site.iterdir()) and not (site / MARKER).exists():
+    if site.is_dir() and any(site.iterdir()) and not (site / MARKER).is_file():
         raise UsageError(
             f"refusing to replace {site_dir}: it was not made by mentoring-site "
-            f"(no {MARKER} file); remove it yourself or choose another --site-dir"
+            f"(no {MARKER} file); remove it yourself{instead}"
         )
 
 
@@ -60,44 +100,80 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove_leftovers(site_dir: Path) -> None:
-    """Staging folders of builds that were killed (their process is gone) are ours to remove."""
-    for leftover in site_dir.parent.glob(f".{site_dir.name}.*-*-*"):
-        kind, _, rest = leftover.name.removeprefix(f".{site_dir.name}.").partition("-")
+def remove_leftovers(target: Path) -> None:
+    """Temporary folders beside `target` of builds that were killed (their process is gone)
+    are ours to remove; a link or a file of that name is left alone."""
+    for leftover in target.parent.glob(f".{target.name}.*-*-*"):
+        kind, _, rest = leftover.name.removeprefix(f".{target.name}.").partition("-")
         pid = rest.split("-", 1)[0]
-        if kind in ("new", "old") and pid.isdigit() and not _alive(int(pid)) and leftover.is_dir():
+        ours = kind in KINDS and pid.isdigit() and leftover.is_dir() and not leftover.is_symlink()
+        if ours and int(pid) != os.getpid() and not _alive(int(pid)):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def staging(site_dir: Path) -> Iterator[Path]:
-    """Yield an empty folder to build into; on success it replaces `site_dir`.
+def _temporary(target: Path, kind: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.{kind}-{os.getpid()}-", dir=target.parent))
 
-    The swap is a single atomic exchange where the system allows it, so that at no moment is
-    there no site, or half a site, even if the build is killed.
-    """
-    site_dir = site_dir.resolve()
+
+@contextlib.contextmanager
+def workspace(target: Path) -> Iterator[Path]:
+    """A private work folder beside `target`, removed afterwards (or by the next build, if
+    this one is killed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target)
+    work = _temporary(target, "work")
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def begin(site_dir: Path) -> Path:
+    """An empty folder beside `site_dir` to build into (see `finish` and `abandon`)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(site_dir)
-    pid = os.getpid()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-{pid}-", dir=site_dir.parent))
+    remove_leftovers(site_dir)
+    tmp = _temporary(site_dir, "new")
     # mkdtemp makes a private (0700) folder; the site is for a web server to read, so give it
     # the permissions any new folder gets here.
     umask = os.umask(0)
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)
+    return tmp
+
+
+def finish(tmp: Path, site_dir: Path) -> None:
+    """Mark `tmp` as ours and swap it in for `site_dir` in one step where the system allows
+    it, so that at no moment is there no site, or half a site, even if the build is killed."""
     try:
-        yield tmp
-        (tmp / MARKER).write_text("Built by mentoring-site; safe to delete.\n", encoding="utf-8")
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        if site_dir.is_symlink():  # made while we were building: still not ours to replace
+            raise UsageError(f"refusing to write {site_dir}: it became a symbolic link during the build")
         if not site_dir.exists():
             tmp.rename(site_dir)
         elif _exchange(tmp, site_dir):
             pass  # tmp now holds the previous site, removed below
         else:
-            old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-{pid}-", dir=site_dir.parent))
+            old = _temporary(site_dir, "old")
             site_dir.rename(old / "site")
             tmp.rename(site_dir)
             shutil.rmtree(old, ignore_errors=True)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        abandon(tmp)
+
+
+def abandon(tmp: Path) -> None:
+    """Remove a staging folder (a failed build's, or the previous site after a swap)."""
+    if tmp.is_dir() and not tmp.is_symlink():
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staging(site_dir: Path) -> Iterator[Path]:
+    """Yield an empty folder to build into; on success it replaces `site_dir`."""
+    tmp = begin(site_dir)
+    try:
+        yield tmp
+    except BaseException:
+        abandon(tmp)
+        raise
+    finish(tmp, site_dir)

@@ -23,7 +23,20 @@ STAND_INS = {
     '  footer: "Northwind Society · Mentoring Program"': '  footer: ""',
     '    name: "People Development Team"': '    name: "Your Support Team"',
     '    email: "mentoring-help@northwind.example"': '    email: "help@example.org"',
+    '    place: "Northwind House, meeting rooms on the second floor"': '    place: ""',
+    '  name: "Priya Nair, Head of People"': '  name: "Your Concerns Contact"',
+    '  email: "people@example.org"': '  email: "concerns@example.org"',
 }
+# Multi-line parts of the default program replaced whole: (pattern, stand-in).
+STAND_IN_BLOCKS = [
+    (r"(?m)^(  description: >-\n)(    .*\n)+",
+     r"\1    One or two sentences on what the program is for and who it is for.\n"),
+    (r"(?m)^(  mentors: >-\n)(    .*\n)+", r"\1    Who can apply as a mentor: role, experience, time they can give.\n"),
+    (r"(?m)^(  mentees: >-\n)(    .*\n)+", r"\1    Who can apply as a mentee: who the program is for.\n"),
+    (r"(?m)^(support_services:\n)((  |    ).*\n)+",
+     r'\1  - name: "Your Support Service"\n    about: "What it helps with, and when to turn to it."\n'
+     r'    contact: "Phone number, email or opening hours"\n'),
+]
 DEFAULT_NAME = "Our Mentoring Program"
 
 TEMPLATES_README = """\
@@ -56,9 +69,12 @@ def new_program(target: Path, *, name: str | None, report: Report) -> None:
     text = program_yml.read_text(encoding="utf-8")
     for sample, stand_in in STAND_INS.items():
         text = text.replace(sample, stand_in)
-    text = re.sub(r"(?m)^(  description: >-\n)(    .*\n)+",
-                  r"\1    One or two sentences on what the program is for and who it is for.\n", text)
+    for pattern, stand_in in STAND_IN_BLOCKS:
+        text = re.sub(pattern, stand_in, text, count=1)
     text = re.sub(r"(?m)^(  name: ).*$", lambda m: m.group(1) + json.dumps(name or DEFAULT_NAME), text, count=1)
+    in_text = f"the {name}" if name else DEFAULT_NAME  # "the Our Mentoring Program" would not read
+    text = re.sub(r"(?m)^(  name_in_text: ).*$", lambda m: m.group(1) + json.dumps(in_text), text, count=1)
+    text = text.replace("Northwind", "Your organisation's")  # anything left: visibly not theirs yet
     program_yml.write_text(text, encoding="utf-8")
     load_program(target)  # the new program must be valid as created
     report(f"Created {target}. Next: edit {target / 'content' / 'program.yml'}, then run")

@@ -213,7 +213,8 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
     try:
         return cls(**kwargs)
     except RuleError as exc:  # cross-field rules raised in __post_init__
-        return ctx.error((*path, *exc.key.split(".")), str(exc))
+        key = tuple(int(k) if k.isdigit() else k for k in exc.key.split("."))  # list items by index
+        return ctx.error((*path, *key), str(exc))
 
 
 def field_docs(cls: Any) -> list[tuple[str, str, str]]:

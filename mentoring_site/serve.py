@@ -43,7 +43,7 @@ def serve(
     except OSError as exc:
         raise UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port") from None
     try:
-        build(root, site, report=report, verbose=verbose, booklet=booklet)
+        build(root, site, report=report, verbose=verbose, option="", booklet=booklet)
     except BaseException:
         server.server_close()
         raise
@@ -59,7 +59,7 @@ def serve(
             seen = now
             report("Change detected; rebuilding")
             try:
-                build(root, site, report=report, verbose=verbose, booklet=booklet)
+                build(root, site, report=report, verbose=verbose, option="", booklet=booklet)
             except (ProgramError, EngineError) as exc:
                 # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
                 print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)

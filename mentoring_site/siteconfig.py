@@ -116,15 +116,16 @@ def theme_language(tag: str) -> str:
 def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
     cfg = program.config
     p = cfg.program
-    # MkDocs themes print these settings into HTML unescaped: escape them, so that a name
-    # like "R&D <Mentoring>" shows as written and cannot carry markup.
-    text: Callable[[str], str] = (lambda s: s) if cfg.site.allow_html else html.escape
+    # MkDocs themes print these settings into HTML unescaped, on every page and outside the
+    # content the safety stage sanitises: escape them always (site.allow_html is for content),
+    # so that a name like "R&D <Mentoring>" shows as written and cannot carry markup.
+    text: Callable[[str], str] = html.escape
     toggle = {
         "default": {"icon": "material/weather-night", "name": "Switch to dark mode"},
         "slate": {"icon": "material/weather-sunny", "name": "Switch to light mode"},
     }
     config: dict[str, Any] = {
-        "site_name": p.name if cfg.site.allow_html else _markup_free(p.name),
+        "site_name": _markup_free(p.name),
         "site_description": text(p.description or f"Handbook of {p.name}, {p.organisation}"),
         "site_author": text(p.organisation),
         "copyright": text(_footer(cfg.branding, p.organisation)),
@@ -146,6 +147,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
                 "navigation.footer",
                 "navigation.indexes",
                 "search.highlight",
+                "content.code.copy",  # a copy button on the ready-to-send messages
                 "toc.follow",
             ],
         },

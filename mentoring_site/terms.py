@@ -29,6 +29,11 @@ def lower_words(text: str) -> str:
     return " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in text.split(" "))
 
 
+def article(word: str) -> str:
+    """'a' or 'an' by the first letter: good for role words (an apprentice, a guide)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -49,19 +54,26 @@ class Words:
 
 
 class Terms:
-    """Role words for templates: t.mentor, t.Mentor, t.mentors, t.Mentors, and so on, and the
-    word for the activity: t.mentoring, t.Mentoring."""
+    """Role words for templates: t.mentor, t.Mentor, t.mentors, t.Mentors, and so on; the
+    word for the activity: t.mentoring, t.Mentoring; and the word for the program itself:
+    t.program_word, t.Program_word, t.program_words, t.Program_words ("programme", "scheme")."""
 
     ROLES = ("mentor", "mentee", "program_manager")
 
     def __init__(self, terminology: Terminology) -> None:
-        self.words = {role: Words.from_config(getattr(terminology, role)) for role in self.ROLES}
+        chosen = {"mentor": terminology.mentor, "mentee": terminology.mentee,
+                  "program_manager": terminology.manager, "program_word": terminology.program}
+        self.words = {role: Words.from_config(word) for role, word in chosen.items()}
         self.forms: dict[str, str] = {}
         for role, words in self.words.items():
             self.forms[role] = words.singular
             self.forms[capitalise(role)] = capitalise(words.singular)
             self.forms[role + "s"] = words.plural
             self.forms[capitalise(role) + "s"] = capitalise(words.plural)
+        for role in self.ROLES:  # "a guide", "an apprentice": t.a_mentor, [[a_mentee]]
+            words = self.words[role]
+            self.forms["a_" + role] = f"{article(words.singular)} {words.singular}"
+            self.forms["A_" + role] = capitalise(self.forms["a_" + role])
         activity = lower_words(terminology.mentoring.strip())
         self.forms["mentoring"], self.forms["Mentoring"] = activity, capitalise(activity)
 

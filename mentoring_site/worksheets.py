@@ -11,9 +11,13 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import html as html_lib
 import os
+import signal
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +25,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
-from . import __version__, assets, cache
+from . import __version__, assets, cache, forms, sourcefiles
 from .errors import Problem, ProgramError
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -45,6 +50,8 @@ class Job:
     base_url: str
     allowed: tuple[str, ...]
     key: str
+    sheet: Worksheet
+    language: str
 
     @property
     def filename(self) -> str:
@@ -58,7 +65,14 @@ class Job:
 
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
     env = env or worksheet_environment(program.root)
-    context = {**base_context(program), "sheet": sheet, "size": size}
+    context = {
+        **base_context(program),
+        "sheet": sheet,
+        "size": size,
+        # The inputs' placeholder font (see forms.py): our own generated data: URL, printed as it is.
+        "form_font_family": forms.PLACEHOLDER_FAMILY,
+        "form_font_url": Markup(forms.placeholder_font_url()),
+    }
     return render(env, "worksheets/worksheet.html.j2", context, program.root)
 
 
@@ -70,7 +84,9 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
     import weasyprint
 
     digest = hashlib.sha256()
-    for part in (__version__, weasyprint.__version__, size, html, os.environ.get("SOURCE_DATE_EPOCH", "")):
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    parts = (__version__, weasyprint.__version__, forms.FORMS_VERSION, size, html, epoch)
+    for part in parts:
         digest.update(part.encode())
         digest.update(b"\0")
     # Files the HTML may pull in (logos, fonts) live under the program: hash those it names.
@@ -79,14 +95,16 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
         name = target_path(html_lib.unescape(ref))
         path = (program.root / name).resolve()
         if path.is_file() and path.is_relative_to(program.root.resolve()):
-            digest.update(name.encode() + b"\0" + path.read_bytes())
+            with contextlib.suppress(sourcefiles.Refused):  # unreadable: the renderer says so
+                digest.update(name.encode() + b"\0" + sourcefiles.read_bytes(path))
     return digest.hexdigest()
 
 
 def _local_refs(html: str) -> list[str]:
     import re
 
-    return [m for m in re.findall(r"""(?:src|href)=["']([^"':]+)["']|url\(["']?([^"')]+)""", html) for m in m if m]
+    found = re.findall(r"""(?:src|href)=["']([^"':]+)["']|url\(["']?([^"')]+)""", html)
+    return [m for m in found for m in m if m and not m.startswith("data:")]
 
 
 def plan(program: LoadedProgram) -> list[Job]:
@@ -97,7 +115,8 @@ def plan(program: LoadedProgram) -> list[Job]:
     for sheet in program.worksheets:
         for size in program.paper_sizes:
             html = render_html(program, sheet, size, env)
-            jobs.append(Job(sheet.id, size, html, base, allowed, _key(html, size, program)))
+            key = _key(html, size, program)
+            jobs.append(Job(sheet.id, size, html, base, allowed, key, sheet, program.config.program.language))
     return jobs
 
 
@@ -124,7 +143,10 @@ def _make_fetcher(job: Any) -> Any:
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if any(path.is_relative_to(root) for root in job.allowed):
                     if path.is_file():
-                        return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+                        try:
+                            return URLFetcherResponse(url, sourcefiles.read_bytes(path), {}, 200)
+                        except sourcefiles.Refused as exc:
+                            raise Refused(f"{job.label} asked for {url!r}, which {exc}", url) from None
                     raise Refused(f"{job.label} asked for {url!r}, which does not exist", url)
             raise Refused(f"{job.label} asked for {url!r}, which is outside the program", url)
 
@@ -132,7 +154,12 @@ def _make_fetcher(job: Any) -> Any:
 
 
 def render_pdf(job: Job) -> bytes:
-    """Render one worksheet PDF (runs in a worker process)."""
+    """Render one worksheet PDF (runs in a worker process): layout, then the forms stage."""
+    return forms.finish(layout_pdf(job), job.sheet, language=job.language)
+
+
+def layout_pdf(job: Job) -> bytes:
+    """WeasyPrint's PDF of one worksheet, before the forms stage."""
     import logging
 
     import weasyprint
@@ -154,6 +181,46 @@ def render_pdf(job: Job) -> bytes:
         raise RefusedURL(str(exc), getattr(exc, "url", "")) from None
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _end_with_build(build: int) -> None:
+    """Worker initializer: the worker ends when the build (process `build`) ends, even by kill -9.
+
+    On Linux the kernel sends SIGKILL when the worker's parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere, and as a second guard (a worker started by a fork server has that server as its
+    parent), a thread ends the worker once its parent changes or the build is gone.
+    """
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the thread does it
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if not _running(build):  # the build died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent and _running(build):
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-build", daemon=True).start()
+
+
+def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool for PDFs (one worker per core by default) whose workers end with the build."""
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_end_with_build,
+                               initargs=(os.getpid(),))
+
+
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
     """Point a refused fetch at the line of the worksheet file that names it, where we can."""
     rel = f"worksheets/{job.sheet_id}.yml"
@@ -173,7 +240,7 @@ def render_worksheets(
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures.
 
-    With `pool`, uncached PDFs are rendered there (shared with other PDFs of the build)."""
+    With `pool` (see `worker_pool`), uncached PDFs are rendered there, shared with other PDFs of the build."""
     jobs = plan(program)
     out: dict[str, bytes] = {}
     todo: list[Job] = []
@@ -194,8 +261,7 @@ def render_worksheets(
                 except RefusedURL as exc:
                     results.append((job, exc))
         else:
-            own = contextlib.nullcontext(pool) if pool is not None else ProcessPoolExecutor(max_workers=workers)
-            with own as executor:
+            with contextlib.nullcontext(pool) if pool is not None else worker_pool(workers) as executor:
                 futures = [(job, executor.submit(render_pdf, job)) for job in todo]
                 for job, future in futures:
                     try:

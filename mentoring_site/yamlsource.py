@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from . import sourcefiles
 from .errors import Problems
 
 MAX_FILE_BYTES = 1_000_000
@@ -64,15 +65,17 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
     """Parse `file`; on any problem, record it and return None."""
     try:
         if text is None:
-            if file.stat().st_size > MAX_FILE_BYTES:
+            data = sourcefiles.read_bytes(file, limit=MAX_FILE_BYTES + 1)  # a plain file, never a pipe
+            if len(data) > MAX_FILE_BYTES:
                 problems.add(file, 1, 1, "", f"file is larger than {MAX_FILE_BYTES} bytes")
                 return None
-            text = file.read_text(encoding="utf-8")
+            text = sourcefiles.decode(data)
     except UnicodeDecodeError as exc:
         problems.add(file, 1, 1, "", f"is not UTF-8 text ({exc.reason})")
         return None
     except OSError as exc:
-        problems.add(file, 1, 1, "", f"cannot be read: {exc.strerror}")
+        problems.add(file, 1, 1, "", str(exc) if isinstance(exc, sourcefiles.Refused) else
+                     f"cannot be read: {exc.strerror}")
         return None
     try:
         loader = yaml.SafeLoader(text)

@@ -25,6 +25,15 @@ def small(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    """The small program with every optional key set (timeline, skipped days, time zone, the
+    program word, applying, support services): a copy, free to edit."""
+    target = tmp_path / "full"
+    shutil.copytree(FIXTURES / "full", target)
+    return target
+
+
 def copy_default_program(target: Path) -> Path:
     """Copy the repository's default program (content, worksheets, mkdocs.yml) to `target`."""
     target.mkdir(parents=True)

@@ -42,7 +42,7 @@ CASES = [
                  [f"{P}:4:3: program.organisation: duplicate key (first defined at line 3)"],
                  id="duplicate-key"),
     pytest.param("  contact:", "  contakt:",
-                 [f"{P}:4:3: program.contakt: unknown key; did you mean 'contact'? (known keys: name, organisation, contact, start, end, meetings, description, language)"],
+                 [f"{P}:4:3: program.contakt: unknown key; did you mean 'contact'? (known keys: name, organisation, contact, start, end, meetings, name_in_text, timeline, description, language)"],
                  id="unknown-key-did-you-mean"),
     pytest.param("end: 2027-04-26", "end: 2027-02-30",
                  [f"{P}:8:8: program.end: 2027-02-30 is not a valid date (day is out of range for month)"],
@@ -104,6 +104,89 @@ CASES = [
     pytest.param("length_minutes: 45", "length_minutes: 45\n    time: 9:30",
                  [f'{P}:12:11: program.meetings.time: must be text, not 570 (YAML reads unquoted 9:30 as a whole number; write "9:30" in quotes)'],
                  id="unquoted-time"),
+    # The meeting calendar: weekday, time zone, skipped days, video link.
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    weekday: FUNDAY",
+                 [f"{P}:12:14: program.meetings.weekday: must be one of monday, tuesday, wednesday, thursday, friday, saturday, sunday, not 'FUNDAY'"],
+                 id="bad-weekday-capitals"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\n    time: "10:00"\n    timezone: Mars/Olympus',
+                 [f"{P}:13:15: program.meetings.timezone: 'Mars/Olympus' is not a time zone name; write an IANA name such as Europe/London, America/New_York or UTC"],
+                 id="unknown-timezone"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\n    time: "10:00"\n    timezone: CET',
+                 [f"{P}:13:15: program.meetings.timezone: 'CET' is not a time zone name; write an IANA name such as Europe/London, America/New_York or UTC"],
+                 id="legacy-timezone-abbreviation"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    timezone: Europe/London",
+                 [f'{P}:12:15: program.meetings.timezone: a time zone needs a meeting time; add time: "HH:MM", or leave out timezone'],
+                 id="timezone-without-time"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    skip: [2027-03-15, 2027-05-03]",
+                 [f"{P}:12:24: program.meetings.skip.1: 2027-05-03 is outside the program (2027-03-01 to 2027-04-26)"],
+                 id="skip-outside-program"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    skip:\n      - {start: 2027-03-20, end: 2027-03-10}",
+                 [f"{P}:13:34: program.meetings.skip.0.end: end (2027-03-10) is before start (2027-03-20)"],
+                 id="skip-range-backwards"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    skip: [next week]",
+                 [f"{P}:12:12: program.meetings.skip.0: must be a date written YYYY-MM-DD, not 'next week'"],
+                 id="skip-not-a-date"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n    video_link: zoom.example/j/1",
+                 [f"{P}:12:17: program.meetings.video_link: 'zoom.example/j/1' must be a web address starting with https://"],
+                 id="video-link-not-an-address"),
+    # The timeline: located at the key to change, in order, inside the program.
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    matching: 2027-03-10",
+                 [f"{P}:13:15: program.timeline.matching: 2027-03-10 is after kick_off (2027-03-01, computed; set it "
+                  "to change it); the moments go in the order applications_open, applications_close, matching, "
+                  "kick_off, first_meetings, mid_point_review, closing_event, feedback_survey"],
+                 id="timeline-out-of-order"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    kick_off: 2027-03-08\n    first_meetings: 2027-03-08",
+                 [f"{P}:14:21: program.timeline.first_meetings: 2027-03-08 is on or before kick_off (2027-03-08); the "
+                  "moments go in the order applications_open, applications_close, matching, kick_off, first_meetings, "
+                  "mid_point_review, closing_event, feedback_survey"],
+                 id="timeline-kick-off-not-before-first-meetings"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    closing_event: 2027-05-10",
+                 [f"{P}:13:20: program.timeline.closing_event: 2027-05-10 is outside the program (2027-03-01 to 2027-04-26)"],
+                 id="timeline-outside-program"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    feedback_survey: 2027-09-01",
+                 [f"{P}:13:22: program.timeline.feedback_survey: 2027-09-01 is more than 12 weeks after end (2027-04-26)"],
+                 id="timeline-survey-too-late"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    applications_open: 2025-01-01",
+                 [f"{P}:13:24: program.timeline.applications_open: 2025-01-01 is more than a year before start (2027-03-01)"],
+                 id="timeline-applications-too-early"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    kickoff: 2027-03-01",
+                 [f"{P}:13:5: program.timeline.kickoff: unknown key; did you mean 'kick_off'? (known keys: applications_open, "
+                  "applications_close, matching, kick_off, first_meetings, mid_point_review, closing_event, "
+                  "feedback_survey, leave_out)"],
+                 id="timeline-unknown-moment"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\n  timeline:\n    leave_out: [kickoff]",
+                 [f"{P}:13:17: program.timeline.leave_out.0: must be one of applications_open, applications_close, "
+                  "matching, kick_off, first_meetings, mid_point_review, closing_event, feedback_survey, not 'kickoff'"],
+                 id="timeline-leave-out-unknown"),
+    pytest.param("end: 2027-04-26", "end: 2027-03-01\n  timeline: {}",
+                 [f"{P}:9:3: program.timeline: no meeting day falls between the kick-off and end (2027-03-01); "
+                  "move the kick-off earlier, or list kick_off under leave_out"],
+                 id="timeline-no-room-for-meetings"),
+    # How the program is named and called.
+    pytest.param('name: "Tiny Test Program"', 'name: "Tiny Test Program"\n  name_in_text: " "',
+                 [f"{P}:3:17: program.name_in_text: must not be blank"],
+                 id="blank-name-in-text"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\nterminology:\n  program: ""',
+                 [f"{P}:13:12: terminology.program: must not be blank"],
+                 id="blank-program-word"),
+    pytest.param("length_minutes: 45", "length_minutes: 45\nterminology:\n  mentor: scheme manager\n  program: scheme",
+                 [f"{P}:14:12: terminology.program: makes the program manager's word 'scheme manager', the same as a "
+                  "role's word; set program_manager to another word"],
+                 id="program-word-makes-manager-clash"),
+    # What the operations pages are filled with.
+    pytest.param("length_minutes: 45", 'length_minutes: 45\napplying:\n  criteria: "same site"',
+                 [f"{P}:13:13: applying.criteria: must be a list, not 'same site'"],
+                 id="criteria-not-a-list"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\nsupport_services:\n  - {name: "Helpline"}',
+                 [f"{P}:13:5: support_services.0: missing required key 'about'"],
+                 id="support-service-without-about"),
+    pytest.param("length_minutes: 45",
+                 'length_minutes: 45\nsupport_services:\n  - {name: "Helpline", about: "Talk", url: "help.example"}',
+                 [f"{P}:13:44: support_services.0.url: 'help.example' must be a web address starting with https://"],
+                 id="support-service-url"),
+    pytest.param("length_minutes: 45", 'length_minutes: 45\nconcerns: {name: "Dana", email: "dana"}',
+                 [f"{P}:12:33: concerns.email: 'dana' is not an email address"],
+                 id="concerns-email"),
 ]
 
 
@@ -138,9 +221,13 @@ def test_all_problems_of_all_files_in_one_run(small: Path, capsys) -> None:
     assert err == [
         "content/practices/mentors.yml:3:5: practices.0.titel: unknown key; did you mean 'title'? "
         "(known keys: id, title, summary, what, why, how, questions, pitfalls, tip)",
-        "worksheets/plan.yml:4:8: intro: unknown placeholder [[mentr]] (known: Mentee, Mentees, Mentor, "
-        "Mentoring, Mentors, Program_manager, Program_managers, contact_email, contact_name, end, meeting_rhythm, "
-        "mentee, mentees, mentor, mentoring, mentors, organisation, program, program_manager, program_managers, start)",
+        "worksheets/plan.yml:4:8: intro: unknown placeholder [[mentr]] (known: A_mentee, A_mentor, A_program_manager, "
+        "Mentee, Mentees, Mentor, Mentoring, Mentors, Program_in_text, Program_manager, Program_managers, Program_word, "
+        "Program_words, a_mentee, a_mentor, a_program_manager, applications_close, applications_open, check_in_interval, "
+        "check_in_length, closing_event, contact_email, contact_name, end, feedback_survey, first_meetings, kick_off, "
+        "matching, meeting_interval, "
+        "meeting_length, meeting_rhythm, meeting_when, mentee, mentees, mentor, mentoring, mentors, mid_point_review, "
+        "organisation, program, program_in_text, program_manager, program_managers, program_word, program_words, start)",
         "worksheets/plan.yml:18:16: sections.1.fields.2.type: unknown field type 'scael'; did you mean "
         "'scale'? (known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)",
         "3 problems found; nothing was changed.",
@@ -245,6 +332,8 @@ def test_unknown_role_word_in_a_template_names_the_words_there_are(small: Path, 
     assert code == 2
     assert err[0] == (
         "templates/pages/roles.md.j2:3:1: template error: there is no word t.Coachees (use the role names: "
-        "t.Mentee, t.Mentees, t.Mentor, t.Mentoring, t.Mentors, t.Program_manager, t.Program_managers, "
-        "t.mentee, t.mentees, t.mentor, t.mentoring, t.mentors, t.program_manager, t.program_managers)"
+        "t.A_mentee, t.A_mentor, t.A_program_manager, t.Mentee, t.Mentees, t.Mentor, t.Mentoring, t.Mentors, "
+        "t.Program_manager, t.Program_managers, t.Program_word, t.Program_words, t.a_mentee, t.a_mentor, "
+        "t.a_program_manager, t.mentee, t.mentees, t.mentor, t.mentoring, t.mentors, t.program_manager, "
+        "t.program_managers, t.program_word, t.program_words)"
     )

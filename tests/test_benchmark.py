@@ -12,8 +12,11 @@ FIGURES = [
     "cold build (empty cache)",
     "rebuild, nothing changed",
     "worksheets, 1 process",
+    "one worksheet PDF, layout + forms",
+    "forms stage alone, per PDF",
     "pages and config only (no PDFs)",
     "mkdocs build alone, same pages",
+    "HTML safety stage, in the rebuild",
 ]
 
 
@@ -23,6 +26,19 @@ def test_benchmark_prints_its_figures() -> None:
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "worksheet PDFs: 16, pages: " in result.stdout
+    sheets = len(list((REPO / "worksheets").glob("*.yml")))
+    assert f"worksheet PDFs: {sheets * 2}, pages: " in result.stdout
     for label in FIGURES:
         assert re.search(rf"^{re.escape(label)}:\s+\d+\.\d\d s", result.stdout, re.M), label
+
+
+def test_extra_pages_benchmark_prints_its_figures() -> None:
+    """benchmarks/extra_pages.py (1,000 and 5,000 pages by default) runs; here with 3 pages."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/extra_pages.py"), "3"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    row = result.stdout.splitlines()[-1]
+    figure = r"\s*\d+\.\d\d s \(\s*\d+\.\d\d s CPU\),\s+\d+\.\d ms/page"
+    assert re.fullmatch(rf"\s+3 {figure} {figure}", row), row

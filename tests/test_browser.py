@@ -3,6 +3,7 @@ the built site served on localhost. Every request to another host is refused and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,50 @@ def test_every_worksheet_link_returns_a_pdf(site) -> None:
         assert response.status == 200, href
         assert response.headers["content-type"] == "application/pdf", href
         assert response.body().startswith(b"%PDF-"), href
+
+
+def test_a_hostile_site_runs_no_script_and_the_policy_is_the_backstop(browser, tmp_path_factory) -> None:
+    """The XSS payloads of issue 9, built and opened in Chromium: no dialog. Then the policy alone:
+    a handler and a javascript: link put into a built page after the safety stage (as if the
+    sanitiser had missed them) do nothing; the same page without its policy does show a dialog,
+    so the listener is known to work."""
+    from tests.test_html_safety import CASES, hostile_program
+
+    root = hostile_program(tmp_path_factory.mktemp("hostile-browser") / "program")
+    assert main(["build", str(root), "-q"]) == 0
+    site = root / "site"
+    injected = ('<img src="missing.png" onerror="alert(\'handler\')">'
+                '<a id="js" href="javascript:alert(\'link\')">a script link</a>')
+    secured = (site / "codespan/index.html").read_text(encoding="utf-8")
+    article = '<article class="md-content__inner md-typeset">'
+    assert secured.count(article) == 1
+    unprotected = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", secured)
+    for name, text in (("backstop", secured), ("control", unprotected)):
+        (site / name).mkdir()
+        (site / name / "index.html").write_text(text.replace(article, article + injected), encoding="utf-8")
+
+    dialogs: list[str] = []
+    with serve(site) as base:
+        watch = Watch(base)
+        context = browser.new_context(base_url=base)
+        watch.attach(context)
+        page = context.new_page()
+
+        def dialog(d: Any) -> None:
+            dialogs.append(f"{page.url}: {d.message}")
+            d.dismiss()
+
+        page.on("dialog", dialog)
+        for path in [*sorted({built for _, _, _, built in CASES.values()}), "backstop/"]:
+            page.goto(path.removesuffix("index.html"))
+            for link in page.locator("article a:not(.headerlink)").all():
+                if link.is_visible():
+                    link.click(no_wait_after=True)
+                    page.goto(path.removesuffix("index.html"))
+            page.wait_for_timeout(100)
+        assert dialogs == []
+        page.goto("control/")
+        page.wait_for_timeout(300)
+        context.close()
+    assert dialogs == [f"{base}control/: handler"]
+    assert watch.foreign == []

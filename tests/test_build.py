@@ -22,7 +22,8 @@ MENTEE_IDS = ["trust-and-respect", "lead-the-relationship", "realistic-goals", "
               "be-open", "challenge-your-mentor", "welcome-criticism", "appreciate"]
 # In the order a pairing meets them, which is the order of the list and the navigation.
 WORKSHEETS = ["getting-to-know-each-other", "agreement", "goals", "meeting-preparation",
-              "meeting-log", "introductions-plan", "mid-point-check-in", "closing-reflection"]
+              "meeting-log", "introductions-plan", "mid-point-check-in", "closing-reflection",
+              "baseline-survey", "mid-point-survey", "end-survey"]
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +72,12 @@ def test_default_worksheets_published_in_both_sizes(default_site: Path) -> None:
 def test_agreement_carries_the_meeting_rhythm(default_site: Path) -> None:
     reader = pypdf.PdfReader(default_site / "worksheets/agreement-a4.pdf")
     rhythm = "a 60-minute meeting every 2 weeks on Mondays at 16:00"
-    # On screen: the field starts out filled in. On paper: the same words are printed.
+    # The field starts out filled in, on screen and (its appearance prints) on paper; the page
+    # does not print the suggestion a second time.
     assert rhythm in str(reader.get_fields()["schedule"]["/V"])
-    assert "Suggested: " + rhythm in " ".join(p.extract_text() for p in reader.pages).replace("\n", " ")
+    (widget,) = [a.get_object() for p in reader.pages for a in p.get("/Annots", []) if a.get_object().get("/T") == "schedule"]
+    assert int(widget["/F"]) & 4 and b" Tj" in widget["/AP"]["/N"].get_object().get_data()
+    assert "Suggested" not in " ".join(p.extract_text() for p in reader.pages)
 
 
 def test_no_remote_assets(default_site: Path) -> None:
@@ -86,19 +90,24 @@ def test_no_remote_assets(default_site: Path) -> None:
                 assert attr.startswith("href"), f"{page}: remote src {url}"
 
 
-def test_meeting_dates_table_and_calendar(small: Path, monkeypatch) -> None:
+def test_meeting_dates_table_and_calendar(full: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    files = generate(small, pdfs=False).files
+    files = generate(full, pdfs=False).files
     ics = files["meetings.ics"]
     assert isinstance(ics, str)
-    assert ics.count("BEGIN:VEVENT") == 9  # 5 meetings (1 Mar .. 26 Apr) + 4 check-ins between
-    assert "DTSTART;VALUE=DATE:20270301" in ics
-    assert "SUMMARY:Tiny Test Program: Meeting 5" in ics
+    # Meetings from the Monday after the kick-off (2 March) to 26 April, without 22 March and the
+    # week of 5 April: 2 meetings and 4 check-ins; and 5 timeline moments (two are left out).
+    assert ics.count("BEGIN:VEVENT") == 11
+    assert "DTSTART;TZID=America/New_York:20270308T093000" in ics
+    assert "SUMMARY:Tiny Test Program: Meeting 2 (closing meeting)" in ics
+    assert "SUMMARY:Tiny Test Program: Kick-off and orientation" in ics
     assert "DTSTAMP:20231114T221320Z" in ics
+    assert "20270322" not in ics and "20270405" not in ics
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
     table = files["meetings.md"]
-    assert "| 1 | 1 March 2027 | Monday | Meeting 1 | 45 minutes |" in table
-    assert "| 2 | 8 March 2027 | Monday | Check-in | 10 minutes |" in table
+    assert "| 1 | 8 March 2027 | Monday | Meeting 1 | 45 minutes |" in table
+    assert "| 2 | 15 March 2027 | Monday | Check-in | 10 minutes |" in table
+    assert "22 March" not in table.split("## Dates")[1].split("No meetings")[0]
 
 
 def test_mkdocs_build_strict_in_the_repository_root(tmp_path: Path) -> None:
@@ -172,7 +181,7 @@ def test_quiet_and_verbose(small: Path, capsys) -> None:
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Loaded 'Tiny Test Program': 4 practices, 1 worksheet, 1 extra page"
     assert out[1] == "Worksheets: 1 PDF (0 rendered, 1 unchanged)"
-    assert out[2].startswith("Published 13 pages to ")
+    assert out[2].startswith("Published 23 pages to ")
 
 
 def test_terminology_reaches_pages_and_nav(small: Path, monkeypatch) -> None:
@@ -220,7 +229,7 @@ def test_killed_build_leaves_the_previous_site_whole(small: Path) -> None:
 def test_meeting_rhythm_reads_right(small: Path, minutes: int, said: str) -> None:
     program = small / "content/program.yml"
     program.write_text(program.read_text().replace("length_minutes: 45", f"length_minutes: {minutes}", 1))
-    assert f"meet for\n{said} meeting" in generate(small, pdfs=False).files["meetings.md"]
+    assert f"Meet as agreed: {said} meeting" in generate(small, pdfs=False).files["roles.md"]
 
 
 def test_calendar_cannot_be_given_extra_lines(small: Path) -> None:
@@ -231,7 +240,9 @@ def test_calendar_cannot_be_given_extra_lines(small: Path) -> None:
     lines = ics.split("\r\n")
     assert not [line for line in lines if "\r" in line or "\n" in line]
     assert "X-WR-CALNAME:Evil\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:Injected\\n" in ics
-    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 9
+    # From the Monday after the kick-off (on start): 4 meetings and 4 check-ins; and 7 timeline
+    # moments (the first meetings are meetings already)
+    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == 4 + 4 + 7
 
 
 def test_files_beside_extra_pages_are_published(small: Path) -> None:

@@ -114,5 +114,30 @@ def test_other_engines_publish_the_export(exported: tuple[Path, Path], tmp_path:
         target = resolve(site, sheets_page, href)
         assert target is not None and target.read_bytes().startswith(b"%PDF-")
     assert 'role="dialog" aria-label="Search"' in (site / "index.html").read_text(encoding="utf-8")
+    # `mentoring-site secure` gives the engine's output the guarantees of our own build
+    assert "mentoring-site-content-start" in (site / "index.html").read_text(encoding="utf-8")
+    assert main(["secure", str(site), "-q"]) == 0
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert text.count('<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; ') == 1, page
+        assert "mentoring-site-content" not in text and "data-mentoring-site" not in text, page
     stylesheet = (site / "assets" / "mentoring.css").read_text(encoding="utf-8")
     assert "--md-primary-fg-color" in stylesheet
+
+
+def test_secure_refuses_a_site_twice_and_one_not_from_an_export(
+    exported: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, out = exported
+    work = tmp_path / "work"
+    shutil.copytree(out, work)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(ENGINES["mkdocs"](work / "site"), cwd=work, env=env, capture_output=True, check=True)
+    assert main(["secure", str(work / "site"), "-q"]) == 0
+    assert main(["secure", str(work / "site")]) == 2
+    assert capsys.readouterr().err == f"error: {work / 'site'} is already secured, or was not built from {work / 'mkdocs.yml'}\n"
+    (work / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    assert main(["secure", str(work / "site")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {work / 'mkdocs.yml'} has no extra.mentoring_site_marker: it is not the mkdocs.yml of a "
+        "mentoring-site export\n")

@@ -147,7 +147,8 @@ REJECTED = [
                  [f"{P}:2:3: program.name: must be text, not a list"], False, id="wrong-type-list"),
     pytest.param([(P, append("brandng: {}\n"))], "validate",
                  [f"{P}:23:1: brandng: unknown key; did you mean 'branding'? "
-                  "(known keys: program, terminology, branding, worksheets, site, booklet)"],
+                  "(known keys: program, terminology, branding, worksheets, site, applying, support_services, concerns, "
+                  "booklet)"],
                  False, id="unknown-key"),
     pytest.param([(P, replace("mentor: Guide", "mentor: no"))], "validate",
                  [f'{P}:17:11: terminology.mentor: must be text, not false '
@@ -212,13 +213,14 @@ REJECTED = [
                  False, id="logo-pixel-bomb"),
     pytest.param([("logo.svg", whole('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>')),
                   brand('logo: "logo.svg"')], "validate",
-                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.svg' holds script, event handlers, links or "
-                  "entities; save the SVG without them, or use a PNG"],
+                 [f"{P}:{BRAND_LINE}:9: branding.logo: 'logo.svg', line 1, column 1: attribute onload on <svg> is "
+                  "not allowed (no event handlers or unknown attributes)"],
                  False, id="logo-svg-with-script"),
     pytest.param([("favicon.svg", whole('<svg xmlns="http://www.w3.org/2000/svg"><image href="http://evil.example/x.png"/></svg>')),
                   brand('favicon: "favicon.svg"')], "validate",
-                 [f"{P}:{BRAND_LINE}:12: branding.favicon: 'favicon.svg' holds script, event handlers, links or "
-                  "entities; save the SVG without them, or use a PNG"],
+                 [f"{P}:{BRAND_LINE}:12: branding.favicon: 'favicon.svg', line 1, column 41: href on <image> "
+                  "leads to 'http://evil.example/x.png'; only parts of the same file (#id) are allowed, and images "
+                  "only as embedded PNG, JPEG, GIF or WebP data"],
                  False, id="favicon-svg-fetching"),
     pytest.param([(P, replace('name: "Tiny Test Program"', 'name: "Tiny\x07Program"'))], "validate",
                  [f"{P}:2:14: control character U+0007 is not allowed in YAML; remove it"],
@@ -538,13 +540,17 @@ def test_no_script_or_outside_file_in_the_worksheet_pdfs(sites: dict[str, Path])
     assert "Topic <img src=x onerror=alert('label')>" in tooltips
 
 
-def test_allow_html_lets_trusted_html_through(program: Path) -> None:
-    (program / P).write_text((program / P).read_text() + "site:\n  allow_html: true\n", encoding="utf-8")
+def test_allow_html_lets_trusted_markup_through_but_never_script(program: Path) -> None:
+    text = (program / P).read_text().replace('name: "Tiny Test Program"', 'name: "Tiny <script>alert(3)</script>"')
+    (program / P).write_text(text + "site:\n  allow_html: true\n", encoding="utf-8")
     (program / "content/pages/notes.md").write_text(
-        '# Notes\n\n<span class="trusted">Kept</span>\n\n[js](javascript:void(0))\n', encoding="utf-8"
+        '# Notes\n\n<span class="trusted">Kept</span>\n\n[js](javascript:void(0))\n\n'
+        '<b onclick="alert(1)">bold</b><script>alert(2)</script>\n', encoding="utf-8"
     )
     assert main(["build", str(program), "-q"]) == 0
     c = parse(program / "site/notes/index.html")
     assert ("span", {"class": "trusted"}) in c.elements
-    assert any(a.get("href") == "javascript:void(0)" for t, a in c.elements if t == "a")
-
+    assert ("b", {}) in c.elements  # kept, without its handler
+    assert [a for t, a in c.elements if t == "a" and a.get("href", "").startswith("javascript")] == []
+    assert not any("alert" in s for s in c.scripts)
+    assert "Tiny ‹script›alert(3)‹/script›" in " ".join(c.text)  # settings stay text

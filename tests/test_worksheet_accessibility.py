@@ -55,7 +55,7 @@ def name(widget: Any) -> str:
 
 def test_every_worksheet_is_tagged_titled_and_in_reading_order(default_pdfs) -> None:
     program, pdfs = default_pdfs
-    assert len(pdfs) == 2 * len(program.worksheets) == 16
+    assert len(pdfs) == 2 * len(program.worksheets) == 22
     for sheet in program.worksheets:
         declared = [f.name for field in sheet.all_fields for f in field.form_fields(program.terms)]
         for size in program.paper_sizes:
@@ -98,9 +98,16 @@ def test_every_field_is_labelled_by_its_visible_label(default_pdfs) -> None:
         labels = {f.name: f.label for field in sheet.all_fields for f in field.form_fields(program.terms)}
         reader = pypdf.PdfReader(io.BytesIO(pdfs[f"worksheets/{sheet.id}-a4.pdf"]))
         text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        options = {f.name: f.options for field in sheet.all_fields for f in field.form_fields(program.terms)}
+        seen: dict[str, int] = {}
         for widget in structure(reader)[1]:
             tooltip = str(widget.get("/TU") or widget["/Parent"].get_object().get("/TU"))
-            assert tooltip == labels[name(widget)], (sheet.id, name(widget))
+            if options[name(widget)]:  # a radio option: the question, then this option
+                seen[name(widget)] = seen.get(name(widget), 0) + 1
+                label = f"{labels[name(widget)]}: {options[name(widget)][seen[name(widget)] - 1]}"
+                assert tooltip == label, (sheet.id, name(widget))
+            else:
+                assert tooltip == labels[name(widget)], (sheet.id, name(widget))
         for field in sheet.all_fields:
             label = getattr(field, "label", "")
             if label:

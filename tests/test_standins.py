@@ -1,0 +1,73 @@
+"""Stand-ins left by `mentoring-site new` are warned about at their line, and `--strict` refuses them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mentoring_site.cli import main
+from mentoring_site.scaffold import new_program
+
+P = "content/program.yml"
+HOW = "from `mentoring-site new`; write the real details, or remove the key if it is optional"
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Path:
+    new_program(tmp_path / "ours", name="Our Scheme", report=lambda _: None)
+    return tmp_path / "ours"
+
+
+def test_validate_lists_every_stand_in_at_its_line(fresh: Path, capsys) -> None:
+    assert main(["validate", str(fresh)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"{P}:10:17: warning: program.organisation: still the stand-in 'Your Organisation' {HOW}",
+        f"{P}:12:16: warning: program.description: still the stand-in 'One or two sentences on what the program is "
+        f"for and who it is for.' {HOW}",
+        f"{P}:17:11: warning: program.contact.name: still the stand-in 'Your Name' {HOW}",
+        f"{P}:19:12: warning: program.contact.email: still the stand-in 'you@example.org' {HOW}",
+        f"{P}:101:11: warning: branding.support.name: still the stand-in 'Your Support Team' {HOW}",
+        f"{P}:102:12: warning: branding.support.email: still the stand-in 'help@example.org' {HOW}",
+        f"{P}:120:12: warning: applying.mentors: still the stand-in 'Who can apply as a mentor: role, experience, time "
+        f"they can give.' {HOW}",
+        f"{P}:122:12: warning: applying.mentees: still the stand-in 'Who can apply as a mentee: who the program is "
+        f"for.' {HOW}",
+        f"{P}:141:11: warning: support_services.0.name: still the stand-in 'Your Support Service' "
+        f"{HOW}",
+        f"{P}:142:12: warning: support_services.0.about: still the stand-in 'What it helps with, and when to turn to "
+        f"it.' {HOW}",
+        f"{P}:143:14: warning: support_services.0.contact: still the stand-in 'Phone number, email or opening hours' "
+        f"{HOW}",
+        f"{P}:147:9: warning: concerns.name: still the stand-in 'Your Concerns Contact' {HOW}",
+        f"{P}:148:10: warning: concerns.email: still the stand-in 'concerns@example.org' {HOW}",
+    ]
+    assert captured.out.endswith("(45 pages, 11 worksheets; 13 stand-ins to replace)\n")
+
+
+def test_strict_build_refuses_stand_ins_and_publishes_nothing(fresh: Path, capsys) -> None:
+    assert main(["build", str(fresh), "--strict", "-q"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"{P}:10:17: program.organisation: still the stand-in 'Your Organisation' {HOW}"
+    assert err[-1] == "13 problems found; nothing was changed."
+    assert not (fresh / "site").exists()
+
+
+def test_no_warning_once_the_details_are_real(fresh: Path, capsys) -> None:
+    yml = fresh / P
+    text = yml.read_text(encoding="utf-8")
+    for stand_in, real in [
+        ("Your Organisation", "Kestrel Works"), ("Your Name", "Ada Byron"), ("you@example.org", "ada@kestrel.example"),
+        ("Your Support Team", "Kestrel Help Desk"), ("help@example.org", "desk@kestrel.example"),
+        ("Your Concerns Contact", "Lee Chan"), ("concerns@example.org", "lee@kestrel.example"),
+        ("One or two sentences on what the program is for and who it is for.", "Pairs for new engineers."),
+        ("Who can apply as a mentor: role, experience, time they can give.", "Senior engineers."),
+        ("Who can apply as a mentee: who the program is for.", "Engineers in their first year."),
+        ("Your Support Service", "Kestrel Care"), ("What it helps with, and when to turn to it.", "Counselling."),
+        ("Phone number, email or opening hours", "0800 111 111"),
+    ]:
+        text = text.replace(stand_in, real)
+    yml.write_text(text, encoding="utf-8")
+    assert main(["validate", str(fresh)]) == 0
+    assert capsys.readouterr().err == ""
