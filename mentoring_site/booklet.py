@@ -44,7 +44,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
-from . import __version__, cache
+from . import __version__, cache, forms
 from .errors import Problem, ProgramError
 from .pages import NavItem, Pages, base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -363,6 +363,8 @@ def render_html(program: LoadedProgram, pages: Pages, files: dict[str, str | byt
     context = {
         **base_context(program), "size": size, "outline": outline, "chapters": list(chapters(outline)),
         "appendix": program.worksheets if settings.worksheets else [], "form_anchor": form_anchor,
+        # The worksheet styles the appendix includes name the inputs' placeholder font (forms.py).
+        "form_font_family": forms.PLACEHOLDER_FAMILY, "form_font_url": Markup(forms.placeholder_font_url()),
     }
     return render(env or environment(program.root), "booklet/booklet.html.j2", context, program.root)
 
