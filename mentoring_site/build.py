@@ -1,4 +1,4 @@
-"""The pipeline: load -> validate -> render pages -> render worksheets -> site engine -> publish.
+"""The pipeline: load -> validate -> render pages -> render worksheets and booklet -> site engine -> publish.
 
 Each stage is a module of its own; this file only runs them in order.
 """
@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import booklet as handbook
 from . import cache, engine, htmlsafety, publish, standins
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
-from .worksheets import Job, plan, render_worksheets
+from .worksheets import Job, plan, render_worksheets, worker_pool
 
 Report = Callable[[str], None]
 
@@ -41,10 +42,27 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False) -> Generated:
+def _all_problems(*stages: Callable[[], Any]) -> list[Any]:
+    """Run every stage, then raise the problems of all of them at once (or return their results)."""
+    results, problems = [], []
+    for stage in stages:
+        try:
+            results.append(stage())
+        except ProgramError as exc:
+            problems += exc.problems
+    if problems:
+        raise ProgramError(problems)
+    return results
+
+
+def generate(
+    root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True
+) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration.
 
-    Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors."""
+    Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors.
+    `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
+    `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show."""
     started = time.perf_counter()
     source_date_epoch()  # a malformed one is refused before any work
     program = load_program(root)
@@ -56,7 +74,8 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None, 
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
         f"{_count(len(program.worksheets), 'worksheet')}, {_count(len(program.pages), 'extra page')}"
     )
-    pages: Pages = render_pages(program)
+    with_booklet = booklet and program.config.booklet.enabled
+    pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [])
     files: dict[str, str | bytes] = dict(pages.files)
     brand = program.config.branding
     css_context = {**base_context(program), "site_fonts": site_fonts(brand)}
@@ -65,16 +84,33 @@ def generate(root: Path, *, pdfs: bool = True, report: Report = lambda _: None, 
         files[published] = (program.root / source).read_bytes()
     stats: dict[str, Any] = {"pages": sum(1 for p in files if p.endswith(".md"))}
     if pdfs:
-        sheets, figures = render_worksheets(program, cache.folder("worksheets"))
+        # One pool for every PDF. The booklets' HTML is made in a worker while this process makes
+        # the worksheets' (on a rebuild with no change, both are all the work there is).
+        with worker_pool() as pool:
+            pending = handbook.start(program, pages, dict(files), pool) if with_booklet else None
+            (sheets, figures), (booklets, booklet_figures) = _all_problems(
+                lambda: render_worksheets(program, cache.folder("worksheets"), pool=pool),
+                lambda: pending.result() if pending else ({}, {}),
+            )
         files.update(sheets)
+        files.update(booklets)
         stats.update(figures)
+        stats.update(booklet_figures)
         report(
             f"Worksheets: {_count(figures['worksheets'], 'PDF')} "
             f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
         )
-        jobs = []
+        if booklets:
+            rendered = booklet_figures["booklets_rendered"]
+            report(f"Handbook: {_count(len(booklets), 'PDF')} ({rendered} rendered, "
+                   f"{len(booklets) - rendered} unchanged)")
+        jobs: list[Job] = []
     else:
-        jobs = plan(program)  # renders every worksheet's HTML, so template mistakes are caught
+        # Every worksheet's and booklet's HTML is still made, so that template mistakes show; the
+        # worksheets' jobs are returned, for `serve` to render them after the pages.
+        jobs, _ = _all_problems(
+            lambda: plan(program), lambda: handbook.plan(program, pages, files) if with_booklet else []
+        )
     stats["generate_seconds"] = time.perf_counter() - started
     return Generated(
         program, files, site_config(program, pages), theme_files(program.root), stats, warnings, jobs
@@ -95,15 +131,17 @@ def build(
     warn: Report = lambda _: None,
     option: str = "--site-dir",
     site_url: str | None = None,
+    booklet: bool = True,
 ) -> Generated:
     """Build the program in `root` and publish it to `site_dir` (default `root/site`); `warn` hears
     each stand-in still in place, and `strict` refuses to publish them. `option` names how the
     user chose the folder, for the message refusing one. `site_url`: the site's public address,
-    in place of `site.url` (a Pages workflow knows it)."""
+    in place of `site.url` (a Pages workflow knows it). `booklet=False` leaves out the printed
+    handbook."""
     site_dir = site_dir or default_site_dir(root)
     publish.check_site_dir(root, site_dir, option=option)
     root, site_dir = root.resolve(), site_dir.resolve()
-    generated = generate(root, report=report, strict=strict)
+    generated = generate(root, report=report, strict=strict, booklet=booklet)
     for warning in generated.warnings:
         warn(warning.as_warning())
     if site_url:

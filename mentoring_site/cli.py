@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="refuse to publish stand-ins left by `new`")
     p.add_argument("--site-url", type=_site_url, metavar="URL",
                    help="public address of the site, in place of site.url (e.g. given by a Pages workflow)")
+    p.add_argument("--no-booklet", action="store_true", help="leave out the printed handbook (handbook-<size>.pdf)")
     p = sub.add_parser("validate", help="check everything, change nothing")
     common(p)
     p.add_argument("--strict", action="store_true", help="treat stand-ins left by `new` as errors")
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             from .build import build
 
             stats = build(args.dir, args.site_dir, report=report, verbose=verbose, strict=args.strict,
-                          warn=warn, site_url=args.site_url).stats
+                          warn=warn, site_url=args.site_url, booklet=not args.no_booklet).stats
             if verbose:
                 report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
                        f"{stats['engine_seconds']:.2f} s for MkDocs")

@@ -593,6 +593,21 @@ class SupportService:
 
 
 @dataclass(frozen=True)
+class BookletSettings:
+    """The printed handbook: every page in one PDF per paper size, `site/handbook-<size>.pdf`."""
+
+    enabled: bool = field(
+        default=True,
+        metadata=meta("Build the printed handbook (off: no PDF and no link to it; "
+                      "`mentoring-site build --no-booklet` does the same for one build)."),
+    )
+    worksheets: bool = field(
+        default=True,
+        metadata=meta("Print every worksheet's blank form in an appendix at the end of the handbook."),
+    )
+
+
+@dataclass(frozen=True)
 class ProgramFile:
     """`content/program.yml`."""
 
@@ -615,6 +630,9 @@ class ProgramFile:
         default=None,
         metadata=meta("Someone other than the program manager to report a concern to, e.g. HR or a "
                       "safeguarding lead."),
+    )
+    booklet: BookletSettings = field(
+        default_factory=BookletSettings, metadata=meta("The printed handbook (one PDF per paper size).")
     )
 
 

@@ -178,9 +178,11 @@ def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
     return problems
 
 
-def render_pages(program: LoadedProgram) -> Pages:
+def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str, ...] = ()) -> Pages:
+    """Every page of the site; `booklet_sizes` are the paper sizes of the printed handbook this
+    build publishes (handbook-<size>.pdf), which the home and worksheet pages link to."""
     env = environment(program.root)
-    ctx = base_context(program)
+    ctx = {**base_context(program), "booklet_sizes": list(booklet_sizes)}
     known = planned_pages(program)
 
     def link(text: str, target: str) -> str:
@@ -276,6 +278,7 @@ def render_pages(program: LoadedProgram) -> Pages:
         else:
             out.files[rel] = sourcefiles.read_bytes(file)
     pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
+    pdfs |= {f"handbook-{size}.pdf" for size in booklet_sizes}
     published = set(out.files) | pdfs
     for p in program.pages:
         problems += _broken_links(p, program.root, published)

@@ -49,7 +49,8 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
             publish.check_site_dir(given, site_dir, option=SITE_DIR_OPTION)
             theme_dir = root / ".mentoring-site" / "theme"
             publish.check_site_dir(root, theme_dir, option="")
-            self.generated = generate(root, report=log.info)
+            # `mkdocs serve` rebuilds on every change: the printed handbook is left to `mkdocs build`.
+            self.generated = generate(root, report=log.info, booklet=self.command != "serve")
             for warning in self.generated.warnings:  # `mkdocs build --strict` fails on these
                 log.warning(warning.as_warning())
         except ProgramError as exc:

@@ -443,7 +443,9 @@ class Builder:
         started = time.perf_counter()
         preview = self.preview
         try:
-            generated = generate(preview.root, pdfs=False, report=self.report if self.verbose else lambda _: None)
+            # The printed handbook is left out of the preview: `build` makes it.
+            generated = generate(preview.root, pdfs=False, booklet=False,
+                                 report=self.report if self.verbose else lambda _: None)
             files = dict(generated.files)
             missing: list[Job] = []
             for job in generated.jobs:

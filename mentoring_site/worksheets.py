@@ -19,7 +19,7 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,11 @@ class Job:
     @property
     def filename(self) -> str:
         return f"{self.sheet_id}-{self.size}.pdf"
+
+    @property
+    def label(self) -> str:
+        """What the fetcher's messages call this document."""
+        return f"worksheet {self.sheet_id!r} ({self.size})"
 
 
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
@@ -121,7 +126,9 @@ class RefusedURL(Exception):
     """WeasyPrint asked for a resource outside what we allow."""
 
 
-def _make_fetcher(job: Job) -> Any:
+def _make_fetcher(job: Any) -> Any:
+    """WeasyPrint's fetcher for `job` (anything with `label` and `allowed`): only `data:` URLs and
+    existing files inside the allowed folders."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class Refused(FatalURLFetchingError):
@@ -141,14 +148,9 @@ def _make_fetcher(job: Job) -> Any:
                         try:
                             return URLFetcherResponse(url, sourcefiles.read_bytes(path), {}, 200)
                         except sourcefiles.Refused as exc:
-                            raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
-                                          f"which {exc}", url) from None
-                    raise Refused(f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, "
-                                  "which does not exist", url)
-            raise Refused(
-                f"worksheet {job.sheet_id!r} ({job.size}) asked for {url!r}, which is outside the program",
-                url,
-            )
+                            raise Refused(f"{job.label} asked for {url!r}, which {exc}", url) from None
+                    raise Refused(f"{job.label} asked for {url!r}, which does not exist", url)
+            raise Refused(f"{job.label} asked for {url!r}, which is outside the program", url)
 
     return Fetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
@@ -215,6 +217,12 @@ def _end_with_build(build: int) -> None:
     threading.Thread(target=watch, name="end-with-build", daemon=True).start()
 
 
+def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool for PDFs (one worker per core by default) whose workers end with the build."""
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_end_with_build,
+                               initargs=(os.getpid(),))
+
+
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
     """Point a refused fetch at the line of the worksheet file that names it, where we can."""
     rel = f"worksheets/{job.sheet_id}.yml"
@@ -230,11 +238,18 @@ def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
 
 
 def render_worksheets(
-    program: LoadedProgram, cache_dir: Path, *, workers: int | None = None, extra_characters: str = ""
+    program: LoadedProgram,
+    cache_dir: Path,
+    *,
+    workers: int | None = None,
+    extra_characters: str = "",
+    pool: Executor | None = None,
 ) -> tuple[dict[str, bytes], dict[str, int]]:
     """All worksheet PDFs as {"worksheets/<id>-<size>.pdf": bytes}, plus cache figures.
 
     `extra_characters` go into every form font too (the packs stage passes a roster's names).
+    With `pool` (see `worker_pool`), uncached PDFs are rendered there, shared with other PDFs of
+    the build.
     """
     jobs = plan(program)
     if extra_characters:
@@ -255,16 +270,15 @@ def render_worksheets(
     problems: list[Problem] = []
     if todo:
         results: list[tuple[Job, bytes | Exception]] = []
-        if workers <= 1:
+        if pool is None and workers <= 1:
             for job in todo:
                 try:
                     results.append((job, render_pdf(job)))
                 except RefusedURL as exc:
                     results.append((job, exc))
         else:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_end_with_build,
-                                     initargs=(os.getpid(),)) as pool:
-                futures = [(job, pool.submit(render_pdf, job)) for job in todo]
+            with contextlib.nullcontext(pool) if pool is not None else worker_pool(workers) as executor:
+                futures = [(job, executor.submit(render_pdf, job)) for job in todo]
                 for job, future in futures:
                     try:
                         results.append((job, future.result()))

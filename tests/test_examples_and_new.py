@@ -39,7 +39,7 @@ def visible_text(page: Path) -> str:
 def apprenticeship(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("ex") / "engineering-apprenticeship"
     shutil.copytree(EXAMPLES / "engineering-apprenticeship", root)
-    build(root)
+    build(root, booklet=False)  # the printed handbook is tested in test_booklet.py
     return root / "site"
 
 
@@ -47,7 +47,7 @@ def apprenticeship(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def university(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("ex") / "university-research"
     shutil.copytree(EXAMPLES / "university-research", root)
-    build(root)
+    build(root, booklet=False)  # the printed handbook is tested in test_booklet.py
     return root / "site"
 
 
@@ -133,7 +133,7 @@ def test_new_then_build_from_a_wheel_install(tmp_path: Path) -> None:
     located = subprocess.run([str(py), "-c", "import mentoring_site.assets as a; print(a.builtin_root())"],
                              cwd=work, env=env, capture_output=True, text=True, check=True).stdout
     assert located.strip().endswith("site-packages/mentoring_site/_data"), located
-    built = run("build", "ours", "-q")
+    built = run("build", "ours", "-q", "--no-booklet")
     assert built.returncode == 0, built.stderr
     assert "Our Scheme" in (work / "ours/site/index.html").read_text()
     assert (work / "ours/site/worksheets/agreement-a4.pdf").is_file()

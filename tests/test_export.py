@@ -99,7 +99,9 @@ def test_other_engines_publish_the_export(exported: tuple[Path, Path], tmp_path:
             assert practice.title in page.read_text(encoding="utf-8"), page
     sheets_page = site / "worksheets" / "index.html"
     pdf_links = {href for href in links(sheets_page) if href.endswith(".pdf")}
-    assert len(pdf_links) == 2 * len(program.worksheets)
+    # Two per worksheet, and the printed handbook in both sizes.
+    assert len(pdf_links) == 2 * len(program.worksheets) + 2
+    assert {"../handbook-a4.pdf", "../handbook-letter.pdf"} <= pdf_links
     # 404.html too, where the engine applies our theme override (its links are relative without
     # site_url); Zensical writes its own 404 page, with links from the server's root.
     pages = sorted(p for p in site.rglob("*.html") if not (engine == "zensical" and p.name == "404.html"))

@@ -36,7 +36,7 @@ NAME_RULE = re.compile(r"[a-z][a-z0-9_]*")
 
 @pytest.fixture(scope="module")
 def default_pdfs() -> tuple[Any, dict[str, bytes]]:
-    generated = generate(REPO)
+    generated = generate(REPO, booklet=False)  # the printed handbook is tested in test_booklet.py
     pdfs = {k.removeprefix("worksheets/"): v for k, v in generated.files.items() if k.endswith(".pdf")}
     return generated.program, pdfs
 

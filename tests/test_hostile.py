@@ -147,7 +147,8 @@ REJECTED = [
                  [f"{P}:2:3: program.name: must be text, not a list"], False, id="wrong-type-list"),
     pytest.param([(P, append("brandng: {}\n"))], "validate",
                  [f"{P}:23:1: brandng: unknown key; did you mean 'branding'? "
-                  "(known keys: program, terminology, branding, worksheets, site, applying, support_services, concerns)"],
+                  "(known keys: program, terminology, branding, worksheets, site, applying, support_services, concerns, "
+                  "booklet)"],
                  False, id="unknown-key"),
     pytest.param([(P, replace("mentor: Guide", "mentor: no"))], "validate",
                  [f'{P}:17:11: terminology.mentor: must be text, not false '

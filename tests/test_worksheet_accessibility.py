@@ -20,7 +20,7 @@ from tests.conftest import REPO
 
 @pytest.fixture(scope="module")
 def default_pdfs() -> tuple[LoadedProgram, dict[str, bytes]]:
-    generated = generate(REPO)
+    generated = generate(REPO, booklet=False)  # the printed handbook is tested in test_booklet.py
     pdfs = {k: v for k, v in generated.files.items() if k.endswith(".pdf") and isinstance(v, bytes)}
     return generated.program, pdfs
 
