@@ -25,7 +25,9 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "attr_list",
     "md_in_html",
     "tables",
-    {"toc": {"permalink": True}},
+    # Heading anchors: the link's text is a space and its title names it, "Link to this section"
+    # (the theme's default text, a pilcrow, was read out as such); the stylesheet draws the pilcrow.
+    {"toc": {"permalink": " ", "permalink_title": "Link to this section"}},
 ]
 
 
