@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from . import meetings as meeting_calendar
 from . import sourcefiles, timeline
-from .errors import Problem, ProgramError
+from .errors import Problem, ProgramError, shown
 from .program import URL_SCHEME, LoadedProgram, Page, long_date, rhythm_parts, target_path
 from .publish import UsageError
 from .templating import environment, render
@@ -173,7 +173,7 @@ def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
             if path and not candidates & published:
                 problems.append(Problem(
                     page.source.relative_to(root).as_posix(), lineno, match.start(1) + 1, "",
-                    f"links to {target!r}, which is no page or file of the site",
+                    f"links to {shown(target)}, which is no page or file of the site",
                 ))
     return problems
 

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from . import assets, sourcefiles, svgsafety, timeline, yamlsource
-from .errors import Problems
+from .errors import Problems, shown
 from .fields import BaseField, convert_field
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
@@ -76,7 +76,7 @@ class Worksheet:
         for section in self.sections:
             for f in section.fields:
                 if f.id and f.id in seen:
-                    raise RuleError("sections", f"field id {f.id!r} is used twice")
+                    raise RuleError("sections", f"field id {shown(f.id)} is used twice")
                 seen.add(f.id)
         # PDF form field names are made from ids (`areas_1`, `steps_r1_step`): they must not clash.
         made: dict[str, str] = {}
@@ -235,7 +235,7 @@ def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> 
                     message = sourcefiles.check(local) or ""
             if message:
                 loc = doc.loc(path)
-                problems.add(doc.file, loc.line, loc.column, doc.key(path), f"image {target!r} {message}")
+                problems.add(doc.file, loc.line, loc.column, doc.key(path), f"image {shown(target)} {message}")
     elif isinstance(data, dict):
         for key, value in data.items():
             _check_images(doc, value, (*path, key), problems)
@@ -396,7 +396,7 @@ def _load_worksheets(
             continue
         ctx = Ctx(doc, problems)
         if not SLUG.match(stem):
-            ctx.error((), f"file name {stem!r} must be lowercase letters, digits and hyphens")
+            ctx.error((), f"file name {shown(stem)} must be lowercase letters, digits and hyphens")
             continue
         data = _fill(doc, doc.data, (), facts, problems)
         _check_images(doc, data, (), problems)
@@ -404,12 +404,12 @@ def _load_worksheets(
         if sheet is INVALID:
             continue
         if sheet.id != stem:
-            ctx.error(("id",), f"id {sheet.id!r} must match the file name {stem!r}")
+            ctx.error(("id",), f"id {shown(sheet.id)} must match the file name {shown(stem)}")
             continue
         bad = False
         for i, ref in enumerate(sheet.practices):
             if len(practices) == len(ROLES) and ref not in known_refs:
-                ctx.error(("practices", i), f"no practice {ref!r} (write mentors/<id> or mentees/<id>)")
+                ctx.error(("practices", i), f"no practice {shown(ref)} (write mentors/<id> or mentees/<id>)")
                 bad = True
         if not bad:
             out.append(sheet)

@@ -1,0 +1,162 @@
+"""Bad input from other hands, table-driven: YAML that broke the loader, template overrides that
+misbehave, and what `validate` passed but `build` refused. Each case ends quickly with exit code 2
+and exactly the located messages pinned here, never a traceback.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mentoring_site.cli import main
+from tests.conftest import FIXTURES
+
+P = "content/program.yml"
+MENTORS = "content/practices/mentors.yml"
+SHEET = "worksheets/plan.yml"
+END = 23  # the first line after the small fixture's program.yml
+
+
+def key_bomb(levels: int = 12) -> str:
+    """An alias bomb written as a mapping key: a few hundred bytes that expand to 10**levels values."""
+    lines = ["? [&a0 [x, x, x, x, x, x, x, x, x, x],"]
+    lines += [f"   &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]," for i in range(1, levels)]
+    return "\n".join([*lines, "   x]", ": 1", ""])
+
+
+def alias_chain(n: int = 1000) -> str:
+    """Each anchor a list holding the one before: no bomb in size, but 1,000 levels deep."""
+    return "".join(f"a{i}: &a{i} [*a{i - 1}]\n" if i else "a0: &a0 [x]\n" for i in range(n))
+
+
+Edit = Callable[[str], str]
+
+
+def append(text: str) -> Edit:
+    return lambda old: old + text
+
+
+def replace(old_text: str, new_text: str) -> Edit:
+    def edit(old: str) -> str:
+        assert old_text in old, old_text
+        return old.replace(old_text, new_text, 1)
+    return edit
+
+
+BIG = "x" * 100_000
+KNOWN = "(known keys: program, terminology, branding, worksheets, site)"
+
+# (file, edit, the exact lines printed before the summary line, bounded: run in a child process
+# with limits, for the bombs)
+YAML_CASES = [
+    pytest.param(P, append(key_bomb()),
+                 [f"{P}:{END}:3: a key must be plain text, not a list"], True, id="alias-bomb-as-key"),
+    pytest.param(P, append("? {a: 1}\n: 2\n"),
+                 [f"{P}:{END}:3: a key must be plain text, not a mapping"], False, id="mapping-as-key"),
+    pytest.param(P, append("!!binary aGk=: 1\n"),
+                 [f"{P}:{END}:1: a key must be plain text, not !!binary"], False, id="tagged-key"),
+    pytest.param(P, append("x: &a [*a]\n"),
+                 [f"{P}:{END}:1: x: unknown key {KNOWN}",
+                  f"{P}:{END}:4: x.0: an alias refers to the value it is part of; a value cannot contain itself"],
+                 True, id="self-referencing-alias"),
+    pytest.param(P, append("x: &a {y: *a}\n"),
+                 [f"{P}:{END}:1: x: unknown key {KNOWN}",
+                  f"{P}:{END}:4: x.y: an alias refers to the value it is part of; a value cannot contain itself"],
+                 True, id="self-referencing-mapping"),
+    pytest.param(P, append(alias_chain()),
+                 [f"{P}:{END + 39}:6: nesting is deeper than 40 levels (through aliases)"], True, id="alias-chain"),
+    pytest.param(P, replace('name: "Tiny Test Program"', "name: !!bool maybe"),
+                 [f"{P}:2:9: program.name: maybe is not a valid true or false value"], False, id="bool-maybe"),
+    pytest.param(P, replace("start: 2027-03-01", "start: !!timestamp x"),
+                 [f"{P}:8:10: program.start: x is not a valid date"], False, id="timestamp-x"),
+    pytest.param(P, replace("every_weeks: 2", "every_weeks: !!int two"),
+                 [f"{P}:11:18: program.meetings.every_weeks: two is not a valid whole number"], False, id="int-two"),
+    pytest.param(P, replace('name: "Tiny Test Program"', "name: !!seq abc"),
+                 [f"{P}:2:9: program.name: abc is not a valid value for the tag !!seq"], False, id="seq-tag-on-text"),
+    pytest.param(P, append("!!bool maybe: 1\n"),
+                 [f"{P}:{END}:1: maybe is not a valid true or false value"], False, id="bool-maybe-as-key"),
+    pytest.param(P, replace('name: "Tiny Test Program"', 'name: "Tiny \\U00110000"'),
+                 [f"{P}:2:15: escape \\U00110000 is beyond Unicode (the largest character is \\U0010FFFF)"],
+                 False, id="escape-beyond-unicode"),
+    pytest.param(P, replace('name: "Tiny Test Program"', 'name: "Tiny \\ud800"'),
+                 [f"{P}:2:9: program.name: \\ud800 is half of a UTF-16 pair (a lone surrogate), not a character; "
+                  "write the character itself"], False, id="lone-surrogate"),
+    pytest.param(MENTORS, replace('title: "Say hello"', 'title: "Say \\udc80hello"'),
+                 [f"{MENTORS}:3:12: practices.0.title: \\udc80 is half of a UTF-16 pair (a lone surrogate), "
+                  "not a character; write the character itself"], False, id="lone-surrogate-in-practice"),
+    pytest.param(P, append('"\\ud83d": 1\n'),
+                 [f"{P}:{END}:1: \\ud83d is half of a UTF-16 pair (a lone surrogate), not a character; "
+                  "write the character itself"], False, id="lone-surrogate-key"),
+    pytest.param(P, replace("start: 2027-03-01", f"start: {BIG}"),
+                 [f"{P}:8:10: program.start: must be a date written YYYY-MM-DD, not '{'x' * 59}…"],
+                 False, id="huge-value-quoted-short"),
+    pytest.param(P, replace('email: "robin@example.org"', f'email: "{BIG}"'),
+                 [f"{P}:7:12: program.contact.email: '{'x' * 59}… is not an email address"],
+                 False, id="huge-email-quoted-short"),
+    pytest.param(P, append(f"? {BIG}\n: 1\n"),
+                 [f"{P}:{END}:3: {'x' * 120}…: unknown key {KNOWN}"], False, id="huge-key-cut"),
+    pytest.param(P, replace("every_weeks: 2", f"every_weeks: !!float {BIG}"),
+                 [f"{P}:11:18: program.meetings.every_weeks: {'x' * 60}… is not a valid number"],
+                 False, id="huge-tagged-value"),
+]
+
+
+def _limit_resources() -> None:  # pragma: no cover - runs in the child process
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
+
+
+def run_bounded(*argv: str) -> tuple[int, list[str]]:
+    """The command in a child process with 1 GB of memory and 30 s of CPU: a bomb cannot take
+    the test run down with it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "mentoring_site", *argv],
+        capture_output=True, text=True, timeout=60, preexec_fn=_limit_resources, check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, result.stderr.splitlines()
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    root = tmp_path / "program"
+    shutil.copytree(FIXTURES / "small", root)
+    return root
+
+
+def summary(n: int) -> str:
+    return f"{n} problem{'s' if n != 1 else ''} found; nothing was changed."
+
+
+@pytest.mark.parametrize(("rel", "edit", "expected", "bounded"), YAML_CASES)
+def test_bad_yaml_is_a_located_error(
+    program: Path, capsys, rel: str, edit: Edit, expected: list[str], bounded: bool
+) -> None:
+    path = program / rel
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_bounded("validate", str(program)) if bounded else run(["validate", str(program)], capsys)
+    assert result == (2, [*expected, summary(len(expected))])
+
+
+def test_new_refuses_a_name_that_is_not_utf8(tmp_path: Path) -> None:
+    target = tmp_path / "ours"
+    result = subprocess.run(
+        [sys.executable.encode(), b"-m", b"mentoring_site", b"new", str(target).encode(), b"--name", b"Caf\xe9 club"],
+        capture_output=True, check=False,
+    )
+    assert (result.returncode, result.stderr.decode().splitlines()) == (2, [
+        "error: --name is not UTF-8 text (it holds the byte 0xE9); use a UTF-8 terminal (e.g. LANG=C.UTF-8) "
+        "or write the name in content/program.yml afterwards",
+    ])
+    assert not target.exists()
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
+    code = main(argv)
+    return code, capsys.readouterr().err.splitlines()
