@@ -160,3 +160,136 @@ def test_new_refuses_a_name_that_is_not_utf8(tmp_path: Path) -> None:
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
     code = main(argv)
     return code, capsys.readouterr().err.splitlines()
+
+
+# --- template overrides: sandboxed, and a mistake is located in validate and build alike -----
+
+THEME_PAGE = '{{% extends "base.html" %}}\n{{% block content %}}\n{}\n{{% endblock %}}\n'
+ROLES = "templates/pages/roles.md.j2"
+SANDBOX = "template error: not allowed (templates run sandboxed): "
+
+# (files written, the exact lines printed before the summary line); each is run with validate
+# and with build, which must print the same.
+TEMPLATE_CASES = [
+    pytest.param({ROLES: "# Roles\n\n{{ 1/0 }}\n"},
+                 [f"{ROLES}:3:1: template error: ZeroDivisionError: division by zero"], id="division-by-zero"),
+    pytest.param({ROLES: "# Roles\n\n{{ program.name.y.z }}\n"},
+                 [f"{ROLES}:3:1: template error: 'str object' has no attribute 'y'"], id="attribute-of-text"),
+    pytest.param({ROLES: "# Roles\n\n{{ long_date.__globals__ }}\n"},
+                 [f"{ROLES}:3:1: {SANDBOX}access to attribute '__globals__' of 'function' object is unsafe."],
+                 id="function-globals"),
+    pytest.param({ROLES: "# Roles\n\n{{ program.__class__.__init__.__globals__['os'].system('id') }}\n"},
+                 [f"{ROLES}:3:1: {SANDBOX}access to attribute '__init__' of 'StrictUndefined' object is unsafe."],
+                 id="class-init-globals"),
+    pytest.param({ROLES: "# Roles\n\n{{ 'x' * 10**9 }}\n"},
+                 [f"{ROLES}:3:1: {SANDBOX}a repetition longer than 1000000 is not allowed"], id="huge-repetition"),
+    pytest.param({ROLES: "# Roles\n\n{{ 2 ** 2000000 }}\n"},
+                 [f"{ROLES}:3:1: {SANDBOX}a power of more than 1000000 bits is not allowed"], id="huge-power"),
+    pytest.param({ROLES: "# Roles\n\n{% for i in range(10**9) %}{% endfor %}\n"},
+                 [f"{ROLES}:3:1: template error: OverflowError: Range too big. The sandbox blocks ranges larger "
+                  "than MAX_RANGE (100000)."], id="huge-range"),
+    pytest.param({ROLES: "# Roles\n\n{% include 'pages/missing.md.j2' %}\n"},
+                 [f"{ROLES}:3:1: template error: template 'pages/missing.md.j2' not found"], id="missing-include"),
+    pytest.param({"templates/site/mentoring.css.j2": "body {\n  width: {{ 1/0 }};\n}\n"},
+                 ["templates/site/mentoring.css.j2:2:1: template error: ZeroDivisionError: division by zero"],
+                 id="stylesheet"),
+    pytest.param({"templates/worksheets/sheet-body.html.j2": "<p>\n{{ sheet.title.nope.x }}\n</p>\n"},
+                 ["templates/worksheets/sheet-body.html.j2:2:1: template error: 'str object' has no attribute "
+                  "'nope'"], id="worksheet"),
+    pytest.param({"templates/theme/main.html": THEME_PAGE.format("{{ 1/0 }}")},
+                 ["templates/theme/main.html:3:1: template error: ZeroDivisionError: division by zero"],
+                 id="theme-runtime-error"),
+    pytest.param({"templates/theme/main.html": THEME_PAGE.format("{{ config.x( }}")},
+                 ["templates/theme/main.html:3:1: template error: unexpected '}', expected ')'"],
+                 id="theme-syntax-error"),
+    pytest.param({"templates/theme/main.html": THEME_PAGE.format(
+        "{{ config.__class__.__init__.__globals__['os'].system('touch {marker}') }}")},
+                 [f"templates/theme/main.html:3:1: {SANDBOX}access to attribute '__init__' of 'Undefined' object "
+                  "is unsafe."], id="theme-runs-a-command"),
+    pytest.param({"templates/theme/main.html": THEME_PAGE.format("{% include 'partials/missing.html' %}")},
+                 ["templates/theme/main.html:3:1: template error: template 'partials/missing.html' not found"],
+                 id="theme-missing-include"),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), TEMPLATE_CASES)
+def test_template_mistakes_are_located_by_validate_and_build(
+    program: Path, capsys, files: dict[str, str], expected: list[str]
+) -> None:
+    marker = program.parent / "ran"
+    for rel, text in files.items():
+        (program / rel).parent.mkdir(parents=True, exist_ok=True)
+        (program / rel).write_text(text.replace("{marker}", str(marker)), encoding="utf-8")
+    for command in ("validate", "build"):
+        assert run([command, str(program)], capsys) == (2, [*expected, summary(len(expected))]), command
+    assert not marker.exists()
+    assert not (program / "site").exists()
+
+
+# --- validate and build agree, and say where -----------------------------------------------
+
+PAGE_CLASH = "would be published at /{url}/ like the site's own {what}; choose another file name"
+DEAD = "links to 'nope.md', which is no page or file of the site"
+
+# (file, text written or (old, new) replaced, the exact lines printed before the summary line)
+AGREEMENT_CASES = [
+    pytest.param(MENTORS, ("what: \"A friendly", "what: \"A [friendly](nope.md)"),
+                 [f"{MENTORS}:5:11: practices.0.what: {DEAD} (on the page mentors/say-hello.md)"],
+                 id="link-in-practice-text"),
+    pytest.param(MENTORS, ("summary: \"Open warmly", "summary: \"Open [warmly](nope.md)"),
+                 [f"{MENTORS}:4:14: practices.0.summary: {DEAD} (on the pages index.md, mentors/index.md, "
+                  "mentors/say-hello.md)"], id="link-in-practice-summary"),
+    pytest.param(MENTORS, ("      - \"Share something", "      - \"See [this](nope.md). Share something"),
+                 [f"{MENTORS}:8:9: practices.0.how.0: {DEAD} (on the page mentors/say-hello.md)"],
+                 id="link-in-practice-step"),
+    pytest.param(SHEET, ('intro: "Fill', 'intro: "[Read](nope.md), then fill'),
+                 [f"{SHEET}:4:8: intro: {DEAD} (on the page worksheets/plan.md)"], id="link-in-worksheet-intro"),
+    pytest.param(P, ('description: "A two-month', 'description: "A [two-month](nope.md)'),
+                 [f"{P}:4:16: program.description: {DEAD} (on the page index.md)"], id="link-in-description"),
+    pytest.param("content/pages/extra.md", ("Ask [[contact_name]]", "Ask [[contact_name]] [here](nope.md)"),
+                 [f"content/pages/extra.md:3:29: {DEAD}"], id="column-after-a-placeholder"),
+    pytest.param("content/pages/extra.md", ("R&D", "<b> [R&D](nope.md)"),
+                 [f"content/pages/extra.md:5:41: {DEAD}"], id="column-after-neutralised-html"),
+    pytest.param("content/pages/sitemap.xml.md", "# Map\n",
+                 ["content/pages/sitemap.xml.md:1:1: " + PAGE_CLASH.format(url="sitemap.xml", what="sitemap.xml")],
+                 id="page-named-sitemap"),
+    pytest.param("content/pages/sitemap.xml.gz/index.md", "# Map\n",
+                 ["content/pages/sitemap.xml.gz/index.md:1:1: "
+                  + PAGE_CLASH.format(url="sitemap.xml.gz", what="sitemap.xml.gz")], id="page-named-sitemap-gz"),
+    pytest.param("content/pages/404.html.md", "# Lost\n",
+                 ["content/pages/404.html.md:1:1: " + PAGE_CLASH.format(url="404.html", what="404.html")],
+                 id="page-named-404-html"),
+    pytest.param("content/pages/assets/notes.md", "# Notes\n",
+                 ["content/pages/assets/notes.md:1:1: would be published at /assets/notes/ like the site's own "
+                  "assets/ files; choose another file name"], id="page-in-assets"),
+    pytest.param("content/pages/worksheets/plan-a4.pdf", "%PDF-1.4 not ours\n",
+                 ["content/pages/worksheets/plan-a4.pdf:1:1: would replace the site's own /worksheets/plan-a4.pdf; "
+                  "choose another file name"], id="file-named-like-a-worksheet-pdf"),
+]
+
+
+@pytest.mark.parametrize(("rel", "change", "expected"), AGREEMENT_CASES)
+def test_validate_and_build_agree_and_locate(
+    program: Path, capsys, rel: str, change: str | tuple[str, str], expected: list[str]
+) -> None:
+    path = program / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(change, tuple):
+        path.write_text(replace(*change)(path.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        path.write_text(change, encoding="utf-8")
+    for command in ("validate", "build"):
+        assert run([command, str(program)], capsys) == (2, [*expected, summary(len(expected))]), command
+
+
+def test_validate_runs_the_site_engine_without_pdfs(program: Path, capsys) -> None:
+    """A broken link MkDocs finds that we do not (a reference-style link) fails validate too,
+    and validate writes nothing: no site, no PDF."""
+    extra = program / "content/pages/extra.md"
+    extra.write_text(extra.read_text(encoding="utf-8") + "\nSee [the rules][r].\n\n[r]: rules.md\n", encoding="utf-8")
+    for command in ("validate", "build"):
+        code, err = run([command, str(program)], capsys)
+        assert code == 2, command
+        assert err[0] == "error: MkDocs could not build the site:", command
+        assert "'rules.md'" in err[1], command
+    assert sorted(p.name for p in program.iterdir()) == ["content", "worksheets"]
