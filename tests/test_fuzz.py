@@ -23,7 +23,7 @@ import re
 import shutil
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,7 @@ from mentoring_site.cli import main
 from tests.conftest import copy_default_program
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "24"))
+LOG = os.environ.get("FUZZ_LOG")  # a file that gets each finding as it is found, in long runs
 BUILD_EVERY = int(os.environ.get("FUZZ_BUILD_EVERY", "4"))
 
 # What tends to break YAML, Markdown, placeholders, templates and HTML.
@@ -120,7 +121,7 @@ def run(argv: list[str]) -> tuple[int, str]:
             code = main(argv)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 2
-        except BaseException:  # noqa: BLE001 - every escape is the finding
+        except Exception:  # every escape is the finding
             return -1, err.getvalue() + traceback.format_exc()
     return code, err.getvalue()
 
@@ -197,12 +198,29 @@ def apply(data: bytes, edits: list[tuple[str, int, bytes]]) -> bytes:
     return data
 
 
+class Logged(list[str]):
+    """Findings, each also appended to a file as it is found."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def append(self, item: str) -> None:
+        super().append(item)
+        with self.path.open("a", encoding="utf-8") as log:
+            log.write(item + "\n\n")
+
+    def extend(self, items: Iterable[str]) -> None:
+        for item in items:
+            self.append(item)
+
+
 def test_damaged_programs_fail_cleanly_and_alike(fuzz_program: tuple[Path, set[tuple[str, str]]]) -> None:
     root, theme_scripts = fuzz_program
     files = sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".md") and p.name != "mkdocs.yml")
     assert len(files) >= 10
     originals = {p: p.read_bytes() for p in files}
-    findings: list[str] = []
+    findings: list[str] = Logged(Path(LOG)) if LOG else []
     counts = {"examples": 0, "valid": 0, "built": 0}
 
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
@@ -229,7 +247,7 @@ def test_damaged_programs_fail_cleanly_and_alike(fuzz_program: tuple[Path, set[t
                     findings.append(f"validate exit {code}, build exit {built}: {what}\n{err[-600:]}\n"
                                     f"{build_err[-1500:]}")
                 elif built == 0:
-                    findings += [f"script in a page: {what}: {s}" for s in script_in(root / "site", theme_scripts)]
+                    findings.extend(f"script in a page: {what}: {s}" for s in script_in(root / "site", theme_scripts))
         finally:
             target.write_bytes(originals[target])
             shutil.rmtree(root / "site", ignore_errors=True)

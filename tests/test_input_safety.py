@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mentoring_site.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 P = "content/program.yml"
 MENTORS = "content/practices/mentors.yml"
@@ -293,3 +293,19 @@ def test_validate_runs_the_site_engine_without_pdfs(program: Path, capsys) -> No
         assert err[0] == "error: MkDocs could not build the site:", command
         assert "'rules.md'" in err[1], command
     assert sorted(p.name for p in program.iterdir()) == ["content", "worksheets"]
+
+
+def test_theme_override_runs_sandboxed_through_the_mkdocs_plugin(program: Path) -> None:
+    """`mkdocs build` in a program folder (our plugin) sandboxes the theme's templates too."""
+    marker = program.parent / "ran"
+    shutil.copy(REPO / "mkdocs.yml", program / "mkdocs.yml")
+    (program / "content/pages").mkdir(exist_ok=True)
+    theme = program / "templates/theme/main.html"
+    theme.parent.mkdir(parents=True)
+    theme.write_text(THEME_PAGE.format(
+        "{{ config.__class__.__init__.__globals__['os'].system('touch " + str(marker) + "') }}"), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=program, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 1
+    assert "SecurityError: access to attribute '__init__' of 'Undefined' object is unsafe." in result.stderr
+    assert not marker.exists()
