@@ -10,7 +10,9 @@ The run is derandomised, so CI sees the same examples every time. FUZZ_EXAMPLES 
 every 4th). Every finding of a run is collected and listed at the end, rather than stopping at
 the first:
 
-    FUZZ_EXAMPLES=2000 .venv/bin/python -m pytest tests/test_fuzz.py -q
+    FUZZ_EXAMPLES=2000 FUZZ_LOG=/tmp/fuzz.log .venv/bin/python -m pytest tests/test_fuzz.py -q -s
+
+(FUZZ_LOG gets each finding as it is found, and a progress line every 100 examples.)
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from mentoring_site.cli import main
 from tests.conftest import copy_default_program
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "24"))
-LOG = os.environ.get("FUZZ_LOG")  # a file that gets each finding as it is found, in long runs
+LOG = os.environ.get("FUZZ_LOG")  # a file that gets each finding as it is found, and progress
 BUILD_EVERY = int(os.environ.get("FUZZ_BUILD_EVERY", "4"))
 
 # What tends to break YAML, Markdown, placeholders, templates and HTML.
@@ -231,6 +233,9 @@ def test_damaged_programs_fail_cleanly_and_alike(fuzz_program: tuple[Path, set[t
         edits = data.draw(damage(len(originals[target])), label="edits")
         target.write_bytes(apply(originals[target], edits))
         counts["examples"] += 1
+        if LOG and counts["examples"] % 100 == 0:
+            with Path(LOG).open("a", encoding="utf-8") as log:
+                log.write(f"progress: {counts['examples']} examples, {len(findings)} findings\n")
         also_build = counts["examples"] % BUILD_EVERY == 0
         what = f"{target.relative_to(root)} {edits!r}"
         try:
