@@ -302,8 +302,9 @@ def test_theme_override_runs_sandboxed_through_the_mkdocs_plugin(program: Path) 
     (program / "content/pages").mkdir(exist_ok=True)
     theme = program / "templates/theme/main.html"
     theme.parent.mkdir(parents=True)
-    theme.write_text(THEME_PAGE.format(
-        "{{ config.__class__.__init__.__globals__['os'].system('touch " + str(marker) + "') }}"), encoding="utf-8")
+    # In the page title, which every page prints (the error page too, which is rendered first).
+    payload = "{{ config.__class__.__init__.__globals__['os'].system('touch " + str(marker) + "') }}"
+    theme.write_text(THEME_PAGE.format(payload).replace("block content", "block htmltitle"), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=program, capture_output=True,
                             text=True, check=False)
     assert result.returncode == 1
