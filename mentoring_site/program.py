@@ -118,7 +118,7 @@ class Text:
 def _texts(doc: Document, data: Any, path: Path_, rel: str, out: list[Text]) -> None:
     if isinstance(data, str):
         loc = doc.loc(path)
-        out.append(Text(rel, loc.line, loc.column, ".".join(map(str, path)), data))
+        out.append(Text(rel, loc.line, loc.column, doc.key(path), data))
     elif isinstance(data, dict):
         for key, value in data.items():
             _texts(doc, value, (*path, key), rel, out)
