@@ -143,22 +143,31 @@ def fuzz_program(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
 
 @contextlib.contextmanager
 def pdfs_off() -> Iterator[None]:
-    """`build` with empty stand-ins for the worksheet PDFs: everything else as it is (the
-    worksheets' HTML is still rendered and checked). PDF rendering is covered elsewhere and
+    """`build` with empty stand-ins for the worksheet and handbook PDFs: everything else as it is
+    (the worksheets' HTML is still rendered and checked). PDF rendering is covered elsewhere and
     takes a second a sheet, so fuzzing it would leave no time for anything else."""
-    real = mentoring_site.build.render_worksheets
+    real, real_booklet = mentoring_site.build.render_worksheets, mentoring_site.build.handbook.start
 
-    def stand_in(program, folder):  # type: ignore[no-untyped-def]
+    def stand_in(program, folder, **_):  # type: ignore[no-untyped-def]
         from mentoring_site.worksheets import plan
 
         sheets = {f"worksheets/{job.sheet_id}-{job.size}.pdf": b"%PDF-1.7\n%%EOF\n" for job in plan(program)}
         return sheets, {"worksheets": len(sheets), "rendered": 0, "cached": len(sheets)}
 
+    class Booklets:
+        def __init__(self, program, *_):  # type: ignore[no-untyped-def]
+            self.sizes = program.paper_sizes
+
+        def result(self):  # type: ignore[no-untyped-def]
+            return {f"handbook-{size}.pdf": b"%PDF-1.7\n%%EOF\n" for size in self.sizes}, {"booklets_rendered": 0}
+
     mentoring_site.build.render_worksheets = stand_in
+    mentoring_site.build.handbook.start = Booklets
     try:
         yield
     finally:
         mentoring_site.build.render_worksheets = real
+        mentoring_site.build.handbook.start = real_booklet
 
 
 @st.composite

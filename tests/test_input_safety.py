@@ -50,7 +50,7 @@ def replace(old_text: str, new_text: str) -> Edit:
 
 
 BIG = "x" * 100_000
-KNOWN = "(known keys: program, terminology, branding, worksheets, site, applying, support_services, concerns)"
+KNOWN = "(known keys: program, terminology, branding, worksheets, site, applying, support_services, concerns, booklet)"
 
 # (file, edit, the exact lines printed before the summary line, bounded: run in a child process
 # with limits, for the bombs)
