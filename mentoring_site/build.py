@@ -6,6 +6,7 @@ Each stage is a module of its own; this file only runs them in order.
 from __future__ import annotations
 
 import contextlib
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -154,20 +155,49 @@ def build(
 def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
     """Run the site engine on generated files, make the result safe, and swap it into `site_dir`."""
     started = time.perf_counter()
-    marker = htmlsafety.new_marker()
     # The engine's input sits beside the site, named so that the next build removes it if this
     # one is killed.
-    with _writing(site_dir), publish.workspace(site_dir) as workdir:
-        (workdir / "docs").mkdir()  # the pages go to MkDocs in memory
-        engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
-        engine.write_config(htmlsafety.with_marker(generated.config, marker), workdir / "mkdocs.yml")
-        with publish.staging(site_dir) as staged:
-            engine.mkdocs_build(workdir, staged, verbose=verbose, files=generated.files,
-                                bytecode_cache=bytecode_cache)
-            checked = time.perf_counter()
-            htmlsafety.secure_site(staged, marker)  # before the swap: an unsafe page is never published
-            generated.stats["safety_seconds"] = time.perf_counter() - checked
+    with _writing(site_dir), publish.workspace(site_dir) as workdir, publish.staging(site_dir) as staged:
+        generated.stats["safety_seconds"] = _run_engine(generated, workdir, staged, verbose=verbose,
+                                                        bytecode_cache=bytecode_cache)
     generated.stats["engine_seconds"] = time.perf_counter() - started - generated.stats["safety_seconds"]
+
+
+def check(root: Path, *, report: Report = lambda _: None, strict: bool = False) -> Generated:
+    """`validate`: everything `build` does but render PDFs and publish. The site engine builds
+    into a temporary folder that is thrown away, and the safety stage checks it there, so that
+    what `validate` passes `build` accepts (theme templates and the engine's own checks included)."""
+    root = root.resolve()
+    generated = generate(root, pdfs=False, report=report, strict=strict)
+    program = generated.program
+    # Empty stand-ins for the PDFs, so that links to them resolve as they will in the real build.
+    generated.files.update({
+        f"worksheets/{s.id}-{size}.pdf": b"" for s in program.worksheets for size in program.paper_sizes
+    })
+    if program.config.booklet.enabled:
+        generated.files.update({f"handbook-{size}.pdf": b"" for size in program.paper_sizes})
+    with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
+        (Path(work) / "engine").mkdir()
+        _run_engine(generated, Path(work) / "engine", Path(work) / "site")
+    return generated
+
+
+def _run_engine(
+    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None
+) -> float:
+    """Build the site into `target` (the engine's input in `workdir`) and make every page of it
+    safe there (see htmlsafety); returns the seconds the safety stage took."""
+    theme = generated.program.root / "templates" / "theme"
+    own_theme = {rel for rel in generated.theme_files if (theme / rel).is_file()}
+    marker = htmlsafety.new_marker()
+    (workdir / "docs").mkdir()  # the pages go to MkDocs in memory
+    engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)
+    engine.write_config(htmlsafety.with_marker(generated.config, marker), workdir / "mkdocs.yml")
+    engine.mkdocs_build(workdir, target, verbose=verbose, files=generated.files, own_theme=own_theme,
+                        bytecode_cache=bytecode_cache)
+    checked = time.perf_counter()
+    htmlsafety.secure_site(target, marker)  # before the swap: an unsafe page is never published
+    return time.perf_counter() - checked
 
 
 def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generated:

@@ -105,10 +105,9 @@ def main(argv: list[str] | None = None) -> int:
                 report(f"Took {stats['generate_seconds']:.2f} s to generate pages and worksheets, "
                        f"{stats['engine_seconds']:.2f} s for MkDocs")
         elif args.command == "validate":
-            from .build import generate
+            from .build import check
 
-            g = generate(args.dir.resolve(), pdfs=False, report=report if verbose else lambda _: None,
-                         strict=args.strict)
+            g = check(args.dir, report=report if verbose else lambda _: None, strict=args.strict)
             for warning in g.warnings:
                 warn(warning.as_warning())
             from .packs import validate_roster

@@ -8,10 +8,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
+
+from .errors import Problem, ProgramError
+from .siteconfig import THEME_DIR
+from .templating import runtime_message, sandboxed, template_frame
 
 
 def write_tree(files: dict[str, str | bytes], folder: Path) -> None:
@@ -53,11 +59,17 @@ def _in_memory(files: dict[str, str | bytes]) -> Any:
 def mkdocs_build(
     workdir: Path, site_dir: Path, *, verbose: bool = False, files: dict[str, str | bytes] | None = None,
     bytecode_cache: Any = None,
+    own_theme: Collection[str] = (),
 ) -> None:
     """Run MkDocs on `workdir/mkdocs.yml` (strict) into `site_dir`; `files`, when given, are the
     pages and files of the docs folder, passed in memory. `bytecode_cache`: a Jinja bytecode cache
     for the theme's templates, so that a process that builds again and again (`serve`) compiles
-    them once."""
+    them once.
+
+    The theme's templates run in our sandbox, like every other template: `own_theme` names the
+    files of `workdir/overrides` that are the program's own (from its templates/theme/), and a
+    mistake in one of those is a located ProgramError.
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -83,19 +95,32 @@ def mkdocs_build(
         )
         if files is not None:
             cfg.plugins["mentoring-site-files"] = _in_memory(files)
-        if bytecode_cache is not None:
-            theme_env = cfg.theme.get_env
+        theme_env = cfg.theme.get_env
 
-            def get_env() -> Any:
-                env = theme_env()
+        def get_env() -> Any:
+            env = sandboxed(theme_env())
+            if bytecode_cache is not None:
                 env.bytecode_cache = bytecode_cache
-                return env
+            return env
 
-            cfg.theme.get_env = get_env  # type: ignore[method-assign]
+        cfg.theme.get_env = get_env  # type: ignore[method-assign]
         build(cfg)
     except (Abort, ConfigurationError) as exc:
         detail = "\n".join(messages) or str(exc)
         raise EngineError(f"MkDocs could not build the site:\n{detail}") from None
+    except Exception as exc:
+        overrides = workdir / THEME_DIR
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            file, line = exc.filename, exc.lineno or 1
+        else:
+            file, line = template_frame(exc, "", overrides)
+        rel = Path(file).relative_to(overrides).as_posix() if file and Path(file).is_relative_to(overrides) else ""
+        if rel not in own_theme:
+            raise
+        syntax = isinstance(exc, jinja2.TemplateSyntaxError)
+        message = (exc.message or "syntax error") if syntax else runtime_message(exc)
+        problem = Problem(f"templates/theme/{rel}", line, 1, "", f"template error: {message}")
+        raise ProgramError([problem]) from None
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous)

@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+QUOTE_LIMIT = 60  # characters of a user's value a message quotes; the file and line say the rest
+KEY_LIMIT = 120
+
+
+def shown(value: object, *, quote: bool = True) -> str:
+    """A value as a message quotes it: repr'd (or as is), cut to its first characters with "…"
+    so that a 100 KB value does not fill the terminal."""
+    text = repr(value) if quote else str(value)
+    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -58,6 +68,8 @@ class Problems:
         return path.as_posix()
 
     def add(self, file: Path, line: int, column: int, key: str, message: str) -> None:
+        if len(key) > KEY_LIMIT:  # a key path holds the user's own key names, which may be huge
+            key = key[:KEY_LIMIT] + "…"
         problem = Problem(self.rel(file), line, column, key, message)
         # One message per spot: a value already reported is not reported again by a later check.
         spot = _astuple(problem)[:4]

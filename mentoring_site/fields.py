@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from .errors import shown
 from .schema import Ctx, convert_mapping, meta
 from .yamlsource import Path_
 
@@ -53,7 +54,7 @@ def suggest_type(kind: str) -> str | None:
 
 def _ident(value: str, ctx: Ctx, path: Path_) -> Any:
     if not IDENT.match(value):
-        return ctx.error(path, f"{value!r} must be lowercase letters, digits and underscores")
+        return ctx.error(path, f"{shown(value)} must be lowercase letters, digits and underscores")
     return value
 
 
@@ -322,7 +323,7 @@ def convert_field(value: Any, ctx: Ctx, path: Path_) -> Any:
         hint = f"; did you mean {close!r}?" if close else ""
         known = ", ".join(FIELD_TYPES)
         where = (*path, "type") if "type" in value else path
-        what = "missing `type`" if kind is None else f"unknown field type {kind!r}{hint}"
+        what = "missing `type`" if kind is None else f"unknown field type {shown(kind)}{hint}"
         return ctx.error(where, f"{what} (known types: {known})")
     rest = {k: v for k, v in value.items() if k != "type"}
     return convert_mapping(FIELD_TYPES[kind], rest, path, ctx)

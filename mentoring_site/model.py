@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import sourcefiles, svgsafety
+from .errors import shown
 from .schema import INVALID, Ctx, RuleError, meta
 from .yamlsource import Path_
 
@@ -24,13 +25,13 @@ TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 def _slug(value: str, ctx: Ctx, path: Path_) -> Any:
     if not SLUG.match(value):
-        return ctx.error(path, f"{value!r} must be lowercase letters, digits and single hyphens")
+        return ctx.error(path, f"{shown(value)} must be lowercase letters, digits and single hyphens")
     return value
 
 
 def _email(value: str, ctx: Ctx, path: Path_) -> Any:
     if not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$", value):
-        return ctx.error(path, f"{value!r} is not an email address")
+        return ctx.error(path, f"{shown(value)} is not an email address")
     return value
 
 
@@ -40,7 +41,7 @@ def _email_or_empty(value: str, ctx: Ctx, path: Path_) -> Any:
 
 def _colour(value: str, ctx: Ctx, path: Path_) -> Any:
     if not COLOUR.match(value):
-        return ctx.error(path, f"{value!r} must be a colour written \"#RRGGBB\" (in quotes)")
+        return ctx.error(path, f"{shown(value)} must be a colour written \"#RRGGBB\" (in quotes)")
     return value.lower()
 
 
@@ -87,18 +88,18 @@ def _program_file(value: str, ctx: Ctx, path: Path_, *, limit: int, what: str) -
     """The resolved path of a file inside the program folder, or INVALID (reported)."""
     root = ctx.problems.root.resolve()
     if value.startswith(("/", "\\")) or "://" in value or value.startswith(("data:", "file:")):
-        return ctx.error(path, f"{value!r} must be a path inside the program folder, e.g. assets/logo.svg")
+        return ctx.error(path, f"{shown(value)} must be a path inside the program folder, e.g. assets/logo.svg")
     resolved = (root / value).resolve()
     if not resolved.is_relative_to(root):
-        return ctx.error(path, f"{value!r} points outside the program folder")
+        return ctx.error(path, f"{shown(value)} points outside the program folder")
     if not resolved.exists():
-        return ctx.error(path, f"{value!r} does not exist")
+        return ctx.error(path, f"{shown(value)} does not exist")
     why = sourcefiles.check(resolved)  # a named pipe would hang the build; say so instead
     if why or resolved.is_dir():
-        return ctx.error(path, f"{value!r} {why or 'is a folder, not a file'}")
+        return ctx.error(path, f"{shown(value)} {why or 'is a folder, not a file'}")
     size = resolved.stat().st_size
     if size > limit:
-        return ctx.error(path, f"{value!r} is {size} bytes; {what} may be at most {limit} bytes")
+        return ctx.error(path, f"{shown(value)} is {size} bytes; {what} may be at most {limit} bytes")
     return resolved
 
 
@@ -114,7 +115,7 @@ def _image(kinds: tuple[str, ...]) -> Any:
         try:
             data = sourcefiles.read_bytes(resolved, limit=IMAGE_LIMIT)
         except sourcefiles.Refused as exc:
-            return ctx.error(path, f"{value!r} {exc}")
+            return ctx.error(path, f"{shown(value)} {exc}")
         head = data[:2048]
         kind = next((k for k, magic in IMAGE_KINDS.items() if head.startswith(magic)), None)
         if kind is None and svgsafety.looks_like_svg(head):
@@ -122,16 +123,16 @@ def _image(kinds: tuple[str, ...]) -> Any:
         if kind == "svg" and kind in kinds:
             found = svgsafety.problem(data)
             if found is not None:
-                return ctx.error(path, f"{value!r}, {found}")
+                return ctx.error(path, f"{shown(value)}, {found}")
         if kind == "png" and len(head) >= 24:
             width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
             if width > MAX_PIXELS or height > MAX_PIXELS:
-                return ctx.error(path, f"{value!r} is {width} by {height} pixels; images may be at most "
+                return ctx.error(path, f"{shown(value)} is {width} by {height} pixels; images may be at most "
                                  f"{MAX_PIXELS} by {MAX_PIXELS}")
         if kind not in kinds:
             names = " or ".join(k.upper() for k in kinds)
             article = "an" if names[0] in "AEFHILMNORSX" else "a"  # an SVG, a PNG
-            return ctx.error(path, f"{value!r} is not {article} {names} image")
+            return ctx.error(path, f"{shown(value)} is not {article} {names} image")
         return resolved.relative_to(ctx.problems.root.resolve()).as_posix()
 
     return check
@@ -147,9 +148,9 @@ def _font_file(value: str, ctx: Ctx, path: Path_) -> Any:
     try:
         head = sourcefiles.read_bytes(resolved, limit=4)
     except sourcefiles.Refused as exc:
-        return ctx.error(path, f"{value!r} {exc}")
+        return ctx.error(path, f"{shown(value)} {exc}")
     if not any(head.startswith(m) for magics in FONT_KINDS.values() for m in magics):
-        return ctx.error(path, f"{value!r} is not a font file (WOFF2, WOFF, TTF or OTF)")
+        return ctx.error(path, f"{shown(value)} is not a font file (WOFF2, WOFF, TTF or OTF)")
     return resolved.relative_to(ctx.problems.root.resolve()).as_posix()
 
 
@@ -158,19 +159,19 @@ WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"'`\\]+$")
 
 def _web_address(value: str, ctx: Ctx, path: Path_) -> Any:
     if value and not WEB_ADDRESS.match(value):
-        return ctx.error(path, f"{value!r} must be a web address starting with https://")
+        return ctx.error(path, f"{shown(value)} must be a web address starting with https://")
     return value
 
 
 def _time(value: str, ctx: Ctx, path: Path_) -> Any:
     if not TIME.match(value):
-        return ctx.error(path, f"{value!r} must be a 24-hour time written \"HH:MM\" (in quotes)")
+        return ctx.error(path, f"{shown(value)} must be a 24-hour time written \"HH:MM\" (in quotes)")
     return value
 
 
 def _language(value: str, ctx: Ctx, path: Path_) -> Any:
     if not LANGUAGE.match(value):
-        return ctx.error(path, f"{value!r} is not a language code; write e.g. en, de or en-GB")
+        return ctx.error(path, f"{shown(value)} is not a language code; write e.g. en, de or en-GB")
     return value
 
 
@@ -214,7 +215,7 @@ WEEKDAYS = list(Weekday.__args__)  # type: ignore[attr-defined]
 def _weekday(value: str, ctx: Ctx, path: Path_) -> Any:
     """Any capitalisation of a weekday's English name: Monday, MONDAY and monday are the same."""
     if value.strip().lower() not in WEEKDAYS:
-        return ctx.error(path, f"must be one of {', '.join(WEEKDAYS)}, not {value!r}")
+        return ctx.error(path, f"must be one of {', '.join(WEEKDAYS)}, not {shown(value)}")
     return value.strip().lower()
 
 
@@ -225,7 +226,7 @@ def _timezone(value: str, ctx: Ctx, path: Path_) -> Any:
             raise ValueError(value)  # "CET", "EST": legacy names that mean different things to different readers
         zoneinfo.ZoneInfo(value)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        return ctx.error(path, f"{value!r} is not a time zone name; write an IANA name such as "
+        return ctx.error(path, f"{shown(value)} is not a time zone name; write an IANA name such as "
                          "Europe/London, America/New_York or UTC")
     return value
 
@@ -452,7 +453,7 @@ class Terminology:
             return (term if isinstance(term, str) else term.singular).strip().lower()
 
         if singular(self.mentee) == singular(self.mentor):
-            raise RuleError("mentee", f"is the same word as mentor ({singular(self.mentor)!r}); "
+            raise RuleError("mentee", f"is the same word as mentor ({shown(singular(self.mentor))}); "
                             "the two roles need different words")
         if self.program_manager is None and singular(self.manager) in (singular(self.mentor), singular(self.mentee)):
             raise RuleError("program", f"makes the program manager's word {singular(self.manager)!r}, the same as a "
@@ -466,7 +467,7 @@ FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$")
 
 def _family(value: str, ctx: Ctx, path: Path_) -> Any:
     if not FAMILY.match(value):
-        return ctx.error(path, f"{value!r} must be a font name of letters, digits, spaces and hyphens")
+        return ctx.error(path, f"{shown(value)} must be a font name of letters, digits, spaces and hyphens")
     return value
 
 
@@ -659,7 +660,7 @@ def _unique_ids(value: list[Practice], ctx: Ctx, path: Path_) -> Any:
     ok = True
     for i, practice in enumerate(value):
         if practice.id in seen:
-            ctx.error((*path, i, "id"), f"practice id {practice.id!r} is used twice")
+            ctx.error((*path, i, "id"), f"practice id {shown(practice.id)} is used twice")
             ok = False
         seen.add(practice.id)
     if not value:

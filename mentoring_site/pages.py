@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 from . import meetings as meeting_calendar
 from . import sourcefiles, timeline
-from .errors import Problem, ProgramError
-from .program import URL_SCHEME, LoadedProgram, Page, long_date, rhythm_parts, target_path
+from .errors import Problem, ProgramError, shown
+from .program import URL_SCHEME, LoadedProgram, Page, Text, long_date, rhythm_parts, target_path
 from .publish import UsageError
 from .templating import environment, render
 
@@ -142,6 +142,9 @@ def _link_text(title: str) -> str:
 
 # Folders of the published site that the theme and the build fill themselves.
 RESERVED_FOLDERS = {"assets", "search", "overrides"}
+# Files the site engine writes at the top of the site: a page published at /sitemap.xml/ would
+# need a folder where the engine writes a file.
+ENGINE_FILES = {"sitemap.xml", "sitemap.xml.gz", "404.html"}
 
 
 def _url(path: str) -> str:
@@ -155,26 +158,63 @@ def _url(path: str) -> str:
 LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
 
 
-def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
-    """Links and images in an extra page that lead to no page or file of the site, at their
-    line: MkDocs would only fail later, naming the generated copy."""
-    problems = []
-    base = posixpath.dirname(page.path)
-    for lineno, line in enumerate(page.markdown.splitlines(), 1):
+def _dead_links(path: str, markdown: str, published: set[str]) -> list[tuple[int, int, str]]:
+    """(line, column, target) of each link or image in the page at `path` that leads to no page
+    or file of the site: MkDocs would only fail later, naming the generated copy."""
+    dead = []
+    base = posixpath.dirname(path)
+    for lineno, line in enumerate(markdown.splitlines(), 1):
         for match in LINK.finditer(line):
             target = match.group(1)
             if URL_SCHEME.match(target) or target.startswith(("#", "/")) or "&" in target:
                 continue  # external, or neutralised by the sanitiser: not ours to check
-            path = target_path(target)
-            resolved = posixpath.normpath(posixpath.join(base, path)) if path else page.path
+            name = target_path(target)
+            resolved = posixpath.normpath(posixpath.join(base, name)) if name else path
             if resolved.split("/", 1)[0] in RESERVED_FOLDERS:
                 continue
             candidates = {resolved, resolved.rstrip("/") + ".md", resolved.rstrip("/") + "/index.md"}
-            if path and not candidates & published:
-                problems.append(Problem(
-                    page.source.relative_to(root).as_posix(), lineno, match.start(1) + 1, "",
-                    f"links to {target!r}, which is no page or file of the site",
-                ))
+            if name and not candidates & published:
+                dead.append((lineno, match.start(1) + 1, target))
+    return dead
+
+
+def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
+    """Dead links in an extra page, at their line and column in the file as written (placeholders
+    and neutralising change the text, not its lines)."""
+    problems = []
+    raw_lines = page.raw.splitlines()
+    same_lines = len(raw_lines) == len(page.markdown.splitlines())
+    for lineno, column, target in _dead_links(page.path, page.markdown, published):
+        if same_lines and target in raw_lines[lineno - 1]:
+            column = raw_lines[lineno - 1].index(target) + 1
+        problems.append(Problem(
+            page.source.relative_to(root).as_posix(), lineno, column, "",
+            f"links to {shown(target)}, which is no page or file of the site",
+        ))
+    return problems
+
+
+def _broken_text_links(
+    program: LoadedProgram, generated: dict[str, str], published: set[str]
+) -> list[Problem]:
+    """Dead links in the generated pages, reported at the YAML text that holds them (a
+    practice's `how`, a worksheet's `intro`, ...). A text may show on several pages (a summary
+    on the home page and its role's pages): it must work on each."""
+    problems = []
+    pages_of: dict[tuple[Text, str], list[str]] = {}
+    for path, markdown in sorted(generated.items()):
+        for lineno, column, target in _dead_links(path, markdown, published):
+            found = [t for t in program.texts if f"]({target}" in t.text or f"](<{target}" in t.text]
+            if not found:  # from a template: name the generated page and its line
+                problems.append(Problem(path, lineno, column, "",
+                                        f"links to {shown(target)}, which is no page or file of the site"))
+            for t in found:
+                pages_of.setdefault((t, target), []).append(path)
+    for (t, target), found_on in pages_of.items():
+        paths = sorted(set(found_on))
+        listed = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+        problems.append(Problem(t.file, t.line, t.column, t.key, f"links to {shown(target)}, which is no page or "
+                                f"file of the site (on the page{'s' if len(paths) > 1 else ''} {listed})"))
     return problems
 
 
@@ -255,6 +295,8 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
         top = p.path.split("/", 1)[0]
         if top in RESERVED_FOLDERS:
             clash = f"the site's own {top}/ files"
+        elif url.split("/", 1)[0] in ENGINE_FILES:
+            clash = f"the site's own {url.split('/', 1)[0]}"
         elif url.rstrip("/") in file_urls or url in file_urls:
             clash = "a generated file"
         if clash:
@@ -271,17 +313,21 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
             (_link_text(title), quote(path)) for title, path in extra if isinstance(path, str)
         ])
         extra = [("More pages", MORE_PAGES)]
+    pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
+    pdfs |= {f"handbook-{size}.pdf" for size in booklet_sizes}
     for rel, file in program.page_files.items():
-        if rel in out.files or rel.split("/", 1)[0] in RESERVED_FOLDERS:
+        if rel in out.files or rel in pdfs or rel.split("/", 1)[0] in RESERVED_FOLDERS:
             problems.append(Problem(f"content/pages/{rel}", 1, 1, "",
                                     f"would replace the site's own /{rel}; choose another file name"))
         else:
             out.files[rel] = sourcefiles.read_bytes(file)
-    pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
-    pdfs |= {f"handbook-{size}.pdf" for size in booklet_sizes}
     published = set(out.files) | pdfs
     for p in program.pages:
         problems += _broken_links(p, program.root, published)
+    extra_paths = {p.path for p in program.pages}
+    generated = {path: text for path, text in out.files.items()
+                 if path.endswith(".md") and path not in extra_paths and isinstance(text, str)}
+    problems += _broken_text_links(program, generated, published)
     if problems:
         raise ProgramError(problems)
 

@@ -19,6 +19,7 @@ from . import htmlsafety, publish
 from .build import Generated, generate
 from .engine import write_tree
 from .errors import ProgramError
+from .templating import sandboxed
 
 log = logging.getLogger("mkdocs.plugins.mentoring_site")
 
@@ -92,6 +93,10 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         kept = [f for f in files if f.src_uri not in generated and not from_docs(f)]
         made = [File.generated(config, path, content=content) for path, content in sorted(generated.items())]
         return Files(kept + made)
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # The theme's templates (the program's templates/theme/ among them) run sandboxed too.
+        return sandboxed(env)
 
     # Safety is decided on each page as MkDocs produced it, before MkDocs writes it: a page that
     # cannot be made safe stops the build and is not written. MkDocs renders its 404 page (a

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from . import assets, sourcefiles, svgsafety, timeline, yamlsource
-from .errors import Problems
+from .errors import Problems, shown
 from .fields import BaseField, convert_field
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
@@ -76,7 +76,7 @@ class Worksheet:
         for section in self.sections:
             for f in section.fields:
                 if f.id and f.id in seen:
-                    raise RuleError("sections", f"field id {f.id!r} is used twice")
+                    raise RuleError("sections", f"field id {shown(f.id)} is used twice")
                 seen.add(f.id)
         # PDF form field names are made from ids (`areas_1`, `steps_r1_step`): they must not clash.
         made: dict[str, str] = {}
@@ -100,6 +100,31 @@ class Page:
     title: str
     markdown: str
     source: Path
+    raw: str = ""  # the file as written, before placeholders and neutralising: for columns
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text value of a YAML file and where it was written: a link in it that leads nowhere
+    is reported there, not in the page it ends up on."""
+
+    file: str  # relative to the program
+    line: int
+    column: int
+    key: str
+    text: str
+
+
+def _texts(doc: Document, data: Any, path: Path_, rel: str, out: list[Text]) -> None:
+    if isinstance(data, str):
+        loc = doc.loc(path)
+        out.append(Text(rel, loc.line, loc.column, doc.key(path), data))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _texts(doc, value, (*path, key), rel, out)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _texts(doc, value, (*path, i), rel, out)
 
 
 @dataclass
@@ -115,6 +140,7 @@ class LoadedProgram:
     pages: list[Page]
     sources: list[Path]  # every file read: for caching and for `serve` to watch
     page_files: dict[str, Path] = field(default_factory=dict)  # images etc. beside the pages
+    texts: list[Text] = field(default_factory=list)  # every YAML text value, with its place
 
     @property
     def paper_sizes(self) -> list[str]:
@@ -235,7 +261,7 @@ def _check_images(doc: Document, data: Any, path: Path_, problems: Problems) -> 
                     message = sourcefiles.check(local) or ""
             if message:
                 loc = doc.loc(path)
-                problems.add(doc.file, loc.line, loc.column, doc.key(path), f"image {target!r} {message}")
+                problems.add(doc.file, loc.line, loc.column, doc.key(path), f"image {shown(target)} {message}")
     elif isinstance(data, dict):
         for key, value in data.items():
             _check_images(doc, value, (*path, key), problems)
@@ -288,8 +314,10 @@ def load_program(root: Path) -> LoadedProgram:
     sources.append(program_file)
     doc = yamlsource.load(program_file, problems)
     config = INVALID
+    texts: list[Text] = []
     if doc is not None:
         config = convert(ProgramFile, {} if doc.data is None else doc.data, (), Ctx(doc, problems))
+        _texts(doc, doc.data, (), problems.rel(program_file), texts)
     problems.raise_if_any()
     assert isinstance(config, ProgramFile)
 
@@ -319,16 +347,18 @@ def load_program(root: Path) -> LoadedProgram:
         if pdoc is None:
             continue
         data = _fill(pdoc, pdoc.data, (), facts, problems)
+        _texts(pdoc, pdoc.data, (), problems.rel(file), texts)  # as written: a link a placeholder
+        # brings in belongs to the placeholder's own value
         parsed = convert(PracticeFile, data, (), Ctx(pdoc, problems))
         if parsed is not INVALID:
             practices[role] = parsed.practices
 
-    worksheets = _load_worksheets(root, facts, practices, problems, sources)
+    worksheets = _load_worksheets(root, facts, practices, problems, sources, texts)
     budget = _Budget(problems)
     pages = _load_pages(root, facts, problems, sources, budget, allow_html=config.site.allow_html)
     page_files = _load_page_files(root, problems, sources, budget)
     problems.raise_if_any()
-    return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files)
+    return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files, texts)
 
 
 # Files beside the extra pages that are published with them, e.g. a diagram a page shows.
@@ -381,6 +411,7 @@ def _load_worksheets(
     practices: dict[str, list[Practice]],
     problems: Problems,
     sources: list[Path],
+    texts: list[Text],
 ) -> list[Worksheet]:
     # A program with its own worksheets/ folder uses exactly those; otherwise the built-in set.
     folder = root / "worksheets"
@@ -396,20 +427,21 @@ def _load_worksheets(
             continue
         ctx = Ctx(doc, problems)
         if not SLUG.match(stem):
-            ctx.error((), f"file name {stem!r} must be lowercase letters, digits and hyphens")
+            ctx.error((), f"file name {shown(stem)} must be lowercase letters, digits and hyphens")
             continue
         data = _fill(doc, doc.data, (), facts, problems)
+        _texts(doc, doc.data, (), problems.rel(file), texts)
         _check_images(doc, data, (), problems)
         sheet = convert_mapping(Worksheet, data, (), ctx)
         if sheet is INVALID:
             continue
         if sheet.id != stem:
-            ctx.error(("id",), f"id {sheet.id!r} must match the file name {stem!r}")
+            ctx.error(("id",), f"id {shown(sheet.id)} must match the file name {shown(stem)}")
             continue
         bad = False
         for i, ref in enumerate(sheet.practices):
             if len(practices) == len(ROLES) and ref not in known_refs:
-                ctx.error(("practices", i), f"no practice {ref!r} (write mentors/<id> or mentees/<id>)")
+                ctx.error(("practices", i), f"no practice {shown(ref)} (write mentors/<id> or mentees/<id>)")
                 bad = True
         if not bad:
             out.append(sheet)
@@ -443,7 +475,7 @@ def _load_pages(
                 continue
             if not budget.spend(file, len(data)):
                 continue
-            text = sourcefiles.decode(data)
+            text = raw = sourcefiles.decode(data)
         except sourcefiles.Refused as exc:
             problems.add(file, 1, 1, "", str(exc))
             continue
@@ -465,5 +497,5 @@ def _load_pages(
         title = ATTR_LIST_END.sub("", title)  # `# Title {: #id }`: the braces are not title
         if not allow_html:
             text = neutralise(text)
-        pages.append(Page(rel, title, text, file))
+        pages.append(Page(rel, title, text, file, raw))
     return pages

@@ -11,6 +11,7 @@ from . import assets
 from .build import Report
 from .program import load_program
 from .publish import UsageError
+from .yamlsource import SURROGATE
 
 COPIED = ("content", "worksheets", "mkdocs.yml")
 
@@ -52,6 +53,13 @@ worksheet styles. Everything you do not override keeps using the built-in versio
 def new_program(target: Path, *, name: str | None, report: Report) -> None:
     if name is not None and not name.strip():
         raise UsageError("--name must not be blank")
+    if name is not None and SURROGATE.search(name):
+        # Python hands over bytes that are not UTF-8 as lone surrogates (surrogateescape).
+        half = SURROGATE.search(name)
+        assert half is not None
+        what = f"the byte 0x{ord(half.group()) - 0xDC00:02X}" if ord(half.group()) >= 0xDC80 else "a lone surrogate"
+        raise UsageError(f"--name is not UTF-8 text (it holds {what}); use a UTF-8 terminal "
+                         "(e.g. LANG=C.UTF-8) or write the name in content/program.yml afterwards")
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
     source = assets.builtin_root()

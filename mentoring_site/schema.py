@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .errors import Problems
+from .errors import Problems, shown
 from .yamlsource import Document, Path_
 
 INVALID: Any = object()  # returned for a value that failed; never reaches a model
@@ -104,7 +104,7 @@ def _empty_hint(ctx: Ctx, path: Path_) -> str:
     after = line.split(":", 1)[1].strip() if ":" in line else line.strip().lstrip("- ")
     if after.startswith("#"):
         token = after.split()[0]
-        return f" (a value starting with # is a YAML comment; write \"{token}\" in quotes)"
+        return f" (a value starting with # is a YAML comment; write \"{shown(token, quote=False)}\" in quotes)"
     return ""
 
 
@@ -139,7 +139,7 @@ def convert(tp: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
         if value in allowed:
             return value
         hint = _quote_hint(value, ctx, path)
-        return ctx.error(path, f"must be one of {', '.join(map(str, allowed))}, not {value!r}{hint}")
+        return ctx.error(path, f"must be one of {', '.join(map(str, allowed))}, not {shown(value)}{hint}")
     if tp is str:
         if isinstance(value, str):
             return value
@@ -162,7 +162,7 @@ def convert(tp: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        return ctx.error(path, f"must be a date written YYYY-MM-DD, not {value!r}")
+        return ctx.error(path, f"must be a date written YYYY-MM-DD, not {shown(value)}")
     raise TypeError(f"schema type not supported: {tp!r}")  # a fault in our schema
 
 
@@ -173,7 +173,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return str(value).lower()
-    return repr(value)
+    return shown(value)
 
 
 def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:

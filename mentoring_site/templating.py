@@ -4,16 +4,25 @@ Any built-in template or stylesheet is replaced by a file of the same relative n
 program's `templates/` folder. Undefined variables are errors (`StrictUndefined`), HTML
 templates are autoescaped, and text printed into Markdown templates is neutralised
 (see `sanitise`).
+
+An override is code that comes with a program folder, possibly from someone else, so every
+template runs in Jinja's sandbox (`Sandbox`): it can print, loop and compute with the values it
+is given, but not reach Python internals (`__class__`, `__globals__`, ...), files or commands.
+Anything that goes wrong while it runs is a located error at the template's line.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import types
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markdown as markdown_lib
 import nh3
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import assets
@@ -74,6 +83,53 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 BYTECODE_CACHE: jinja2.BytecodeCache | None = None  # set by `serve`; a one-off build needs none
 
 
+MAX_PRODUCT = 1_000_000  # items or characters a `*` may make, and bits a `**` may make
+
+
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox for every template we render (and for the theme's, see `sandboxed`).
+
+    On top of Jinja's rules (no attribute starting with `_`, no function internals): no
+    attribute of a path or module at all, so a value that is a file path cannot be read or
+    written through its methods; and `*` or `**` may not make a value too large to hold.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, (os.PathLike, types.ModuleType)):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for a, b in ((left, right), (right, left)):
+                if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * b > MAX_PRODUCT:
+                    raise SecurityError(f"a repetition longer than {MAX_PRODUCT} is not allowed")
+        elif isinstance(left, int) and isinstance(right, int) and max(abs(left), 2).bit_length() * right > MAX_PRODUCT:
+            raise SecurityError(f"a power of more than {MAX_PRODUCT} bits is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
+def sandboxed(env: jinja2.Environment) -> Sandbox:
+    """A sandboxed copy of an environment made elsewhere (the theme's, made by MkDocs), with
+    its loader, filters, tests, globals and extensions (the theme's translations)."""
+    if isinstance(env, Sandbox):
+        return env
+    box = Sandbox(
+        loader=env.loader, auto_reload=env.auto_reload, autoescape=env.autoescape, undefined=env.undefined,
+        extensions=[type(e) for e in env.extensions.values()],
+    )
+    box.filters.update(env.filters)
+    box.tests.update(env.tests)
+    box.globals.update({k: v for k, v in env.globals.items() if k != "range"})
+    box.policies.update(env.policies)
+    for name in ("newstyle_gettext",):  # set by the i18n extension when translations are installed
+        if hasattr(env, name):
+            setattr(box, name, getattr(env, name))
+    return box
+
+
 def environment(root: Path) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     own = root / "templates"
@@ -81,7 +137,7 @@ def environment(root: Path) -> jinja2.Environment:
     if own.is_dir() and own.resolve() != builtin.resolve():
         loaders.append(jinja2.FileSystemLoader(own, followlinks=False))
     loaders.append(jinja2.FileSystemLoader(builtin))
-    env = jinja2.Environment(
+    env = Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "html.j2"], default_for_string=False),
@@ -113,16 +169,32 @@ def _shown(file: str, root: Path | None) -> str:
     return file
 
 
-def _template_frame(exc: BaseException, name: str) -> tuple[str, int]:
-    """The innermost template file and line in a traceback (Jinja maps frames to templates)."""
-    file, line = name, 1
+TEMPLATE_SUFFIXES = (".j2", ".html", ".md", ".css")
+
+
+def template_frame(exc: BaseException, name: str, within: Path | None = None) -> tuple[str, int]:
+    """The innermost template file and line in a traceback (Jinja maps frames to templates);
+    with `within`, the innermost one inside that folder ("" if there is none)."""
+    file, line = ("", 0) if within else (name, 1)
     tb = exc.__traceback__
     while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_filename.endswith((".j2", ".html", ".md", ".css")):
-            file, line = code.co_filename, tb.tb_lineno
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(TEMPLATE_SUFFIXES) and (within is None or Path(filename).is_relative_to(within)):
+            file, line = filename, tb.tb_lineno
         tb = tb.tb_next
     return file, line
+
+
+def runtime_message(exc: BaseException) -> str:
+    """What went wrong while a template ran, in one short line."""
+    if isinstance(exc, SecurityError):
+        text = f"not allowed (templates run sandboxed): {exc}"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        text = f"template {exc.name!r} not found"
+    else:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def render(env: jinja2.Environment, name: str, context: dict[str, object], root: Path | None = None) -> str:
@@ -135,15 +207,25 @@ def render(env: jinja2.Environment, name: str, context: dict[str, object], root:
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        file, line = _template_frame(exc, "templates/" + name)
+        file, line = template_frame(exc, "templates/" + name)
         raise fail(file, line, f"template {exc.name!r} not found") from None
     except jinja2.TemplateSyntaxError as exc:
         raise fail(exc.filename or name, exc.lineno or 1, exc.message or "syntax error") from None
     except jinja2.UndefinedError as exc:
-        file, line = _template_frame(exc, name)
+        file, line = template_frame(exc, name)
         message = exc.message or "undefined value"
         word = re.fullmatch(r"'[\w.]*Terms object' has no attribute '(\w+)'", message)
         if word:  # `t.coachees`: say which words there are, not which class said no
             known = ", ".join(f"t.{w}" for w in sorted(context["t"].forms))  # type: ignore[attr-defined]
             message = f"there is no word t.{word.group(1)} (use the role names: {known})"
         raise fail(file, line, message) from None
+    except Exception as exc:
+        # A runtime error (1/0, a sandbox refusal, a filter given the wrong thing) is the user's
+        # when one of their overrides is running; in our own templates alone it is our fault.
+        if isinstance(exc, jinja2.TemplateError):
+            file, line = template_frame(exc, name)
+        else:
+            file, line = template_frame(exc, name, root / "templates") if root else ("", 0)
+        if not file:
+            raise
+        raise fail(file, line, runtime_message(exc)) from None

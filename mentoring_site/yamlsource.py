@@ -7,6 +7,8 @@ bounded, and every value remembers where it came from (for `file:line:column` me
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 import yaml
 
 from . import sourcefiles
-from .errors import Problems
+from .errors import Problems, shown
 
 MAX_FILE_BYTES = 1_000_000
 MAX_TEXT = 4_000_000
@@ -25,6 +27,11 @@ Path_ = tuple[str | int, ...]
 
 YAML_TAG = "tag:yaml.org,2002:"
 PLAIN_TAGS = {YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
+# What a tag asks for, in the words of a message ("maybe is not a valid true or false").
+TAG_WORDS = {
+    "timestamp": "date", "bool": "true or false value", "int": "whole number", "float": "number", "null": "null",
+}
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -106,8 +113,7 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
     try:
         loader = yaml.SafeLoader(text)
     except yaml.reader.ReaderError as exc:  # a control character, found before parsing starts
-        before = text[: exc.position]
-        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        line, column = _line_column(text, exc.position)
         problems.add(file, line, column, "", f"control character U+{exc.character:04X} is not allowed "
                      "in YAML; remove it")
         return None
@@ -117,7 +123,7 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
         doc = Document(file, None)
         if node is not None:
             counter = [0, 0]  # values, characters of text (after aliases are expanded)
-            doc.data = _convert(loader, node, (), doc, problems, counter, 0)
+            doc.data = _convert(loader, node, (), doc, problems, counter, ())
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -137,15 +143,45 @@ def load(file: Path, problems: Problems, *, text: str | None = None) -> Document
     except _TooBig as exc:
         line, col = exc.args[1]
         problems.add(file, line, col, "", exc.args[0])
+    except _BadEscape as exc:
+        line, col = _line_column(text, exc.args[0])
+        problems.add(file, line, col, "", f"escape {shown(exc.args[1], quote=False)} is beyond Unicode "
+                     "(the largest character is \\U0010FFFF)")
     finally:
         loader.dispose()
     return None
 
 
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in `text`."""
+    before = text[:index]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+class _BadEscape(Exception):
+    """A double-quoted escape such as \\U00110000 that names no character (PyYAML's scanner
+    fails with a bare ValueError from chr())."""
+
+
+def _events(text: str) -> Iterator[yaml.Event]:
+    """The parser's events, with an escape beyond Unicode turned into a located error."""
+    parser = yaml.SafeLoader(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    except ValueError as exc:
+        if "chr()" not in str(exc):
+            raise
+        index = parser.get_mark().index - 2  # the scanner stops after the backslash and letter
+        raise _BadEscape(index, text[index : index + 10]) from None
+    finally:
+        parser.dispose()
+
+
 def _check_depth(text: str) -> None:
     """Refuse deep nesting before composing: PyYAML composes recursively and would overflow."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in _events(text):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
@@ -162,37 +198,59 @@ def _convert(
     doc: Document,
     problems: Problems,
     counter: list[int],
-    depth: int,
+    ancestors: tuple[yaml.Node, ...],
 ) -> Any:
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise _TooBig(f"document has more than {MAX_NODES} values (alias bomb?)", _mark(node))
     line, col = _mark(node)
+    dotted = key_path(path)
+    if any(node is a for a in ancestors):  # `x: &a [*a]`: an alias inside the value it names
+        doc.locs[path] = Loc(line, col)
+        problems.add(doc.file, line, col, dotted, "an alias refers to the value it is part of; "
+                     "a value cannot contain itself")
+        return None
+    if len(ancestors) > MAX_DEPTH:  # through aliases: each may add the depth of what it names
+        # Shown at the top-level value that grew too deep, where the chain of aliases starts.
+        raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels (through aliases)", _mark(ancestors[1]))
     if node.tag not in PLAIN_TAGS:
-        dotted = key_path(path)
-        shown = node.tag.replace(YAML_TAG, "!!")
-        problems.add(doc.file, line, col, dotted, f"YAML tag {shown} is not allowed; write a plain value")
+        tag = node.tag.replace(YAML_TAG, "!!")
+        problems.add(doc.file, line, col, dotted, f"YAML tag {shown(tag, quote=False)} is not allowed; "
+                     "write a plain value")
         doc.locs[path] = Loc(line, col)
         return None
+    inside = (*ancestors, node)
     if isinstance(node, yaml.MappingNode):
         doc.locs[path] = Loc(line, col, tag="map")
         result: dict[str, Any] = {}
         loader.flatten_mapping(node)  # resolves `<<` merge keys
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
             kline, kcol = _mark(key_node)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
+                # Refused before it is built: a key is never expanded, so aliases in it cost nothing.
+                what = "a list" if isinstance(key_node, yaml.SequenceNode) else (
+                    "a mapping" if isinstance(key_node, yaml.MappingNode) else key_node.tag.replace(YAML_TAG, "!!"))
+                problems.add(doc.file, kline, kcol, dotted, f"a key must be plain text, not {shown(what, quote=False)}")
+                continue
+            key, error = _scalar(loader, key_node)
+            if error:
+                problems.add(doc.file, kline, kcol, dotted, error)
+                continue
+            if key is None:
+                key = key_node.value
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
-            dotted = key_path((*path, key))
+            full = key_path((*path, key))
+            if SURROGATE.search(key):
+                problems.add(doc.file, kline, kcol, dotted, _surrogate_message(key))
+                continue
             if key in result:
                 first = doc.locs.get((*path, key))
                 seen = f" (first defined at line {first.line})" if first else ""
-                problems.add(doc.file, kline, kcol, dotted, f"duplicate key{seen}")
+                problems.add(doc.file, kline, kcol, full, f"duplicate key{seen}")
                 continue
             doc.key_locs[(*path, key)] = Loc(kline, kcol)
-            result[key] = _convert(
-                loader, value_node, (*path, key), doc, problems, counter, depth + 1
-            )
+            result[key] = _convert(loader, value_node, (*path, key), doc, problems, counter, inside)
             vloc = doc.locs[(*path, key)]
             # A whole mapping, list or empty value is best shown by its key: that is what the
             # user sees (a missing key is reported at its parent's key, for instance).
@@ -204,16 +262,15 @@ def _convert(
     if isinstance(node, yaml.SequenceNode):
         doc.locs[path] = Loc(line, col, tag="seq")
         return [
-            _convert(loader, item, (*path, i), doc, problems, counter, depth + 1)
+            _convert(loader, item, (*path, i), doc, problems, counter, inside)
             for i, item in enumerate(node.value)
         ]
-    try:
-        value = loader.construct_object(node, deep=True)
-    except ValueError as exc:  # e.g. 2027-02-30 matches the date pattern but is no date
-        dotted = key_path(path)
-        what = "date" if node.tag.endswith(":timestamp") else "value"
-        problems.add(doc.file, line, col, dotted, f"{node.value} is not a valid {what} ({exc})")
+    value, error = _scalar(loader, node)
+    if error:
+        problems.add(doc.file, line, col, dotted, error)
         value = node.value
+    if isinstance(value, str) and SURROGATE.search(value):
+        problems.add(doc.file, line, col, dotted, _surrogate_message(value))
     counter[1] += len(node.value) if isinstance(node.value, str) else 0
     if counter[1] > MAX_TEXT:
         raise _TooBig(
@@ -223,3 +280,28 @@ def _convert(
     tag = "null" if value is None else ""
     doc.locs[path] = Loc(line, col, raw, tag)
     return value
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node) -> tuple[Any, str]:
+    """A scalar's value, or a message when its text is not what its tag asks for.
+
+    PyYAML fails on some explicit tags with bare Python errors (`!!bool maybe` a KeyError,
+    `!!timestamp x` an AttributeError, `!!seq` on text a ConstructorError): each is the user's
+    value not fitting its tag.
+    """
+    if not isinstance(node, yaml.ScalarNode):
+        return None, "must be a single value"
+    try:
+        return loader.construct_object(node, deep=True), ""
+    except Exception as exc:  # any failure here is the text not fitting its tag
+        kind = node.tag.removeprefix(YAML_TAG)
+        what = TAG_WORDS.get(kind, f"value for the tag !!{kind}")
+        detail = f" ({exc})" if kind == "timestamp" and type(exc) is ValueError else ""
+        return None, f"{shown(node.value, quote=False)} is not a valid {what}{detail}"
+
+
+def _surrogate_message(text: str) -> str:
+    half = SURROGATE.search(text)
+    assert half is not None
+    return (f"\\u{ord(half.group()):04x} is half of a UTF-16 pair (a lone surrogate), not a character; "
+            "write the character itself")
