@@ -142,6 +142,7 @@ def build(
     site_dir = site_dir or default_site_dir(root)
     publish.check_site_dir(root, site_dir, option=option)
     root, site_dir = root.resolve(), site_dir.resolve()
+    publish.remove_leftovers(_validate_target())  # of a `validate` that was killed
     generated = generate(root, report=report, strict=strict, booklet=booklet)
     for warning in generated.warnings:
         warn(warning.as_warning())
@@ -176,10 +177,17 @@ def check(root: Path, *, report: Report = lambda _: None, strict: bool = False) 
     })
     if program.config.booklet.enabled:
         generated.files.update({f"handbook-{size}.pdf": b"" for size in program.paper_sizes})
-    with tempfile.TemporaryDirectory(prefix="mentoring-site-") as work:
-        (Path(work) / "engine").mkdir()
-        _run_engine(generated, Path(work) / "engine", Path(work) / "site")
+    # In the system's temporary folder, named so that the next `validate` or `build` removes it
+    # if this one is killed.
+    with publish.workspace(_validate_target()) as work:
+        (work / "engine").mkdir()
+        _run_engine(generated, work / "engine", work / "site")
     return generated
+
+
+def _validate_target() -> Path:
+    """The name `validate`'s work folders are made beside (their own names carry the pid)."""
+    return Path(tempfile.gettempdir()) / "mentoring-site-validate"
 
 
 def _run_engine(

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -483,3 +484,26 @@ def test_too_many_extra_pages_or_bytes_are_located_errors(small: Path, capsys, m
     assert capsys.readouterr().err.splitlines()[0] == (
         "content/pages/photo.png:1:1: brings the extra pages and the files beside them past 2 MB together; "
         "publish large files elsewhere")
+
+
+def test_a_killed_validate_leaves_nothing_once_the_next_build_has_run(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`validate` runs the site engine in the system's temporary folder; a kill -9 there leaves
+    its work folder, which the next `validate` or `build` removes (its process is gone)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid whose process has ended, as a killed validate's has
+    leftover = temporary / f".mentoring-site-validate.work-{gone.pid}-x1y2z3"
+    (leftover / "engine" / "docs").mkdir(parents=True)
+    alive = temporary / f".mentoring-site-validate.work-{os.getpid()}-a1b2c3"
+    alive.mkdir()  # a validate still running (this process) is left alone
+    assert main(["build", str(small), "-q"]) == 0
+    assert sorted(p.name for p in temporary.iterdir()) == [alive.name]
+    alive.rmdir()
+    leftover.mkdir()
+    assert main(["validate", str(small), "-q"]) == 0
+    assert list(temporary.iterdir()) == []
