@@ -72,7 +72,8 @@ def new_program(target: Path, *, name: str | None, report: Report) -> None:
             shutil.copy2(src, target / item)
     (target / "templates").mkdir(exist_ok=True)
     (target / "templates" / "README.md").write_text(TEMPLATES_README, encoding="utf-8")
-    (target / ".gitignore").write_text("site/\n.mentoring-site/\n", encoding="utf-8")
+    # The roster holds names and email addresses: never committed by accident.
+    (target / ".gitignore").write_text("/site/\n/.mentoring-site/\n/packs/\n/content/roster.csv\n", encoding="utf-8")
     program_yml = target / "content" / "program.yml"
     text = program_yml.read_text(encoding="utf-8")
     for sample, stand_in in STAND_INS.items():
@@ -80,8 +81,11 @@ def new_program(target: Path, *, name: str | None, report: Report) -> None:
     for pattern, stand_in in STAND_IN_BLOCKS:
         text = re.sub(pattern, stand_in, text, count=1)
     text = re.sub(r"(?m)^(  name: ).*$", lambda m: m.group(1) + json.dumps(name or DEFAULT_NAME), text, count=1)
-    in_text = f"the {name}" if name else DEFAULT_NAME  # "the Our Mentoring Program" would not read
-    text = re.sub(r"(?m)^(  name_in_text: ).*$", lambda m: m.group(1) + json.dumps(in_text), text, count=1)
+    # Without name_in_text the name itself is used in sentences, so a new name reaches them too;
+    # guessing an article ("the The Riverside Circle") would be wrong as often as right.
+    text = re.sub(r"(?m)^  (name_in_text: ).*$",
+                  lambda m: '  # ' + m.group(1) + '"the ..."  (how the name reads in a sentence, if it needs "the")',
+                  text, count=1)
     text = text.replace("Northwind", "Your organisation's")  # anything left: visibly not theirs yet
     program_yml.write_text(text, encoding="utf-8")
     load_program(target)  # the new program must be valid as created

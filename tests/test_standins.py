@@ -71,3 +71,17 @@ def test_no_warning_once_the_details_are_real(fresh: Path, capsys) -> None:
     yml.write_text(text, encoding="utf-8")
     assert main(["validate", str(fresh)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_new_program_uses_its_own_name_in_sentences_and_keeps_its_roster_out_of_git(fresh: Path) -> None:
+    """`new` writes no name_in_text of its own: renaming the program later reaches every sentence
+    (a copy of the first name there would go on saying it), and a roster is never committed."""
+    text = (fresh / P).read_text(encoding="utf-8")
+    assert '\n  # name_in_text: "the ..."' in text
+    (fresh / P).write_text(text.replace('name: "Our Scheme"', 'name: "Riverside Coaching Circle"'), encoding="utf-8")
+    assert main(["build", str(fresh), "-q", "--no-booklet"]) == 0
+    home = (fresh / "site/index.html").read_text(encoding="utf-8")
+    assert "handbook of Riverside Coaching Circle" in home
+    assert "Our Scheme" not in home
+    ignored = (fresh / ".gitignore").read_text(encoding="utf-8").split()
+    assert {"/content/roster.csv", "/packs/", "/site/"} <= set(ignored)
