@@ -17,7 +17,7 @@ from urllib.parse import quote
 from . import meetings as meeting_calendar
 from . import sourcefiles, timeline
 from .errors import Problem, ProgramError, shown
-from .program import URL_SCHEME, LoadedProgram, Page, Text, long_date, rhythm_parts, target_path
+from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, long_date, rhythm_parts, target_path
 from .publish import UsageError
 from .templating import environment, render
 
@@ -194,6 +194,24 @@ def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
     return problems
 
 
+def _worksheet_images(program: LoadedProgram, files: dict[str, str | bytes]) -> dict[str, bytes]:
+    """Images in a worksheet's text name files of the program (relative to its folder, as the
+    PDF reads them; checked in `program`). The worksheet's page on the site is in worksheets/, so
+    each is published there too, under the same relative name, and the page's link finds it."""
+    out: dict[str, bytes] = {}
+    for text in program.texts:
+        if not text.file.startswith("worksheets/"):
+            continue
+        for match in IMAGE.finditer(text.text):
+            name = target_path(match.group(1))
+            if URL_SCHEME.match(name) or name.startswith("/") or not name:
+                continue
+            rel = posixpath.normpath(posixpath.join("worksheets", name))
+            if rel.startswith("worksheets/") and rel not in files and rel not in out:
+                out[rel] = sourcefiles.read_bytes(program.root / name)
+    return out
+
+
 def _broken_text_links(
     program: LoadedProgram, generated: dict[str, str], published: set[str]
 ) -> list[Problem]:
@@ -321,6 +339,7 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
                                     f"would replace the site's own /{rel}; choose another file name"))
         else:
             out.files[rel] = sourcefiles.read_bytes(file)
+    out.files.update(_worksheet_images(program, out.files))
     published = set(out.files) | pdfs
     for p in program.pages:
         problems += _broken_links(p, program.root, published)

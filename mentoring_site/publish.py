@@ -115,13 +115,19 @@ def _temporary(target: Path, kind: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{target.name}.{kind}-{os.getpid()}-", dir=target.parent))
 
 
+def scratch(target: Path) -> Path:
+    """A private work folder beside `target`, for the caller to remove; one left by a caller
+    that was killed is removed by the next call for the same `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target)
+    return _temporary(target, "work")
+
+
 @contextlib.contextmanager
 def workspace(target: Path) -> Iterator[Path]:
     """A private work folder beside `target`, removed afterwards (or by the next build, if
     this one is killed)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(target)
-    work = _temporary(target, "work")
+    work = scratch(target)
     try:
         yield work
     finally:

@@ -16,7 +16,9 @@ import dataclasses
 import hashlib
 import html as html_lib
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -28,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, assets, cache, forms, sourcefiles
+from . import __version__, assets, cache, forms, publish, sourcefiles
 from .errors import Problem, ProgramError
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -217,10 +219,37 @@ def _end_with_build(build: int) -> None:
     threading.Thread(target=watch, name="end-with-build", daemon=True).start()
 
 
-def worker_pool(workers: int | None = None) -> ProcessPoolExecutor:
-    """A process pool for PDFs (one worker per core by default) whose workers end with the build."""
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_end_with_build,
-                               initargs=(os.getpid(),))
+def worker_scratch() -> Path:
+    """A temporary folder for PDF workers: WeasyPrint writes fonts into temporary folders that a
+    killed worker cannot remove, so they go here, and the next build removes what a killed one left."""
+    return publish.scratch(Path(tempfile.gettempdir()) / "mentoring-site-pdf")
+
+
+def _start_worker(build: int, scratch: str) -> None:
+    """Worker initializer: temporary files in the build's scratch folder; end with the build."""
+    os.environ["TMPDIR"] = scratch
+    tempfile.tempdir = scratch
+    _end_with_build(build)
+
+
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool for PDFs (one worker per core by default) whose workers end with the build
+    and keep their temporary files in a scratch folder of the build's, removed with the pool."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.scratch = worker_scratch()
+        super().__init__(max_workers=workers or os.cpu_count() or 1, initializer=_start_worker,
+                         initargs=(os.getpid(), str(self.scratch)))
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+        if wait:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def worker_pool(workers: int | None = None) -> WorkerPool:
+    """A process pool for PDFs whose workers end with the build (see WorkerPool)."""
+    return WorkerPool(workers)
 
 
 def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:

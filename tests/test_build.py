@@ -252,3 +252,19 @@ def test_files_beside_extra_pages_are_published(small: Path) -> None:
     assert main(["build", str(small), "-q"]) == 0
     assert (small / "site/img/home.png").read_bytes() == (REPO / "docs/screenshot.png").read_bytes()
     assert 'src="../img/home.png"' in (small / "site/tour/index.html").read_text()
+
+
+def test_an_image_in_a_worksheets_text_shows_on_its_page_too(small: Path) -> None:
+    """Worksheet images are program files (as the PDF reads them); the worksheet's page on the
+    site shows the same image, published beside it."""
+    from tests.test_fs_safety import PNG
+
+    (small / "assets").mkdir()
+    (small / "assets/diagram.png").write_bytes(PNG)
+    sheet = small / "worksheets/plan.yml"
+    sheet.write_text(sheet.read_text().replace('intro: "Fill this in before you meet your [[mentor]]."',
+                                               'intro: "See ![the plan](assets/diagram.png)."'))
+    assert main(["build", str(small), "-q", "--no-booklet"]) == 0
+    page = (small / "site/worksheets/plan/index.html").read_text(encoding="utf-8")
+    assert 'src="../assets/diagram.png"' in page
+    assert (small / "site/worksheets/assets/diagram.png").read_bytes() == PNG
