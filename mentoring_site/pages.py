@@ -159,32 +159,52 @@ def _url(path: str) -> str:
 LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
 
 
-def _did_you_mean(base: str, resolved: str, target: str, published: set[str]) -> str:
-    """'; did you mean X?' with the page or file of the site closest to a dead link, written as
-    the link would be from the folder `base` (the #fragment kept); '' when none is close."""
-    stem = resolved.rstrip("/")
-    same = [c for c in (stem + ".md", stem + "/index.md") if c in published]
-    same += sorted(c for c in published if c.lower() == resolved.lower())
-    if same:
-        suggestion = posixpath.relpath(same[0], base or ".")
-    else:  # compared as written from the page, so that a shared folder does not make any two alike
-        written = {posixpath.relpath(c, base or "."): c for c in published}
-        close = difflib.get_close_matches(posixpath.relpath(resolved, base or "."), sorted(written), n=1, cutoff=0.75)
-        top = resolved
-        while not close and top.startswith("../"):  # above the site's top folder: the page as from there
-            top = top[3:]
-            close = [posixpath.relpath(c, base or ".") for c in
-                     difflib.get_close_matches(top, sorted(published), n=1, cutoff=0.75)]
-        if not close:
+class _Suggestions:
+    """Did-you-mean for dead links: the page or file of the site closest to each, written as the
+    link would be from its page's folder. Spelling is compared for the first FUZZY dead links
+    only, so that a site of thousands of pages full of dead links still fails fast."""
+
+    FUZZY = 100
+
+    def __init__(self, published: set[str], unchecked: set[str]) -> None:
+        self.paths = sorted(published | {u for u in unchecked if not u.endswith("/")})
+        self.known = set(self.paths)
+        self.by_case: dict[str, str] = {}  # lower case -> the first path spelled so
+        for c in reversed(self.paths):
+            self.by_case[c.lower()] = c
+        self.written: dict[str, dict[str, str]] = {}  # per folder: path as written from there -> path
+        self.fuzzy_left = self.FUZZY
+
+    def __call__(self, base: str, resolved: str, target: str) -> str:
+        """'; did you mean X?' (the #fragment kept), or '' when nothing is close."""
+        stem = resolved.rstrip("/")
+        same = [c for c in (stem + ".md", stem + "/index.md") if c in self.known]
+        same += [self.by_case[resolved.lower()]] if resolved.lower() in self.by_case else []
+        if same:
+            suggestion = posixpath.relpath(same[0], base or ".")
+        elif self.fuzzy_left <= 0:
             return ""
-        suggestion = close[0]
-    if "#" in target:
-        suggestion += "#" + target.split("#", 1)[1]
-    return f"; did you mean {shown(suggestion)}?"
+        else:  # compared as written from the page, so that a shared folder does not make any two alike
+            self.fuzzy_left -= 1
+            if base not in self.written:
+                self.written[base] = {posixpath.relpath(c, base or "."): c for c in self.paths}
+            close = difflib.get_close_matches(posixpath.relpath(resolved, base or "."), list(self.written[base]),
+                                              n=1, cutoff=0.75)
+            top = resolved
+            while not close and top.startswith("../"):  # above the site's top folder: as from there
+                top = top[3:]
+                close = [posixpath.relpath(c, base or ".") for c in
+                         difflib.get_close_matches(top, self.paths, n=1, cutoff=0.75)]
+            if not close:
+                return ""
+            suggestion = close[0]
+        if "#" in target:
+            suggestion += "#" + target.split("#", 1)[1]
+        return f"; did you mean {shown(suggestion)}?"
 
 
 def _dead_links(
-    path: str, markdown: str, published: set[str], unchecked: set[str] = frozenset()  # type: ignore[assignment]
+    path: str, markdown: str, published: set[str], unchecked: set[str], suggest: _Suggestions
 ) -> list[tuple[int, int, str, str]]:
     """(line, column, target, did-you-mean) of each link or image in the page at `path` that
     leads to no page or file of the site: MkDocs would only fail later, naming the generated
@@ -203,8 +223,7 @@ def _dead_links(
                 continue
             candidates = {resolved, resolved.rstrip("/") + "/index.md"}
             if name and not candidates & published and not _unchecked(resolved, unchecked):
-                hint = _did_you_mean(base, resolved, target, published | {u for u in unchecked if u[-1:] != "/"})
-                dead.append((lineno, match.start(1) + 1, target, hint))
+                dead.append((lineno, match.start(1) + 1, target, suggest(base, resolved, target)))
     return dead
 
 
@@ -212,13 +231,15 @@ def _unchecked(resolved: str, unchecked: set[str]) -> bool:
     return resolved in unchecked or any(u.endswith("/") and resolved.startswith(u) for u in unchecked)
 
 
-def _broken_links(page: Page, root: Path, published: set[str], unchecked: set[str]) -> list[Problem]:
+def _broken_links(
+    page: Page, root: Path, published: set[str], unchecked: set[str], suggest: _Suggestions
+) -> list[Problem]:
     """Dead links in an extra page, at their line and column in the file as written (placeholders
     and neutralising change the text, not its lines)."""
     problems = []
     raw_lines = page.raw.splitlines()
     same_lines = len(raw_lines) == len(page.markdown.splitlines())
-    for lineno, column, target, hint in _dead_links(page.path, page.markdown, published, unchecked):
+    for lineno, column, target, hint in _dead_links(page.path, page.markdown, published, unchecked, suggest):
         if same_lines and target in raw_lines[lineno - 1]:
             column = raw_lines[lineno - 1].index(target) + 1
         problems.append(Problem(
@@ -229,7 +250,7 @@ def _broken_links(page: Page, root: Path, published: set[str], unchecked: set[st
 
 
 def _broken_text_links(
-    program: LoadedProgram, generated: dict[str, str], published: set[str]
+    program: LoadedProgram, generated: dict[str, str], published: set[str], suggest: _Suggestions
 ) -> list[Problem]:
     """Dead links in the generated pages, reported at the YAML text that holds them (a
     practice's `how`, a worksheet's `intro`, ...). A text may show on several pages (a summary
@@ -238,7 +259,7 @@ def _broken_text_links(
     pages_of: dict[tuple[Text, str], list[str]] = {}
     hints: dict[tuple[Text, str], str] = {}  # the did-you-mean from the first page it is on
     for path, markdown in sorted(generated.items()):
-        for lineno, column, target, hint in _dead_links(path, markdown, published, program.unchecked):
+        for lineno, column, target, hint in _dead_links(path, markdown, published, program.unchecked, suggest):
             found = [t for t in program.texts if f"]({target}" in t.text or f"](<{target}" in t.text]
             if not found:  # from a template: name the generated page and its line
                 problems.append(Problem(path, lineno, column, "",
@@ -368,12 +389,13 @@ def render_pages(
         else:
             out.files[rel] = sourcefiles.read_bytes(file)
     published = set(out.files) | pdfs
+    suggest = _Suggestions(published, program.unchecked)
     for p in program.pages:
-        found += _broken_links(p, program.root, published, program.unchecked)
+        found += _broken_links(p, program.root, published, program.unchecked, suggest)
     extra_paths = {p.path for p in program.pages}
     generated = {path: text for path, text in out.files.items()
                  if path.endswith(".md") and path not in extra_paths and isinstance(text, str)}
-    found += _broken_text_links(program, generated, published)
+    found += _broken_text_links(program, generated, published, suggest)
     if problems is not None:
         problems += found
     elif found:
