@@ -102,3 +102,18 @@ def test_a_mistake_in_program_yml_stops_the_run_first(small: Path, capsys) -> No
     assert main(["validate", str(small)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert all(line.startswith("content/program.yml:") for line in err[:-1]), err
+
+
+def test_strict_reports_stand_ins_with_the_other_mistakes(small: Path, capsys) -> None:
+    program = small / "content/program.yml"
+    program.write_text(program.read_text(encoding="utf-8").replace('"Test Guild"', '"Your Organisation"'),
+                       encoding="utf-8")
+    (small / PAGE).write_text("# FAQ\n\n[x](nope.md)\n", encoding="utf-8")
+    assert main(["build", str(small), "--strict", "-q"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{PAGE}:3:5: links to 'nope.md', {DEAD}",
+        "content/program.yml:3:17: program.organisation: still the stand-in 'Your Organisation' from "
+        "`mentoring-site new`; write the real details, or remove the key if it is optional",
+        "2 problems found; nothing was changed.",
+    ]
+    assert not (small / "site").exists()
