@@ -56,6 +56,18 @@ def _all_problems(*stages: Callable[[], Any]) -> list[Any]:
     return results
 
 
+def _raise(problems: list[Problem]) -> None:
+    """Raise the problems, one a spot: a value loading reported (an image that does not exist)
+    is not reported again by a later stage (as a link that leads nowhere)."""
+    spots: set[tuple[str, int, int, str]] = set()
+    kept = []
+    for p in problems:  # loading's come first
+        if (p.file, p.line, p.column, p.key) not in spots:
+            spots.add((p.file, p.line, p.column, p.key))
+            kept.append(p)
+    raise ProgramError(kept)
+
+
 def generate(
     root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True
 ) -> Generated:
@@ -63,24 +75,38 @@ def generate(
 
     Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors.
     `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
-    `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show."""
+    `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show.
+
+    Problems come in one round: once program.yml is valid (everything depends on it), those of
+    the practices, worksheets, pages, links and templates are all found, then raised together."""
     started = time.perf_counter()
     source_date_epoch()  # a malformed one is refused before any work
-    program = load_program(root)
+    program = load_program(root, defer=True)
+    problems = list(program.problems)
     warnings = standins.stand_ins(program.root)
-    if strict and warnings:
-        raise ProgramError(warnings)
+    if strict and warnings:  # reported with the rest
+        problems += warnings
     report(
         f"Loaded {program.config.program.name!r}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
         f"{_count(len(program.worksheets), 'worksheet')}, {_count(len(program.pages), 'extra page')}"
     )
     with_booklet = booklet and program.config.booklet.enabled
-    pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [])
+    pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [], problems=problems)
     files: dict[str, str | bytes] = dict(pages.files)
     brand = program.config.branding
     css_context = {**base_context(program), "site_fonts": site_fonts(brand)}
-    files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", css_context, program.root)
+    try:
+        files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", css_context, program.root)
+    except ProgramError as exc:
+        problems += exc.problems
+    if problems:
+        # Nothing is laid out, but the worksheets' templates are still rendered, so that their
+        # mistakes show too (the handbook's only for a program loaded whole: it prints every page).
+        whole = not program.problems and STYLESHEET in files
+        _all_problems(lambda: plan(program),
+                      lambda: handbook.plan(program, pages, files) if with_booklet and whole else [],
+                      lambda: _raise(problems))
     for published, source in brand_files(brand).items():
         files[published] = (program.root / source).read_bytes()
     stats: dict[str, Any] = {"pages": sum(1 for p in files if p.endswith(".md"))}

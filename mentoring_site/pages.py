@@ -7,6 +7,7 @@ navigation as a list of (title, path-or-children) pairs. Any site engine can pub
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -158,9 +159,57 @@ def _url(path: str) -> str:
 LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
 
 
-def _dead_links(path: str, markdown: str, published: set[str]) -> list[tuple[int, int, str]]:
-    """(line, column, target) of each link or image in the page at `path` that leads to no page
-    or file of the site: MkDocs would only fail later, naming the generated copy."""
+class _Suggestions:
+    """Did-you-mean for dead links: the page or file of the site closest to each, written as the
+    link would be from its page's folder. Spelling is compared for the first FUZZY dead links
+    only, so that a site of thousands of pages full of dead links still fails fast."""
+
+    FUZZY = 100
+
+    def __init__(self, published: set[str], unchecked: set[str]) -> None:
+        self.paths = sorted(published | {u for u in unchecked if not u.endswith("/")})
+        self.known = set(self.paths)
+        self.by_case: dict[str, str] = {}  # lower case -> the first path spelled so
+        for c in reversed(self.paths):
+            self.by_case[c.lower()] = c
+        self.written: dict[str, dict[str, str]] = {}  # per folder: path as written from there -> path
+        self.fuzzy_left = self.FUZZY
+
+    def __call__(self, base: str, resolved: str, target: str) -> str:
+        """'; did you mean X?' (the #fragment kept), or '' when nothing is close."""
+        stem = resolved.rstrip("/")
+        same = [c for c in (stem + ".md", stem + "/index.md") if c in self.known]
+        same += [self.by_case[resolved.lower()]] if resolved.lower() in self.by_case else []
+        if same:
+            suggestion = posixpath.relpath(same[0], base or ".")
+        elif self.fuzzy_left <= 0:
+            return ""
+        else:  # compared as written from the page, so that a shared folder does not make any two alike
+            self.fuzzy_left -= 1
+            if base not in self.written:
+                self.written[base] = {posixpath.relpath(c, base or "."): c for c in self.paths}
+            close = difflib.get_close_matches(posixpath.relpath(resolved, base or "."), list(self.written[base]),
+                                              n=1, cutoff=0.75)
+            top = resolved
+            while not close and top.startswith("../"):  # above the site's top folder: as from there
+                top = top[3:]
+                close = [posixpath.relpath(c, base or ".") for c in
+                         difflib.get_close_matches(top, self.paths, n=1, cutoff=0.75)]
+            if not close:
+                return ""
+            suggestion = close[0]
+        if "#" in target:
+            suggestion += "#" + target.split("#", 1)[1]
+        return f"; did you mean {shown(suggestion)}?"
+
+
+def _dead_links(
+    path: str, markdown: str, published: set[str], unchecked: set[str], suggest: _Suggestions
+) -> list[tuple[int, int, str, str]]:
+    """(line, column, target, did-you-mean) of each link or image in the page at `path` that
+    leads to no page or file of the site: MkDocs would only fail later, naming the generated
+    copy. A page link needs its `.md` (MkDocs leaves `faq` as written, which leads nowhere).
+    Links into `unchecked` (paths, or folders ending in /) are not judged."""
     dead = []
     base = posixpath.dirname(path)
     for lineno, line in enumerate(markdown.splitlines(), 1):
@@ -172,24 +221,30 @@ def _dead_links(path: str, markdown: str, published: set[str]) -> list[tuple[int
             resolved = posixpath.normpath(posixpath.join(base, name)) if name else path
             if resolved.split("/", 1)[0] in RESERVED_FOLDERS:
                 continue
-            candidates = {resolved, resolved.rstrip("/") + ".md", resolved.rstrip("/") + "/index.md"}
-            if name and not candidates & published:
-                dead.append((lineno, match.start(1) + 1, target))
+            candidates = {resolved, resolved.rstrip("/") + "/index.md"}
+            if name and not candidates & published and not _unchecked(resolved, unchecked):
+                dead.append((lineno, match.start(1) + 1, target, suggest(base, resolved, target)))
     return dead
 
 
-def _broken_links(page: Page, root: Path, published: set[str]) -> list[Problem]:
+def _unchecked(resolved: str, unchecked: set[str]) -> bool:
+    return resolved in unchecked or any(u.endswith("/") and resolved.startswith(u) for u in unchecked)
+
+
+def _broken_links(
+    page: Page, root: Path, published: set[str], unchecked: set[str], suggest: _Suggestions
+) -> list[Problem]:
     """Dead links in an extra page, at their line and column in the file as written (placeholders
     and neutralising change the text, not its lines)."""
     problems = []
     raw_lines = page.raw.splitlines()
     same_lines = len(raw_lines) == len(page.markdown.splitlines())
-    for lineno, column, target in _dead_links(page.path, page.markdown, published):
+    for lineno, column, target, hint in _dead_links(page.path, page.markdown, published, unchecked, suggest):
         if same_lines and target in raw_lines[lineno - 1]:
             column = raw_lines[lineno - 1].index(target) + 1
         problems.append(Problem(
             page.source.relative_to(root).as_posix(), lineno, column, "",
-            f"links to {shown(target)}, which is no page or file of the site",
+            f"links to {shown(target)}, which is no page or file of the site{hint}",
         ))
     return problems
 
@@ -213,32 +268,41 @@ def _worksheet_images(program: LoadedProgram, files: dict[str, str | bytes]) -> 
 
 
 def _broken_text_links(
-    program: LoadedProgram, generated: dict[str, str], published: set[str]
+    program: LoadedProgram, generated: dict[str, str], published: set[str], suggest: _Suggestions
 ) -> list[Problem]:
     """Dead links in the generated pages, reported at the YAML text that holds them (a
     practice's `how`, a worksheet's `intro`, ...). A text may show on several pages (a summary
     on the home page and its role's pages): it must work on each."""
     problems = []
     pages_of: dict[tuple[Text, str], list[str]] = {}
+    hints: dict[tuple[Text, str], str] = {}  # the did-you-mean from the first page it is on
     for path, markdown in sorted(generated.items()):
-        for lineno, column, target in _dead_links(path, markdown, published):
+        for lineno, column, target, hint in _dead_links(path, markdown, published, program.unchecked, suggest):
             found = [t for t in program.texts if f"]({target}" in t.text or f"](<{target}" in t.text]
             if not found:  # from a template: name the generated page and its line
                 problems.append(Problem(path, lineno, column, "",
-                                        f"links to {shown(target)}, which is no page or file of the site"))
+                                        f"links to {shown(target)}, which is no page or file of the site{hint}"))
             for t in found:
                 pages_of.setdefault((t, target), []).append(path)
+                hints.setdefault((t, target), hint)
     for (t, target), found_on in pages_of.items():
         paths = sorted(set(found_on))
         listed = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
         problems.append(Problem(t.file, t.line, t.column, t.key, f"links to {shown(target)}, which is no page or "
-                                f"file of the site (on the page{'s' if len(paths) > 1 else ''} {listed})"))
+                                f"file of the site (on the page{'s' if len(paths) > 1 else ''} {listed})"
+                                f"{hints[t, target]}"))
     return problems
 
 
-def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str, ...] = ()) -> Pages:
+def render_pages(
+    program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str, ...] = (), problems: list[Problem] | None = None
+) -> Pages:
     """Every page of the site; `booklet_sizes` are the paper sizes of the printed handbook this
-    build publishes (handbook-<size>.pdf), which the home and worksheet pages link to."""
+    build publishes (handbook-<size>.pdf), which the home and worksheet pages link to.
+
+    Every problem of the stage (template errors, dead links, clashing names) is found in one go:
+    they are raised together, or added to `problems` when it is given, with the pages there are."""
+    found: list[Problem] = []
     env = environment(program.root)
     ctx = {**base_context(program), "booklet_sizes": list(booklet_sizes)}
     known = planned_pages(program)
@@ -252,7 +316,11 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
     out = Pages()
 
     def page(path: str, template: str, **extra: Any) -> None:
-        out.files[path] = render(env, template, {**ctx, **extra, "page_path": path}, program.root)
+        try:
+            out.files[path] = render(env, template, {**ctx, **extra, "page_path": path}, program.root)
+        except ProgramError as exc:  # the page stays (empty), so links to it are not dead too
+            found.extend(exc.problems)
+            out.files[path] = ""
 
     page("index.md", "pages/index.md.j2")
     page("roles.md", "pages/roles.md.j2")
@@ -296,7 +364,6 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
     running += [(title.format(program=t.program_word), path) for path, title in RUNNING]
 
     extra: list[NavItem] = []
-    problems = []
     taken = {_url(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
     listed = len(program.pages) > NAV_EXTRA_PAGES  # on a page of their own, not in the navigation
     if listed:
@@ -319,7 +386,7 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
             clash = "a generated file"
         if clash:
             advice = ", or override that page's template to change it" if "generated page" in clash else ""
-            problems.append(Problem(
+            found.append(Problem(
                 source, 1, 1, "", f"would be published at /{url} like {clash}; choose another file name{advice}",
             ))
             continue
@@ -335,20 +402,23 @@ def render_pages(program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str
     pdfs |= {f"handbook-{size}.pdf" for size in booklet_sizes}
     for rel, file in program.page_files.items():
         if rel in out.files or rel in pdfs or rel.split("/", 1)[0] in RESERVED_FOLDERS:
-            problems.append(Problem(f"content/pages/{rel}", 1, 1, "",
+            found.append(Problem(f"content/pages/{rel}", 1, 1, "",
                                     f"would replace the site's own /{rel}; choose another file name"))
         else:
             out.files[rel] = sourcefiles.read_bytes(file)
     out.files.update(_worksheet_images(program, out.files))
     published = set(out.files) | pdfs
+    suggest = _Suggestions(published, program.unchecked)
     for p in program.pages:
-        problems += _broken_links(p, program.root, published)
+        found += _broken_links(p, program.root, published, program.unchecked, suggest)
     extra_paths = {p.path for p in program.pages}
     generated = {path: text for path, text in out.files.items()
                  if path.endswith(".md") and path not in extra_paths and isinstance(text, str)}
-    problems += _broken_text_links(program, generated, published)
-    if problems:
-        raise ProgramError(problems)
+    found += _broken_text_links(program, generated, published, suggest)
+    if problems is not None:
+        problems += found
+    elif found:
+        raise ProgramError(found)
 
     out.nav = [
         ("Home", "index.md"),

@@ -6,7 +6,9 @@ name. All problems of all files are collected before failing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from . import assets, sourcefiles, svgsafety, timeline, yamlsource
-from .errors import Problems, shown
+from .errors import Problem, Problems, shown
 from .fields import BaseField, convert_field
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
@@ -141,6 +143,11 @@ class LoadedProgram:
     sources: list[Path]  # every file read: for caching and for `serve` to watch
     page_files: dict[str, Path] = field(default_factory=dict)  # images etc. beside the pages
     texts: list[Text] = field(default_factory=list)  # every YAML text value, with its place
+    # With `load_program(defer=True)`: the problems found after program.yml was valid, to be
+    # reported with those of the later stages; and the pages and files the site would have
+    # but for them, so that a link to one is not reported as broken too.
+    problems: list[Problem] = field(default_factory=list)
+    unchecked: set[str] = field(default_factory=set)
 
     @property
     def paper_sizes(self) -> list[str]:
@@ -215,17 +222,44 @@ def _fill(doc: Document, data: Any, path: Path_, values: dict[str, str], problem
         text, unknown = substitute(data, values)
         for name in unknown:
             loc = doc.loc(path)
-            known = ", ".join(sorted(values))
-            problems.add(
-                doc.file, loc.line, loc.column, doc.key(path),
-                f"unknown placeholder [[{name}]] (known: {known})",
-            )
+            problems.add(doc.file, loc.line, loc.column, doc.key(path), unknown_placeholder(name, values))
         return text
     if isinstance(data, dict):
         return {k: _fill(doc, v, (*path, k), values, problems) for k, v in data.items()}
     if isinstance(data, list):
         return [_fill(doc, v, (*path, i), values, problems) for i, v in enumerate(data)]
     return data
+
+
+def did_you_mean(word: str, choices: list[str] | set[str], *, shown_as: str = "{!r}") -> str:
+    """'; did you mean X?' (or 'X or Y', up to three) naming the choices spelled most like
+    `word`, the same word in another case first; '' when none is close."""
+    by_case = [c for c in sorted(choices) if c.lower() == word.lower() and c != word]
+    close = by_case + [c for c in difflib.get_close_matches(word, sorted(choices), n=3, cutoff=0.6)
+                       if c not in by_case]
+    names = [shown_as.format(c) for c in close[:3]]
+    if not names:
+        return ""
+    return "; did you mean " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]) + "?"
+
+
+def known_placeholders(values: dict[str, str]) -> str:
+    """The placeholders there are, compactly: a name that also exists with a capital first
+    letter is listed once, marked with *."""
+    names = sorted(values, key=lambda n: (n.lower(), n))
+    twins = {n for n in names if n[:1].islower() and capitalise(n) in values}
+    listed = [n + ("*" if n in twins else "") for n in names
+              if not (n[:1].isupper() and n[:1].lower() + n[1:] in twins)]
+    if not twins:
+        return f"known: {', '.join(listed)}"
+    example = "mentor" if "mentor" in twins else min(twins)
+    return f"known: {', '.join(listed)}; * also with a capital, e.g. [[{capitalise(example)}]]"
+
+
+def unknown_placeholder(name: str, values: dict[str, str]) -> str:
+    """The message for `[[name]]` when no placeholder has that name."""
+    hint = did_you_mean(name, set(values), shown_as="[[{}]]")
+    return f"unknown placeholder [[{name}]]{hint} ({known_placeholders(values)})"
 
 
 IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -294,11 +328,16 @@ def _refuse_links_out(root: Path, problems: Problems) -> None:
                     problems.add(path, 1, 1, "", why)
 
 
-def load_program(root: Path) -> LoadedProgram:
-    """Read and check everything in `root`; raise ProgramError listing every problem."""
+def load_program(root: Path, *, defer: bool = False) -> LoadedProgram:
+    """Read and check everything in `root`; raise ProgramError listing every problem.
+
+    With `defer`, only problems in program.yml (on which everything depends) are raised; those
+    of the practices, worksheets and pages are returned in `problems`, with what was valid, so
+    that the later stages can report theirs in the same run."""
     root = root.resolve()
     problems = Problems(root)
     sources: list[Path] = []
+    unchecked: set[str] = set()
 
     _refuse_links_out(root, problems)
     problems.raise_if_any()  # read nothing at all through a link out, or from a pipe
@@ -345,6 +384,7 @@ def load_program(root: Path) -> LoadedProgram:
         sources.append(file)
         pdoc = yamlsource.load(file, problems)
         if pdoc is None:
+            unchecked.add(f"{role}/")  # its practices' pages are unknown: links to them are not judged
             continue
         data = _fill(pdoc, pdoc.data, (), facts, problems)
         _texts(pdoc, pdoc.data, (), problems.rel(file), texts)  # as written: a link a placeholder
@@ -352,13 +392,42 @@ def load_program(root: Path) -> LoadedProgram:
         parsed = convert(PracticeFile, data, (), Ctx(pdoc, problems))
         if parsed is not INVALID:
             practices[role] = parsed.practices
+        else:
+            unchecked.add(f"{role}/")
 
     worksheets = _load_worksheets(root, facts, practices, problems, sources, texts)
     budget = _Budget(problems)
     pages = _load_pages(root, facts, problems, sources, budget, allow_html=config.site.allow_html)
     page_files = _load_page_files(root, problems, sources, budget)
-    problems.raise_if_any()
-    return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files, texts)
+    if not defer:
+        problems.raise_if_any()
+    elif problems.items:
+        # What the site would have but for the problems: links to it are not reported as well.
+        for role in ROLES:
+            if role not in practices:  # its file is wrong: the worksheets' links to it are left out
+                practices[role] = []
+                worksheets = [dataclasses.replace(w, practices=[r for r in w.practices if not r.startswith(f"{role}/")])
+                              for w in worksheets]
+        valid = {w.id for w in worksheets}
+        for file in _worksheet_files(root).values():
+            if file.stem not in valid:
+                unchecked.add(f"worksheets/{file.stem}.md")
+                unchecked.update(f"worksheets/{file.stem}-{size}.pdf" for size in config.worksheets.paper_sizes)
+        folder = root / "content" / "pages"
+        loaded = {p.path for p in pages} | set(page_files)
+        if folder.is_dir():
+            unchecked.update(rel for f in folder.rglob("*") if (rel := f.relative_to(folder).as_posix()) not in loaded)
+    return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files, texts,
+                         list(problems.items), unchecked)
+
+
+def _worksheet_files(root: Path) -> dict[str, Path]:
+    """The worksheet files by name: a program with its own worksheets/ folder uses exactly
+    those; otherwise the built-in set."""
+    folder = root / "worksheets"
+    if not folder.is_dir():
+        folder = assets.builtin_root() / "worksheets"
+    return {f.stem: f for f in sorted(folder.glob("*.yml"))}
 
 
 # Files beside the extra pages that are published with them, e.g. a diagram a page shows.
@@ -413,11 +482,7 @@ def _load_worksheets(
     sources: list[Path],
     texts: list[Text],
 ) -> list[Worksheet]:
-    # A program with its own worksheets/ folder uses exactly those; otherwise the built-in set.
-    folder = root / "worksheets"
-    if not folder.is_dir():
-        folder = assets.builtin_root() / "worksheets"
-    files = {f.stem: f for f in sorted(folder.glob("*.yml"))}
+    files = _worksheet_files(root)
     known_refs = {f"{role}/{p.id}" for role, items in practices.items() for p in items}
     out: list[Worksheet] = []
     for stem, file in sorted(files.items()):
@@ -485,10 +550,7 @@ def _load_pages(
         for lineno, line in enumerate(text.splitlines(), 1):
             for match in PLACEHOLDER.finditer(line):
                 if match.group(1) not in facts:
-                    problems.add(
-                        file, lineno, match.start() + 1, "",
-                        f"unknown placeholder [[{match.group(1)}]]",
-                    )
+                    problems.add(file, lineno, match.start() + 1, "", unknown_placeholder(match.group(1), facts))
         text, _ = substitute(text, facts)
         title = next(
             (ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")),

@@ -17,6 +17,16 @@ if "MENTORING_SITE_CACHE" not in os.environ:
     os.environ["MENTORING_SITE_CACHE"] = tempfile.mkdtemp(prefix="mentoring-site-test-cache-")
 
 
+# The placeholders of the small program, as an unknown placeholder's message lists them.
+KNOWN_PLACEHOLDERS = (
+    "known: a_mentee*, a_mentor*, a_program_manager*, applications_close, applications_open, check_in_interval, "
+    "check_in_length, closing_event, contact_email, contact_name, end, feedback_survey, first_meetings, kick_off, "
+    "matching, meeting_interval, meeting_length, meeting_rhythm, meeting_when, mentee*, mentees*, mentor*, mentoring*, "
+    "mentors*, mid_point_review, organisation, program, program_in_text*, program_manager*, program_managers*, "
+    "program_word*, program_words*, start; * also with a capital, e.g. [[Mentor]]"
+)
+
+
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     """A copy of the small fixture program, free to edit."""

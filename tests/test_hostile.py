@@ -22,7 +22,7 @@ import pytest
 from pypdf import PdfReader
 
 from mentoring_site.cli import main
-from tests.conftest import FIXTURES, tree_digest
+from tests.conftest import FIXTURES, KNOWN_PLACEHOLDERS, tree_digest
 
 P = "content/program.yml"
 MENTORS = "content/practices/mentors.yml"
@@ -255,7 +255,8 @@ REJECTED = [
                   "single hyphens"],
                  False, id="practice-id-traversal"),
     pytest.param([("content/pages/x.md", whole("# X\n\nHello [[nope]]\n"))], "validate",
-                 ["content/pages/x.md:3:7: unknown placeholder [[nope]]"], False, id="unknown-placeholder"),
+                 [f"content/pages/x.md:3:7: unknown placeholder [[nope]] ({KNOWN_PLACEHOLDERS})"], False,
+                 id="unknown-placeholder"),
     pytest.param([("content/pages/mentors.md", whole("# Mine\n"))], "validate",
                  ["content/pages/mentors.md:1:1: would be published at /mentors/ like the generated page "
                   "mentors/index.md; choose another file name, or override that page's template to change it"],
