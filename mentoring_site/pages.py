@@ -263,7 +263,10 @@ def _worksheet_images(program: LoadedProgram, files: dict[str, str | bytes]) -> 
                 continue
             rel = posixpath.normpath(posixpath.join("worksheets", name))
             if rel.startswith("worksheets/") and rel not in files and rel not in out:
-                out[rel] = sourcefiles.read_bytes(program.root / name)
+                try:
+                    out[rel] = sourcefiles.read_bytes(program.root / name)
+                except (sourcefiles.Refused, OSError):
+                    continue  # missing, a pipe, unreadable: reported where the text is (program)
     return out
 
 
