@@ -203,18 +203,32 @@ class _Suggestions:
         return f"; did you mean {shown(suggestion)}?"
 
 
+NOWHERE = "which is no page or file of the site"
+FROM_ROOT = ("a link from the site's root, which leads nowhere when the site is published in a "
+             "subfolder (as on GitHub or GitLab Pages)")
+
+
 def _dead_links(
     path: str, markdown: str, published: set[str], unchecked: set[str], suggest: _Suggestions
-) -> list[tuple[int, int, str, str]]:
-    """(line, column, target, did-you-mean) of each link or image in the page at `path` that
-    leads to no page or file of the site: MkDocs would only fail later, naming the generated
-    copy. A page link needs its `.md` (MkDocs leaves `faq` as written, which leads nowhere).
-    Links into `unchecked` (paths, or folders ending in /) are not judged."""
+) -> list[tuple[int, int, str, str, str]]:
+    """(line, column, target, what is wrong, did-you-mean) of each link or image in the page at
+    `path` that leads to no page or file of the site: MkDocs would only fail later, naming the
+    generated copy. A page link needs its `.md` (MkDocs leaves `faq` as written, which leads
+    nowhere), and is relative to its page: `/roles/` works only where the site is at the root of
+    its host. Links into `unchecked` (paths, or folders ending in /) are not judged."""
     dead = []
     base = posixpath.dirname(path)
     for lineno, line in enumerate(markdown.splitlines(), 1):
         for match in LINK.finditer(line):
             target = match.group(1)
+            if target.startswith("/") and not target.startswith("//"):
+                name = target_path(target).strip("/")
+                resolved = posixpath.normpath(name) if name else "index.md"
+                same = [c for c in (resolved, resolved + ".md", resolved + "/index.md") if c in published]
+                hint = (f"; write it relative to this page: {shown(posixpath.relpath(same[0], base or '.'))}"
+                        if same else suggest(base, resolved, target))
+                dead.append((lineno, match.start(1) + 1, target, FROM_ROOT, hint))
+                continue
             if URL_SCHEME.match(target) or target.startswith(("#", "/")) or "&" in target:
                 continue  # external, or neutralised by the sanitiser: not ours to check
             name = target_path(target)
@@ -223,7 +237,7 @@ def _dead_links(
                 continue
             candidates = {resolved, resolved.rstrip("/") + "/index.md"}
             if name and not candidates & published and not _unchecked(resolved, unchecked):
-                dead.append((lineno, match.start(1) + 1, target, suggest(base, resolved, target)))
+                dead.append((lineno, match.start(1) + 1, target, NOWHERE, suggest(base, resolved, target)))
     return dead
 
 
@@ -239,12 +253,16 @@ def _broken_links(
     problems = []
     raw_lines = page.raw.splitlines()
     same_lines = len(raw_lines) == len(page.markdown.splitlines())
-    for lineno, column, target, hint in _dead_links(page.path, page.markdown, published, unchecked, suggest):
-        if same_lines and target in raw_lines[lineno - 1]:
-            column = raw_lines[lineno - 1].index(target) + 1
+    for lineno, column, target, what, hint in _dead_links(page.path, page.markdown, published, unchecked, suggest):
+        raw = raw_lines[lineno - 1] if same_lines else ""
+        # The link itself as written (not an earlier mention, nor a longer target it begins).
+        link = r"\]\(\s*<?(" + re.escape(target) + r")(?=[)\s>])"
+        written = re.search(link, raw) or re.search(re.escape(target), raw)
+        if written:
+            column = written.start(written.lastindex or 0) + 1
         problems.append(Problem(
             page.source.relative_to(root).as_posix(), lineno, column, "",
-            f"links to {shown(target)}, which is no page or file of the site{hint}",
+            f"links to {shown(target)}, {what}{hint}",
         ))
     return problems
 
@@ -278,22 +296,22 @@ def _broken_text_links(
     on the home page and its role's pages): it must work on each."""
     problems = []
     pages_of: dict[tuple[Text, str], list[str]] = {}
-    hints: dict[tuple[Text, str], str] = {}  # the did-you-mean from the first page it is on
+    hints: dict[tuple[Text, str], tuple[str, str]] = {}  # what is wrong, and the did-you-mean, from
+    # the first page it is on
     for path, markdown in sorted(generated.items()):
-        for lineno, column, target, hint in _dead_links(path, markdown, published, program.unchecked, suggest):
+        for lineno, column, target, what, hint in _dead_links(path, markdown, published, program.unchecked, suggest):
             found = [t for t in program.texts if f"]({target}" in t.text or f"](<{target}" in t.text]
             if not found:  # from a template: name the generated page and its line
-                problems.append(Problem(path, lineno, column, "",
-                                        f"links to {shown(target)}, which is no page or file of the site{hint}"))
+                problems.append(Problem(path, lineno, column, "", f"links to {shown(target)}, {what}{hint}"))
             for t in found:
                 pages_of.setdefault((t, target), []).append(path)
-                hints.setdefault((t, target), hint)
+                hints.setdefault((t, target), (what, hint))
     for (t, target), found_on in pages_of.items():
         paths = sorted(set(found_on))
         listed = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-        problems.append(Problem(t.file, t.line, t.column, t.key, f"links to {shown(target)}, which is no page or "
-                                f"file of the site (on the page{'s' if len(paths) > 1 else ''} {listed})"
-                                f"{hints[t, target]}"))
+        what, hint = hints[t, target]
+        problems.append(Problem(t.file, t.line, t.column, t.key, f"links to {shown(target)}, {what} "
+                                f"(on the page{'s' if len(paths) > 1 else ''} {listed}){hint}"))
     return problems
 
 

@@ -364,6 +364,28 @@ def test_broken_links_in_extra_pages_are_located(small: Path, capsys) -> None:
     ]
 
 
+def test_links_from_the_sites_root_are_refused_with_the_relative_link_to_write(small: Path, capsys) -> None:
+    """`/roles/` works only where the site is at the root of its host, not in a subfolder (GitHub
+    or GitLab Pages): the page says which relative link to write instead."""
+    (small / "content/pages/guide/first.md").parent.mkdir(parents=True)
+    (small / "content/pages/guide/first.md").write_text(
+        "# First\n\nSee [roles](/roles/), [home](/) and [gone](/nowhere/).\n\nAnd [a host](//example.org/x).\n",
+        encoding="utf-8",
+    )
+    root = "a link from the site's root, which leads nowhere when the site is published in a subfolder " \
+           "(as on GitHub or GitLab Pages)"
+    for command in ("validate", "build"):
+        code, err = run([command, str(small)], capsys)
+        assert code == 2
+        assert err == [
+            f"content/pages/guide/first.md:3:13: links to '/roles/', {root}; write it relative to this page: "
+            "'../roles.md'",
+            f"content/pages/guide/first.md:3:30: links to '/', {root}; write it relative to this page: '../index.md'",
+            f"content/pages/guide/first.md:3:44: links to '/nowhere/', {root}",
+            "3 problems found; nothing was changed.",
+        ]
+
+
 def test_unknown_role_word_in_a_template_names_the_words_there_are(small: Path, capsys) -> None:
     (small / "templates/pages").mkdir(parents=True)
     (small / "templates/pages/roles.md.j2").write_text("# Roles\n\nFor {{ t.Coachees }}\n", encoding="utf-8")
