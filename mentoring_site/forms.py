@@ -324,7 +324,8 @@ class FieldInfo:
     widget_objgens: tuple[tuple[int, int], ...] = ()  # its widgets (a text field is its own widget)
 
 
-def _wrap(font: FormFont, text: str, size: float, width: float) -> list[str]:
+def wrap(font: FormFont, text: str, size: float, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` at `size`, at spaces and line breaks."""
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = ""
@@ -352,7 +353,7 @@ def text_appearance(font: FormFont, info: FieldInfo, value: str) -> bytes:
         size = info.font_size
         out.append(f"{FONT_RESOURCE} {_num(size)} Tf")
         y = h - 3 - size
-        for line in _wrap(font, value, size, w - 2 * TEXT_INSET):
+        for line in wrap(font, value, size, w - 2 * TEXT_INSET):
             if y < 0:
                 break
             out.append(f"1 0 0 1 {_num(TEXT_INSET)} {_num(y)} Tm <{font.encode(line).hex().upper()}> Tj")

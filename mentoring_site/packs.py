@@ -428,13 +428,13 @@ def write_pair(out: Path, files: Iterator[tuple[str, bytes]], pair_id: str, note
 
 def _remove_leftovers(out: Path) -> None:
     """Temporary folders of runs that were killed (their process is gone)."""
-    from .publish import _alive
+    from .publish import alive
 
     for entry in out.iterdir():
         name = entry.name
         if name.startswith(".") and (".tmp-" in name or ".old-" in name) and entry.is_dir() and not entry.is_symlink():
             pid = name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -90,7 +90,8 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` is running (a folder named with it may belong to a live build)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -107,7 +108,7 @@ def remove_leftovers(target: Path) -> None:
         kind, _, rest = leftover.name.removeprefix(f".{target.name}.").partition("-")
         pid = rest.split("-", 1)[0]
         ours = kind in KINDS and pid.isdigit() and leftover.is_dir() and not leftover.is_symlink()
-        if ours and int(pid) != os.getpid() and not _alive(int(pid)):
+        if ours and int(pid) != os.getpid() and not alive(int(pid)):
             shutil.rmtree(leftover, ignore_errors=True)
 
 

@@ -329,7 +329,9 @@ class Blank:
         ops = [b"/Tx BMC q BT 0 g"]
         if slot.multiline:
             size = 10.0
-            lines = _wrap(text, font, size, inner)
+            from .forms import wrap
+
+            lines = wrap(font, text, size, inner)
             pitch = RULE_PITCH if slot.height >= 1.5 * RULE_PITCH else size * 1.2
             capacity = max(1, round(slot.height / pitch))
             lines = lines[:capacity]
@@ -411,19 +413,6 @@ def _runs(entries: list[tuple[int, int]]) -> list[tuple[int, list[tuple[int, int
     return runs
 
 
-def _wrap(text: str, font: FormFont, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if line and font.width(candidate, size) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
-    return lines
 
 
 def _walk(fields: object) -> Iterable[object]:

@@ -188,14 +188,6 @@ def layout_pdf(job: Job) -> bytes:
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _end_with_build(build: int) -> None:
@@ -208,11 +200,11 @@ def _end_with_build(build: int) -> None:
     parent = os.getppid()
     with contextlib.suppress(OSError, AttributeError):  # not Linux: the thread does it
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if not _running(build):  # the build died before prctl took effect
+    if not publish.alive(build):  # the build died before prctl took effect
         os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent and _running(build):
+        while os.getppid() == parent and publish.alive(build):
             time.sleep(0.5)
         os._exit(1)
 
