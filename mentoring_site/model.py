@@ -29,8 +29,13 @@ def _slug(value: str, ctx: Ctx, path: Path_) -> Any:
     return value
 
 
+# One rule for an email address wherever one is written (program.yml, the roster): no spaces,
+# angle brackets, quotes or the separators a list of addresses would use.
+EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
+
+
 def _email(value: str, ctx: Ctx, path: Path_) -> Any:
-    if not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$", value):
+    if not EMAIL.match(value):
         return ctx.error(path, f"{shown(value)} is not an email address")
     return value
 

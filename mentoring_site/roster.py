@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problems
-from .model import LANGUAGE, TIME, WEEKDAYS, Program, ProgramFile
+from .model import EMAIL, LANGUAGE, TIME, WEEKDAYS, Program, ProgramFile
 
 DEFAULT = Path("content/roster.csv")
 
@@ -67,7 +67,6 @@ REQUIRED = [name for name, c in COLUMNS.items() if c.required]
 PAIR_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Names a folder cannot have on Windows, whatever the extension.
 RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.I)
-EMAIL = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
 FORMULA = re.compile(r"^(=|\+|@|-\s*[0-9(=+])")
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 MAX_CELL = 200  # characters in any cell but notes
