@@ -89,7 +89,7 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
     """Variables every page and worksheet template can use."""
     t = program.terms
     cfg = program.config
-    words = messages.of(program)
+    words = messages.of(program, [])  # a broken catalog is reported by the stage (render_pages)
     return {
         "t": t,
         "program": cfg.program,
@@ -330,7 +330,7 @@ def render_pages(
     Every problem of the stage (template errors, dead links, clashing names) is found in one go:
     they are raised together, or added to `problems` when it is given, with the pages there are."""
     found: list[Problem] = []
-    words = messages.of(program)
+    words = messages.of(program, found)
     env = environment(program.root, words)
     ctx = {**base_context(program), "booklet_sizes": list(booklet_sizes)}
     known = planned_pages(program)
