@@ -92,6 +92,26 @@ def test_spanish_worksheet_html_and_page_numbers(bilingual: Path) -> None:
     assert "Quién la completa:" in html and "Filled in by" not in html
 
 
+def test_spanish_booklet_and_certificate(bilingual: Path) -> None:
+    from markupsafe import Markup
+
+    from mentoring_site import booklet, forms
+    from mentoring_site.pages import base_context
+    from mentoring_site.templating import render
+
+    program = load_program(bilingual, language="es")
+    pages = render_pages(program, booklet_sizes=["a4"])
+    html = booklet.render_html(program, pages, dict(pages.files), "a4")
+    for text in ('<p class="cover-kicker">Manual</p>', '<h1 class="contents-title" id="contents-title">Índice</h1>',
+                 '@page contents { @top-right { content: "Índice"; } }', "Anexo: hojas de trabajo para imprimir"):
+        assert text in html
+    context = {**base_context(program), "size": "a4", "form_font_family": forms.PLACEHOLDER_FAMILY,
+               "form_font_url": Markup(forms.placeholder_font_url())}
+    certificate = render(environment(program.root, messages.of(program)), "packs/certificate.html.j2", context)
+    assert "<h1>Certificado de finalización</h1>" in certificate
+    assert "<p>Tiny Test Program certifica que</p>" in certificate
+
+
 def test_spanish_site_settings_and_404(bilingual: Path) -> None:
     program = load_program(bilingual, language="es")
     config = siteconfig.site_config(program, render_pages(program))
