@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -172,7 +173,11 @@ class LoadedProgram:
     @property
     def moments(self) -> list[timeline.Moment]:
         """The timeline's moments, labelled in this program's language."""
-        return timeline.moments(self.config.program, messages.of(self).gettext)
+        try:
+            gettext = messages.of(self).gettext
+        except ProgramError:  # a broken catalog is reported by loading: the labels stay English meanwhile
+            gettext = messages.SOURCE.gettext
+        return timeline.moments(self.config.program, gettext)
 
     @property
     def default_language(self) -> str:
@@ -450,10 +455,13 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
     for key, message in timeline.problems(default_config.program):
         ctx.error(("program", *key.split(".")), message)  # (timeline keys hold no list index)
     problems.raise_if_any()
-    try:
-        catalogs = {code: messages.catalog(root, code) for code in {default, language}}
-    except ProgramError as exc:  # a .po file with mistakes: reported with program.yml's
-        raise ProgramError(exc.problems + problems.items) from None
+    catalogs: dict[str, messages.Catalog] = {}
+    for code in {default, language}:
+        try:
+            catalogs[code] = messages.catalog(root, code)
+        except ProgramError as exc:  # a .po file with mistakes: reported with the rest, English meanwhile
+            problems.items += [p for p in exc.problems if p not in problems.items]
+            catalogs[code] = messages.SOURCE
     terms = _terms(config, language, default, localised[language][1].own_words, catalogs[language])
     facts = _facts(config, terms, catalogs[language])
     base_facts = facts  # what the default language's text (an original, or a fallback) is filled with
@@ -487,7 +495,8 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         else:
             unchecked.add(f"{role}/")
 
-    worksheets = _load_worksheets(root, base_facts, practices, problems, sources, texts, layer, facts)
+    worksheets = _load_worksheets(root, base_facts, practices, problems, sources, texts, layer, facts,
+                                  catalogs[language].gettext if layer.other else None)
     budget = _Budget(problems)
     pages = _load_pages(root, base_facts, problems, sources, budget, allow_html=config.site.allow_html,
                         layer=layer, own_facts=facts)
@@ -669,11 +678,11 @@ def _load_worksheets(
     texts: list[Text],
     layer: languages.Layer | None = None,
     own_facts: dict[str, str] | None = None,
+    gettext: Callable[[str], str] | None = None,
 ) -> list[Worksheet]:
     """The worksheets, in `layer`'s language: each original (filled with `facts`, the default
     language's) with its translation's texts over it (filled with `own_facts`)."""
     files = _worksheet_files(root)
-    gettext = messages.catalog(root, layer.language).gettext if layer and layer.other else None
     known_refs = {f"{role}/{p.id}" for role, items in practices.items() for p in items}
     out: list[Worksheet] = []
     for stem, file in sorted(files.items()):
