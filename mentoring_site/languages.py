@@ -230,7 +230,7 @@ def localise_program(doc: Document, problems: Problems, languages: list[str]) ->
 
     for code in languages:
         one = _Pass(code, languages, Ctx(doc, problems), report=code == languages[0])
-        data = one.walk(ProgramFile, doc.data if isinstance(doc.data, dict) else {}, ())
+        data = one.walk(ProgramFile, doc.data, ())  # (anything but a mapping is left as it is, to be reported)
         out[code] = (View(doc, data, one.origin), one)
     return out
 
