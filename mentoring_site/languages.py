@@ -215,8 +215,13 @@ class _Pass:
                 self.miss(path, f"no {language_name(self.code)} ({self.code}) words; the "
                                 f"{language_name(self.default)} ones are used (give terminology.{self.code})")
             return base
-        for key in own:
+        from .terms import grammar
+
+        for key, value in own.items():
             self.origin[(*path, key)] = (*path, self.code, key)
+            if isinstance(value, str) and key in words - {"mentoring"} and grammar(self.code) is None:
+                self.ctx.error((*path, self.code, key), f"give {{singular: ..., plural: ...}}: there is no "
+                               f"{language_name(self.code)} plural rule here to make the plural of {value!r}")
         self.own_words = set(own)
         return {**base, **own}
 

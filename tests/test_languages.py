@@ -204,12 +204,14 @@ def test_per_language_value_mistakes(multi: Path, line: str, expected: list[str]
 
 
 @pytest.mark.parametrize(("words", "expected"), [
-    ("  fr: {mentee: mentoré}", []),
+    ("  fr: {mentee: {singular: mentoré, plural: mentorés}}", []),
+    ("  fr: {mentee: mentoré}", [f"{P}:34:16: terminology.fr.mentee: give {{singular: ..., plural: ...}}: there is "
+                                 "no French plural rule here to make the plural of 'mentoré'"]),
     ("  de: {mentee: Mentee}", [f"{P}:34:3: terminology.de: de is not in program.languages [en, es, fr]"]),
     ("  fr: mentoré", [f"{P}:34:7: terminology.fr: must be a mapping of the French words (mentee, mentor, mentoring, "
                       "program, program_manager)"]),
-    ("  fr: {mentee: Guide}", [f"{P}:34:16: terminology.fr.mentee: is the same word as mentor ('guide'); the two "
-                               "roles need different words"]),
+    ("  fr: {mentee: {singular: Guide, plural: Guides}}", [
+        f"{P}:34:8: terminology.fr.mentee: is the same word as mentor ('guide'); the two roles need different words"]),
     ("  es: {mentee: {singular: a}}", [f"{P}:34:3: terminology.es: duplicate key (first defined at line 29)"]),
 ])
 def test_terminology_per_language_mistakes(multi: Path, words: str, expected: list[str]) -> None:
