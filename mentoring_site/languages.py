@@ -493,7 +493,8 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
                 for k, c in enumerate(f["columns"]):
                     if isinstance(c, dict) and _given(c.get("label")) and c.get("id") not in labels:
                         layer.miss(original, (*fpath, "columns", k, "label"))
-            if f.get("id") and ("label" in entry or ("text" in entry and not _given(f.get("label")))):
+            shown = "label" if _given(f.get("label")) else "text" if _given(f.get("text")) else ""
+            if f.get("id") and (not shown or shown in entry):  # (no text of its own: the catalog's default)
                 layer.given("field", f"{sheet}/{f['id']}")
             merged_fields.append(result)
         merged_sections.append({**section, **texts, "fields": merged_fields})
