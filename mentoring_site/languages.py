@@ -529,11 +529,6 @@ def _merge_columns(ctx: Ctx, value: Any, path: Path_, source: dict[str, Any], re
 # ---------------------------------------------------------------------------------------------
 # Page templates: templates/pages/<name>.<code>.md.j2 beside <name>.md.j2
 
-# Page templates whose words come from the message catalogs: never copied per language.
-STRUCTURAL = {"pages/practice.md.j2", "pages/practices.md.j2", "pages/worksheet.md.j2", "pages/worksheets.md.j2",
-              "pages/more-pages.md.j2"}
-
-
 def _template_folders(root: Path) -> list[Path]:
     from . import assets
 
@@ -541,15 +536,14 @@ def _template_folders(root: Path) -> list[Path]:
     return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
 
 
-def page_templates(root: Path) -> list[str]:
-    """The page templates written per language ("pages/conduct.md.j2"), ours and the program's."""
-    names: set[str] = set()
-    for folder in _template_folders(root):
-        for file in (folder / "pages").glob("*.md.j2"):
-            name = f"pages/{file.name}"
-            if name not in STRUCTURAL and not overlay_code(file.name.removesuffix(".j2"), []):
-                names.add(name)
-    return sorted(names)
+def page_templates() -> list[str]:
+    """The page templates written whole per language ("pages/conduct.md.j2"): the pages made
+    from a template of their own. (The structural ones, a practice's or a worksheet's page, take
+    their words from the message catalog; other templates are parts of pages.)"""
+    from .pages import RUNNING, TAKING_PART
+
+    fixed = ["index.md", "roles.md", "timeline.md", "meetings.md", "program-managers.md", "about.md"]
+    return [f"pages/{page}.j2" for page in fixed + [path for path, _ in TAKING_PART + RUNNING]]
 
 
 def page_template(root: Path, name: str, language: str) -> tuple[str, bool]:

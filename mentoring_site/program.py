@@ -621,7 +621,7 @@ def _check_overlays(root: Path, all_languages: list[str], problems: Problems) ->
 def _choose_templates(root: Path, layer: languages.Layer) -> dict[str, str]:
     """The page templates of the layer's language, recorded as given or missing."""
     chosen: dict[str, str] = {}
-    for name in languages.page_templates(root):
+    for name in languages.page_templates():
         template, own = languages.page_template(root, name, layer.language)
         chosen[name] = template
         page = name.removeprefix("pages/").removesuffix(".j2")
