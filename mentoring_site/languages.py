@@ -72,13 +72,13 @@ def overlay_code(name: str, languages: list[str]) -> tuple[str, str] | None:
     """(the original's name, the code) when a file name carries a language suffix before its
     extension: goals.es.yml -> ("goals.yml", "es"). A suffix that is a language code but not one
     of the program's is returned too (the caller reports it); any other dot is part of the name."""
-    from .model import language_problem
+    from .model import known_language
 
     stem, dot, ext = name.rpartition(".")
     base, dot2, code = stem.rpartition(".")
     if not (dot and dot2 and base and code):
         return None
-    if code in languages or not language_problem(code):
+    if code in languages or known_language(code):
         return f"{base}.{ext}", code
     return None
 
@@ -193,7 +193,7 @@ class _Pass:
 
     def terminology(self, data: Any, path: Path_) -> Any:
         """The base words with this language's mapping merged over them."""
-        from .model import Terminology, language_problem
+        from .model import Terminology, known_language
 
         if not isinstance(data, dict):
             return data
@@ -204,7 +204,7 @@ class _Pass:
                 if not isinstance(value, dict) and self.report:
                     self.ctx.error((*path, key), f"must be a mapping of the {language_name(key)} words "
                                                  f"({', '.join(sorted(words))})")
-            elif key not in words and not language_problem(key):
+            elif key not in words and known_language(key):
                 if self.report:
                     self.ctx.error_at_key((*path, key), not_listed(key, self.languages))
             else:
