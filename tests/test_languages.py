@@ -423,3 +423,13 @@ def test_strict_fails_on_what_a_language_lacks(multi: Path, capsys: pytest.Captu
 
     # one a place: 38 of es, 63 of fr (38 of them where es lacks one too), fr's messages (one a msgid)
     assert err[-1] == f"{63 + len({m for m, _ in untranslated(multi, 'fr')})} problems found; nothing was changed."
+
+
+def test_build_strict_fails_on_what_a_language_lacks(multi: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from mentoring_site.cli import main
+
+    assert main(["build", str(multi), "--strict", "--site-dir", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert 'content/practices/mentees.yml:3:12: practices[1] "lead".title: no Spanish (es) or French (fr) text' in err
+    assert err[-1].endswith("problems found; nothing was changed.") and not (tmp_path / "site").exists()
