@@ -433,3 +433,16 @@ def test_build_strict_fails_on_what_a_language_lacks(multi: Path, tmp_path: Path
     err = capsys.readouterr().err.splitlines()
     assert 'content/practices/mentees.yml:3:12: practices[1] "lead".title: no Spanish (es) or French (fr) text' in err
     assert err[-1].endswith("problems found; nothing was changed.") and not (tmp_path / "site").exists()
+
+
+def test_validate_reports_every_language_s_mistakes_in_one_round(multi: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    _write(multi, "content/pages/extra.md", "# Extra page\n\n[gone](nowhere.md)\n")
+    _write(multi, W, "title: Plan\nfilled_by: mentor\n")
+    code, out, err = _validate(multi, capsys)
+    assert (code, out) == (2, [])
+    assert err == [
+        "content/pages/extra.md:3:8: links to 'nowhere.md', which is no page or file of the site",
+        f"{W}:2:1: filled_by: structure is defined in worksheets/plan.yml; a translation gives text only",
+        "2 problems found; nothing was changed.",
+    ]
