@@ -192,7 +192,13 @@ class LoadedProgram:
 
     def lang_of(self, kind: str, key: str) -> str:
         """The language the text of an item is in: this program's language when translated, the
-        default language when it fell back. Kinds and keys: see `languages.KINDS`."""
+        default language when it fell back. Kinds and keys: see `languages.KINDS`.
+
+        An item counts as translated when its translation gives its title (a practice, a worksheet,
+        a section), its label (a field; a note's text), or the whole page (an extra page, a page
+        template); a text it leaves out is still in `missing`. Pages made from the structural
+        templates (mentors/index.md, worksheets/index.md) are in the language: their words are
+        the message catalog's, which `validate` counts apart."""
         if kind not in KINDS:
             raise ValueError(f"lang_of: unknown kind {kind!r}; one of {', '.join(KINDS)}")
         if self.language == self.default_language or (kind, key) in self.translated:
