@@ -45,6 +45,7 @@ from . import assets, sourcefiles
 from .errors import Problem, ProgramError, shown
 
 SOURCE_LANGUAGE = "en"
+CODE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47's shape
 FOLDER = "templates/messages"
 TEMPLATE = "messages.pot"
 
@@ -165,6 +166,8 @@ def catalog(root: Path, code: str) -> Catalog:
 
     Raises ProgramError listing every mistake in the files read.
     """
+    if not CODE.fullmatch(code):  # checked where it is written; this names a file
+        raise ValueError(f"not a language code: {code!r}")
     files = _files(root, code)
     key = (str(root.resolve()), code)
     stamp = _stamp(path for path, _ in files)
