@@ -230,6 +230,9 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
     state = "start"  # start, msgctxt, msgid, msgid_plural, msgstr
     entry_line = msgid_line = 0
     plural = False
+    key: dict[str, str] = {}  # the message's msgctxt and msgid as written (and "ok" while they read
+    # well), to find a message given twice
+    seen: dict[tuple[str | None, str], int] = {}  # (msgctxt, msgid) -> the line of its msgid
 
     def add(line: int, column: int, message: str) -> None:
         problems.append(Problem(file, line, column, "", message))
@@ -251,7 +254,7 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
             if word in ("msgctxt", "msgid"):
                 if not (word == "msgid" and state == "msgctxt"):  # a new message begins
                     unfinished()
-                    entry_line, plural = number, False
+                    entry_line, plural, key = number, False, {"ok": "yes"}
                 if word == "msgid":
                     msgid_line = number
                 state = word
@@ -259,13 +262,16 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
                 if state != "msgid":
                     add(number, indent + 1, "msgid_plural must follow a msgid")
                 state, plural = word, True
-            elif word == "msgstr":
-                if state not in ("msgid",):
+            else:  # msgstr, msgstr[n]
+                if state in ("msgid", "msgid_plural") and key.get("ok"):  # the message is complete
+                    message = (key.get("msgctxt"), key.get("msgid", ""))
+                    if message in seen:
+                        add(msgid_line, 1, f"this message is given twice: first at line {seen[message]}; keep one")
+                    seen.setdefault(message, msgid_line)
+                if word == "msgstr" and state != "msgid":
                     add(number, indent + 1, "msgstr must follow its msgid" if state != "msgid_plural"
                         else "a message with msgid_plural takes msgstr[0], msgstr[1], ...")
-                state = "msgstr"
-            else:  # msgstr[n]
-                if not plural:
+                elif word != "msgstr" and not plural:
                     add(number, indent + 1, f"{word} belongs to a message with a msgid_plural; write msgstr")
                 state = "msgstr"
         elif not line.startswith('"'):
@@ -278,9 +284,12 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
             translations.setdefault(msgid_line, (number, column))
         quoted = QUOTED.fullmatch(rest)
         if not quoted:
+            key.pop("ok", None)  # no telling which message this is
             what = "a \"quoted\" text" if not rest.startswith('"') else "the closing \" of this text"
             add(number, column, f"expected {what}")
             continue
+        if state in ("msgctxt", "msgid"):
+            key[state] = key.get(state, "") + quoted.group(1)
         for escape in ESCAPE.finditer(quoted.group(1)):
             if escape.group(1) not in ESCAPES:
                 add(number, column + 1 + escape.start(),

@@ -190,6 +190,9 @@ BROKEN = [
     pytest.param('msgid "What it is"\nmsgstr "Qué es al 100%"\n',
                  "6:8: the translation of 'What it is' is not a valid format string (incomplete format); write %% "
                  "for a percent sign", id="lone-percent"),
+    pytest.param('msgid "Tip"\nmsgstr "Consejo"\n\nmsgctxt "paper size"\nmsgid "Tip"\nmsgstr "Punta"\n\n'
+                 'msgid ""\n"Tip"\nmsgstr "Pista"\n',
+                 "12:1: this message is given twice: first at line 5; keep one", id="twice"),
     pytest.param('msgid "%(num)d page"\nmsgid_plural "%(num)d pages"\nmsgstr[0] "%(num)d página"\n'
                  'msgstr[1] "%(num)d páginas"\n',
                  "7:11: Spanish (es) has 3 plural forms: give msgstr[0] to msgstr[2]", id="plural-forms"),
