@@ -448,16 +448,42 @@ def untranslated(root: Path, code: str) -> list[tuple[str, str]]:
     if chain(code)[0] == SOURCE_LANGUAGE:
         return []
     translations = catalog(root, code)
-    pot = template_catalog(root)
-    out: list[tuple[str, str]] = []
-    for message in pot or ():
-        if not message.id:
-            continue
+    lacking = []
+    for message in template_catalog(root) or ():
         msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        if not translations.has(msgid, message.context):
-            where = f"{message.locations[0][0]}:{message.locations[0][1]}" if message.locations else FOLDER
-            out.append((msgid, where))
+        if msgid and not translations.has(msgid, message.context):
+            lacking.append((message.context, msgid, message.locations[0][0] if message.locations else ""))
+    # messages.pot names files, not lines (lines move with every edit): find each in its file.
+    lines: dict[str, dict[tuple[str | None, str], int]] = {}
+    out: list[tuple[str, str]] = []
+    for context, msgid, file in lacking:
+        if file and file not in lines:
+            lines[file] = _first_lines(root, file)
+        line = lines.get(file, {}).get((context, msgid))
+        out.append((msgid, f"{file}:{line}" if file and line else file or FOLDER))
     return out
+
+
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+
+
+def _first_lines(root: Path, file: str) -> dict[tuple[str | None, str], int]:
+    """{(context, msgid): the line it is first used on} of one file named in messages.pot."""
+    from babel.messages.extract import extract_from_file
+
+    base = assets.builtin_root()
+    candidates = [assets.PACKAGE.parent / file if file.startswith("mentoring_site/") else base / file, root / file]
+    path = next((c for c in candidates if c.is_file()), None)
+    if path is None:
+        return {}
+    method = "python" if path.suffix == ".py" else "jinja2"
+    found: dict[tuple[str | None, str], int] = {}
+    for lineno, message, _comments, context in extract_from_file(
+        method, str(path), keywords=KEYWORDS, options=JINJA_OPTIONS if method == "jinja2" else None,
+    ):
+        msgid = message[0] if isinstance(message, (tuple, list)) else message
+        found.setdefault((context, msgid), lineno)
+    return found
 
 
 def not_found(root: Path, languages: list[str]) -> list[dict[str, str]]:
@@ -490,7 +516,7 @@ def extract(base: Path | None = None) -> Any:
         "# Copy this file to templates/messages/<code>.po (e.g. pt-BR.po) and translate each msgstr.\n"
         "# Made by `python -m mentoring_site.messages`; do not edit it by hand."
     ))
-    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+    options = JINJA_OPTIONS
     sources = (
         ("templates", base / "templates",
          [("messages/**", "ignore"), ("**.j2", "jinja2"), ("theme/**.html", "jinja2")]),
@@ -511,7 +537,9 @@ def write_template(target: Path | None = None) -> Path:
 
     target = target or assets.builtin_root() / FOLDER / TEMPLATE
     buffer = io.BytesIO()
-    write_po(buffer, extract(), omit_header=False, width=100, sort_output=False, include_lineno=True)
+    # Files without lines: a line number would change with every edit of a template, and
+    # `untranslated` finds the line when it names one.
+    write_po(buffer, extract(), omit_header=False, width=100, sort_output=False, include_lineno=False)
     text = buffer.getvalue().decode("utf-8")
     # No dates or versions: the file changes only when the messages do.
     text = re.sub(r'"(POT-Creation-Date|Generated-By): [^"]*\\n"\n', "", text)
