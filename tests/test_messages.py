@@ -130,6 +130,15 @@ def test_spanish_site_settings_and_404(bilingual: Path) -> None:
     ]
 
 
+def test_translations_in_theme_settings_are_escaped(bilingual: Path) -> None:
+    """The theme prints the palette toggle's name into attributes unescaped: a program's own
+    translation cannot end the attribute or add markup."""
+    _po(bilingual, "es", 'msgid "Switch to dark mode"\nmsgstr "Modo \\"oscuro\\" <b>"\n')
+    program = load_program(bilingual, language="es")
+    config = siteconfig.site_config(program, render_pages(program))
+    assert config["theme"]["palette"][0]["toggle"]["name"] == "Modo &quot;oscuro&quot; &lt;b&gt;"
+
+
 def test_program_catalog_merges_over_ours_and_regions_fall_back(small: Path) -> None:
     _po(small, "es", 'msgid "What it is"\nmsgstr "Qué es"\n')
     _po(small, "es-MX", 'msgid "Tip"\nmsgstr "Sugerencia"\n')
