@@ -152,9 +152,10 @@ def test_program_catalog_merges_over_ours_and_regions_fall_back(small: Path) -> 
     assert mexican.files == ["templates/messages/es.po", "templates/messages/es.po", "templates/messages/es-MX.po"]
     # A language nobody translated is the source text; untranslated() lists what it lacks.
     assert messages.catalog(small, "pt-BR").gettext("What it is") == "What it is"
-    _po(small, "pt", 'msgid "What it is"\nmsgstr "O que é"\n')
+    _po(small, "pt", 'msgid "What it is"\nmsgstr "O que é"\n\n#, fuzzy\nmsgid "Tip"\nmsgstr "Dica?"\n')
+    assert messages.catalog(small, "pt-BR").gettext("Tip") == "Tip"  # a fuzzy translation is a draft
     lacking = messages.untranslated(small, "pt-BR")
-    assert "What it is" not in [msgid for msgid, _ in lacking]
+    assert "What it is" not in [msgid for msgid, _ in lacking] and "Tip" in [msgid for msgid, _ in lacking]
     assert len(lacking) == len(_ids(read_po(io.StringIO(POT.read_text(encoding="utf-8"))))) - 1
     where = dict(lacking)["Why it matters"]
     assert where.startswith("templates/pages/practice.md.j2:")
