@@ -180,6 +180,9 @@ def catalog(root: Path, code: str) -> Catalog:
         if seen is None and not path.is_symlink():
             continue  # no such file (a dangling link is reported: it cannot be read)
         name = path.relative_to(base).as_posix()
+        if not path.resolve().is_relative_to(base.resolve()):  # loading refuses it too, first
+            problems.append(Problem(name, 1, 1, "", "is a link to something outside the program; copy it in instead"))
+            continue
         try:
             data = sourcefiles.read_bytes(path)
         except sourcefiles.Refused as exc:
@@ -427,11 +430,14 @@ def template_catalog(root: Path) -> Any:
     from babel.messages.pofile import read_po
 
     merged = None
-    for folder, _base in _folders(root):
+    for folder, base in _folders(root):
         path = folder / TEMPLATE
-        if not path.is_file():
+        if not path.is_file() or not path.resolve().is_relative_to(base.resolve()):
             continue
-        po = read_po(io.StringIO(sourcefiles.read_text(path)))
+        try:
+            po = read_po(io.StringIO(sourcefiles.read_text(path)))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue  # a program's own list of messages only adds to what is counted
         if merged is None:
             merged = po
         else:

@@ -229,3 +229,15 @@ def test_broken_catalog_in_validate_with_the_other_problems(small: Path, capsys)
     err = capsys.readouterr().err.splitlines()
     assert 'templates/messages/es.po:6:8: expected the closing " of this text' in err
     assert next(line for line in err if "nowhere.md" in line).startswith("content/pages/extra.md:")
+
+
+def test_catalog_linking_outside_the_program_is_not_read(small: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.po"
+    outside.write_text(HEADER + 'msgid "Tip"\nmsgstr "Consejo de fuera"\n', encoding="utf-8")
+    folder = small / "templates/messages"
+    folder.mkdir(parents=True)
+    (folder / "es.po").symlink_to(outside)
+    with pytest.raises(ProgramError) as caught:
+        messages.catalog(small, "es")
+    assert [str(p) for p in caught.value.problems] == [
+        "templates/messages/es.po:1:1: is a link to something outside the program; copy it in instead"]
