@@ -425,62 +425,52 @@ def install(env: jinja2.Environment, catalog: Catalog) -> jinja2.Environment:
 # ---------------------------------------------------------------------------------------------
 # What a language lacks, and the template a translator starts from
 
-def template_catalog(root: Path) -> Any:
-    """Babel's catalog of `messages.pot`: ours, with the program's own added if it has one."""
+def template_catalog() -> Any:
+    """Babel's catalog of our `messages.pot`."""
     from babel.messages.pofile import read_po
 
-    merged = None
-    for folder, base in _folders(root):
-        path = folder / TEMPLATE
-        if not path.is_file() or not path.resolve().is_relative_to(base.resolve()):
-            continue
-        try:
-            po = read_po(io.StringIO(sourcefiles.read_text(path)))
-        except (OSError, UnicodeDecodeError, ValueError):
-            continue  # a program's own list of messages only adds to what is counted
-        if merged is None:
-            merged = po
-        else:
-            for message in po:
-                if message.id and message.id not in merged:
-                    merged[message.id] = message
-    return merged
+    return read_po(io.StringIO(sourcefiles.read_text(assets.builtin_root() / FOLDER / TEMPLATE)))
 
 
 def untranslated(root: Path, code: str) -> list[tuple[str, str]]:
-    """The messages of `messages.pot` that language `code` lacks (its text falls back to
-    English), as (msgid, where it is used: "templates/pages/practice.md.j2:7"). The source
-    language lacks nothing."""
+    """The messages that language `code` lacks (their text falls back to English), as (msgid,
+    where it is used: "templates/pages/practice.md.j2:7"): those of our `messages.pot`, then
+    those the program's own templates add. The source language lacks nothing."""
     if chain(code)[0] == SOURCE_LANGUAGE:
         return []
     translations = catalog(root, code)
+    known: set[Key] = set()
     lacking = []
-    for message in template_catalog(root) or ():
+    for message in template_catalog():
         msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        if msgid and not translations.has(msgid, message.context):
-            lacking.append((message.context, msgid, message.locations[0][0] if message.locations else ""))
+        if msgid:
+            known.add((message.context, msgid))
+            if not translations.has(msgid, message.context):
+                lacking.append((message.context, msgid, message.locations[0][0] if message.locations else ""))
     # messages.pot names files, not lines (lines move with every edit): find each in its file.
-    lines: dict[str, dict[tuple[str | None, str], int]] = {}
+    lines: dict[str, dict[Key, int]] = {}
     out: list[tuple[str, str]] = []
     for context, msgid, file in lacking:
         if file and file not in lines:
-            lines[file] = _first_lines(root, file)
+            lines[file] = _first_lines(file)
         line = lines.get(file, {}).get((context, msgid))
         out.append((msgid, f"{file}:{line}" if file and line else file or FOLDER))
+    for context, msgid, where in _program_messages(root):
+        if (context, msgid) not in known and not translations.has(msgid, context):
+            known.add((context, msgid))
+            out.append((msgid, where))
     return out
 
 
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 
 
-def _first_lines(root: Path, file: str) -> dict[tuple[str | None, str], int]:
-    """{(context, msgid): the line it is first used on} of one file named in messages.pot."""
+def _first_lines(file: str) -> dict[Key, int]:
+    """{(context, msgid): the line it is first used on} of one of our files named in messages.pot."""
     from babel.messages.extract import extract_from_file
 
-    base = assets.builtin_root()
-    candidates = [assets.PACKAGE.parent / file if file.startswith("mentoring_site/") else base / file, root / file]
-    path = next((c for c in candidates if c.is_file()), None)
-    if path is None:
+    path = assets.PACKAGE.parent / file if file.startswith("mentoring_site/") else assets.builtin_root() / file
+    if not path.is_file():
         return {}
     method = "python" if path.suffix == ".py" else "jinja2"
     found: dict[tuple[str | None, str], int] = {}
@@ -510,6 +500,26 @@ def not_found(root: Path, languages: list[str]) -> list[dict[str, str]]:
     return out
 
 
+TEMPLATE_METHODS = [("messages/**", "ignore"), ("**.j2", "jinja2"), ("theme/**.html", "jinja2")]
+TEMPLATE_OPTIONS = {"**.j2": JINJA_OPTIONS, "theme/**.html": JINJA_OPTIONS}
+
+
+def _program_messages(root: Path) -> list[tuple[str | None, str, str]]:
+    """(context, msgid, "templates/...:line") of every message the program's own templates
+    mark (its overrides may add some of their own)."""
+    from babel.messages.extract import extract_from_dir
+
+    own = root / "templates"
+    if root.resolve() == assets.builtin_root().resolve() or not own.is_dir() or own.is_symlink():
+        return []
+    return [
+        (context, message[0] if isinstance(message, (tuple, list)) else message, f"templates/{filename}:{lineno}")
+        for filename, lineno, message, _comments, context in extract_from_dir(
+            str(own), method_map=TEMPLATE_METHODS, options_map=TEMPLATE_OPTIONS, keywords=KEYWORDS,
+        )
+    ]
+
+
 def extract(base: Path | None = None) -> Any:
     """Babel's catalog of every message marked in the package's templates and Python modules,
     with where each is used (what `messages.pot` holds)."""
@@ -522,15 +532,13 @@ def extract(base: Path | None = None) -> Any:
         "# Copy this file to templates/messages/<code>.po (e.g. pt-BR.po) and translate each msgstr.\n"
         "# Made by `python -m mentoring_site.messages`; do not edit it by hand."
     ))
-    options = JINJA_OPTIONS
     sources = (
-        ("templates", base / "templates",
-         [("messages/**", "ignore"), ("**.j2", "jinja2"), ("theme/**.html", "jinja2")]),
+        ("templates", base / "templates", TEMPLATE_METHODS),
         ("mentoring_site", Path(__file__).resolve().parent, [("**.py", "python")]),
     )
     for where, folder, method_map in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
-            str(folder), method_map=method_map, options_map={"**.j2": options, "theme/**.html": options},
+            str(folder), method_map=method_map, options_map=TEMPLATE_OPTIONS,
             keywords=KEYWORDS, comment_tags=("Translators:",),
         ):
             pot.add(message, None, [(f"{where}/{filename}", lineno)], auto_comments=comments, context=context)

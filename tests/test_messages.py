@@ -241,3 +241,17 @@ def test_catalog_linking_outside_the_program_is_not_read(small: Path, tmp_path: 
         messages.catalog(small, "es")
     assert [str(p) for p in caught.value.problems] == [
         "templates/messages/es.po:1:1: is a link to something outside the program; copy it in instead"]
+
+
+def test_untranslated_counts_the_program_own_template_messages(small: Path) -> None:
+    """An override may mark messages of its own: a language lacks them until a .po of the
+    program translates them."""
+    override = small / "templates/pages/practice.md.j2"
+    override.parent.mkdir(parents=True)
+    text = (REPO / "templates/pages/practice.md.j2").read_text(encoding="utf-8")
+    override.write_text(text + '\n{{ _("Ask your program manager") }}\n', encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    where = f"templates/pages/practice.md.j2:{line}"
+    assert messages.untranslated(small, "es") == [("Ask your program manager", where)]
+    _po(small, "es", 'msgid "Ask your program manager"\nmsgstr "Pregunta a quien coordina el programa"\n')
+    assert messages.untranslated(small, "es") == []
