@@ -627,3 +627,47 @@ def strict_problems(program: Any) -> list[Problem]:
     if program.language != program.default_language:
         return as_problems(program.missing + untranslated_messages(program.root, program.language))
     return as_problems([m for items in lacking(program.root).values() for m in items])
+
+
+def choose_templates(root: Path, layer: Layer) -> dict[str, str]:
+    """The page templates of the layer's language (see `page_template`), each recorded as given
+    in it or missing."""
+    chosen: dict[str, str] = {}
+    for name in page_templates():
+        template, own = page_template(root, name, layer.language)
+        chosen[name] = template
+        if own:
+            layer.given("page", name.removeprefix("pages/").removesuffix(".j2"))
+        elif layer.other:
+            layer.missing.append(Missing(f"templates/{name}", 1, 1, "", no_text(layer.language)))
+    return chosen
+
+
+# Where translations of the program's own sit, and the extension of their originals.
+TRANSLATED_FOLDERS = {"content/practices": ".yml", "worksheets": ".yml", "content/pages": ".md"}
+
+
+def check_translations(root: Path, languages: list[str], sheets: set[str], problems: Problems) -> None:
+    """Report the program's translations that translate nothing: of a language the program does
+    not list, or of an original that does not exist. `sheets`: the worksheets' names."""
+    from .program import ROLES
+
+    for folder, ext in TRANSLATED_FOLDERS.items():
+        top = root / folder
+        if not top.is_dir():
+            continue
+        for file in sorted(top.rglob(f"*{ext}") if ext == ".md" else top.glob(f"*{ext}")):
+            found = overlay_code(file.name, languages)
+            if found is None or file.is_dir():
+                continue
+            original, code = found
+            if code not in languages:
+                problems.add(file, 1, 1, "", f"{not_listed(code, languages)}; add it there, or remove this translation")
+                continue
+            name = original.removesuffix(ext)
+            exists = {"content/practices": name in ROLES, "worksheets": name in sheets}.get(
+                folder, (file.parent / original).is_file())
+            if not exists:
+                shown = (file.parent / original).relative_to(root).as_posix()
+                problems.add(file, 1, 1, "", f"translates {shown}, which does not exist; a translation sits beside "
+                             "its original, named like it with the language before the extension")
