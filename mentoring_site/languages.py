@@ -551,14 +551,17 @@ def page_template(root: Path, name: str, language: str) -> tuple[str, bool]:
 
     The program's own files come first, as for every template: its own translation, then its
     own original (a program that rewrote a page keeps its text, in the default language, rather
-    than our translation of text it replaced), then ours."""
+    than our translation of text it replaced), then ours. Our originals are in English, so they
+    are English's own (in a program whose default language is another)."""
     stem = name.removesuffix(".md.j2")
     translated = f"{stem}.{language}.md.j2"
-    for folder in _template_folders(root):
+    folders = _template_folders(root)
+    for folder in folders:
         if (folder / translated).is_file():
             return translated, True
         if (folder / name).is_file():
-            return name, False
+            # Ours are written in English; so is a page of English in a program whose default is not.
+            return name, folder == folders[-1] and language.split("-")[0] == "en"
     return name, False
 
 

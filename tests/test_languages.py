@@ -332,6 +332,8 @@ def test_a_program_page_template_wins_over_our_translation(multi: Path, tmp_path
     _write(multi, "templates/pages/conduct.es.md.j2", "# Nuestra página\n")
     assert page_template(multi, "pages/conduct.md.j2", "es") == ("pages/conduct.es.md.j2", True)
     assert page_template(multi, "pages/about.md.j2", "fr") == ("pages/about.md.j2", False)
+    assert page_template(multi, "pages/roles.md.j2", "en-GB") == ("pages/roles.md.j2", True)  # ours: English
+    assert page_template(multi, "pages/conduct.md.j2", "en") == ("pages/conduct.md.j2", False)  # the program's own
 
 
 # (the meetings as written, the rhythm in English, in Spanish)
