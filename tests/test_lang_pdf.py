@@ -198,3 +198,22 @@ def test_a_spanish_pack(small_es: Path, monkeypatch: pytest.MonkeyPatch) -> None
     cal = icalendar.Calendar.from_ical((folder / "meetings.ics").read_bytes())
     assert str(next(iter(cal.walk("VEVENT")))["SUMMARY"]) == "Programa Mínimo (Íñigo Muñoz y Begoña Güell): Reunión 1"
     shutil.rmtree(small_es / "packs")
+
+
+def test_the_booklet_is_in_its_language_and_marks_a_page_that_fell_back(small_es: Path) -> None:
+    from mentoring_site import booklet
+    from mentoring_site.pages import render_pages
+
+    config = small_es / "content" / "program.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("enabled: false", "enabled: true"), encoding="utf-8")
+    program = load_program(small_es)
+    program.lang_of = lambda kind, key: "en" if (kind, key) == ("page", "extra.md") else "es"  # type: ignore[method-assign]
+    pages = render_pages(program, booklet_sizes=["a4"])
+    job, = booklet.plan(program, pages, dict(pages.files))
+    assert re.findall(r"<[^<>]*lang=[^<>]*>", job.html) == [
+        '<html lang="es">', '<section class="chapter page level-1" id="ch-extra" data-title="Extra page" lang="en">',
+    ]
+    pdf = booklet.render_pdf(job)
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        assert str(doc.Root.Lang) == "es"
+    assert struct_langs(pdf) == [("/Sect", "en")]
