@@ -148,18 +148,6 @@ class LoadedProgram:
     # but for them, so that a link to one is not reported as broken too.
     problems: list[Problem] = field(default_factory=list)
     unchecked: set[str] = field(default_factory=set)
-    # STUB (lang-pdf) of lang-core's interface, dropped when lang-core is merged.
-    language: str = ""
-    languages: list[str] = field(default_factory=list)
-    default_language: str = ""
-
-    def __post_init__(self) -> None:  # STUB
-        self.language = self.language or self.config.program.language
-        self.languages = self.languages or [self.language]
-        self.default_language = self.default_language or self.languages[0]
-
-    def lang_of(self, kind: str, key: str) -> str:  # STUB
-        return self.language
 
     @property
     def paper_sizes(self) -> list[str]:
@@ -340,7 +328,7 @@ def _refuse_links_out(root: Path, problems: Problems) -> None:
                     problems.add(path, 1, 1, "", why)
 
 
-def load_program(root: Path, *, defer: bool = False, language: str | None = None) -> LoadedProgram:
+def load_program(root: Path, *, defer: bool = False) -> LoadedProgram:
     """Read and check everything in `root`; raise ProgramError listing every problem.
 
     With `defer`, only problems in program.yml (on which everything depends) are raised; those
