@@ -374,7 +374,8 @@ def render_html(program: LoadedProgram, pages: Pages, files: dict[str, str | byt
         # The worksheet styles the appendix includes name the inputs' placeholder font (forms.py).
         "form_font_family": forms.PLACEHOLDER_FAMILY, "form_font_url": Markup(forms.placeholder_font_url()),
     }
-    return render(env or worksheet_environment(program), "booklet/booklet.html.j2", context, program.root)
+    env = env or worksheet_environment(program)
+    return render(env, "booklet/booklet.html.j2", context, program.root)
 
 
 def plan(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes]) -> list[Job]:

@@ -42,9 +42,7 @@ PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
 def worksheet_environment(program: LoadedProgram) -> jinja2.Environment:
     """The templates of the PDF stages (worksheets, booklet, certificate), with the message
     catalog of the language `program` was loaded in."""
-    env = environment(program.root)
-    messages.install(env, messages.catalog(program.root, program.language))
-    return env
+    return environment(program.root, messages.of(program))
 
 
 @dataclass(frozen=True)
