@@ -194,9 +194,8 @@ def catalog(root: Path, code: str) -> Catalog:
 
 
 def of(program: Any) -> Catalog:
-    """The catalog of the language a loaded program is in."""
-    language = getattr(program, "language", None) or program.config.program.language
-    return catalog(program.root, language)
+    """The catalog of the language a loaded program (`program.LoadedProgram`) is in."""
+    return catalog(program.root, program.language)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,7 +483,8 @@ def write_template(target: Path | None = None) -> Path:
     buffer = io.BytesIO()
     write_po(buffer, extract(), omit_header=False, width=100, sort_output=False, include_lineno=True)
     text = buffer.getvalue().decode("utf-8")
-    text = re.sub(r'"POT-Creation-Date: [^"]*\\n"\n', "", text)
+    # No dates or versions: the file changes only when the messages do.
+    text = re.sub(r'"(POT-Creation-Date|Generated-By): [^"]*\\n"\n', "", text)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
