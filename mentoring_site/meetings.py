@@ -110,22 +110,6 @@ def labels(catalog: Any) -> dict[str, str]:
             "mid-point": _("mid-point review"), "closing": _("closing meeting")}
 
 
-def moment_title(catalog: Any, key: str) -> str:
-    """A timeline moment's title in the catalog's language (see timeline.LABELS)."""
-    _ = catalog.gettext
-    titles = {
-        "applications_open": _("Applications open"),
-        "applications_close": _("Applications close"),
-        "matching": _("Pairs are matched"),
-        "kick_off": _("Kick-off and orientation"),
-        "first_meetings": _("First meetings"),
-        "mid_point_review": _("Mid-point review"),
-        "closing_event": _("Closing event"),
-        "feedback_survey": _("Feedback survey"),
-    }
-    return titles[key]
-
-
 def site_calendar(program: LoadedProgram, stamp: dt.datetime) -> bytes:
     """The site's `meetings.ics` for the language `program` was loaded in: every meeting and
     check-in, and the timeline's moments, titled in that language (its message catalog) with
@@ -134,7 +118,8 @@ def site_calendar(program: LoadedProgram, stamp: dt.datetime) -> bytes:
 
     cfg = program.config.program
     catalog = messages.catalog(program.root, program.language)
-    events = [Event(m.key, m.day, moment_title(catalog, m.key)) for m in timeline.moments(cfg)
+    # The moments' titles are timeline.LABELS, marked for the catalog where they are defined.
+    events = [Event(m.key, m.day, catalog.gettext(timeline.LABELS[m.key])) for m in timeline.moments(cfg)
               if m.key != "first_meetings"]  # the meetings themselves are in the calendar
     return ics(
         schedule(cfg), calendar_name=cfg.name, labels=labels(catalog), settings=cfg.meetings, stamp=stamp,
