@@ -376,6 +376,7 @@ def pair_files(
     """(file name, bytes) of every file in one pair's folder."""
     values, dates, _ = pair_values(program, pair)
     lists = {"meeting_dates": dates}
+    catalog = messages.catalog(program.root, program.language)
     for size in program.paper_sizes:
         pack_values: dict[str, str] = {}
         for sheet in program.worksheets:
@@ -383,7 +384,8 @@ def pair_files(
             yield f"{sheet.id}-{size}.pdf", blanks.sheets[sheet.id, size].stamp(own)
             pack_values.update({_prefix(sheet.id) + k: v for k, v in own.items()})
         yield f"pack-{size}.pdf", blanks.packs[size].stamp(pack_values)
-        dates_text = f"{values['start']} to {values['last_meeting'] or values['end']}"
+        dates_text = catalog.gettext("%(start)s to %(end)s", start=values["start"],
+                                     end=values["last_meeting"] or values["end"])
         yield f"certificate-{size}.pdf", blanks.certificates[size].stamp(
             {"mentee_name": pair.mentee_name, "mentor_name": pair.mentor_name, "dates": dates_text})
     yield "meetings.ics", calendar(program, pair, stamp)
