@@ -114,12 +114,11 @@ def site_calendar(program: LoadedProgram, stamp: dt.datetime) -> bytes:
     """The site's `meetings.ics` for the language `program` was loaded in: every meeting and
     check-in, and the timeline's moments, titled in that language (its message catalog) with
     the program's own words (its name, the meetings' description) in that language too."""
-    from . import messages, timeline
+    from . import messages
 
     cfg = program.config.program
     catalog = messages.catalog(program.root, program.language)
-    # The moments' titles are timeline.LABELS, marked for the catalog where they are defined.
-    events = [Event(m.key, m.day, catalog.gettext(timeline.LABELS[m.key])) for m in timeline.moments(cfg)
+    events = [Event(m.key, m.day, m.label) for m in program.moments  # labelled in the language
               if m.key != "first_meetings"]  # the meetings themselves are in the calendar
     return ics(
         schedule(cfg), calendar_name=cfg.name, labels=labels(catalog), settings=cfg.meetings, stamp=stamp,

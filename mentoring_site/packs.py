@@ -36,7 +36,7 @@ from .fields import Signature, Table
 from .meetings import Meeting, schedule
 from .model import Program, ProgramFile
 from .pages import base_context, build_stamp
-from .program import LoadedProgram, Worksheet, load_program, long_date, rhythm_text
+from .program import LoadedProgram, Worksheet, load_program, rhythm_text
 from .publish import MARKER, UsageError, _exchange
 from .stamp import Blank, FontMissing, FormFont, unshowable
 from .stamp import font_file as stamp_font_file
@@ -100,15 +100,25 @@ def pair_values(program: LoadedProgram, pair: roster.Pair) -> tuple[dict[str, st
         "pair_emails": f"{pair.mentor_email}, {pair.mentee_email}",
         "program_manager_name": contact.name,
         "program_manager_email": contact.email,
-        "start": long_date(full[0].day if full else own.program.start),
-        "end": long_date(own.program.end),
+        "start": program.long_date(full[0].day if full else own.program.start),
+        "end": program.long_date(own.program.end),
         # The meeting the schedule marks for the mid-point review (the middle one).
-        "midpoint": next((long_date(m.day) for m in full if m.mark == "mid-point"), ""),
-        "last_meeting": long_date(full[-1].day) if full else "",
-        "meeting_rhythm": rhythm_text(own, program.terms),
+        "midpoint": next((program.long_date(m.day) for m in full if m.mark == "mid-point"), ""),
+        "last_meeting": program.long_date(full[-1].day) if full else "",
+        "meeting_rhythm": rhythm_text(own, program.terms, catalog),
     }
-    dates = [f"{m.day.day} {m.day:%b %Y}" for m in full]
+    dates = [short_date(m.day, program.language) for m in full]
     return values, dates, meetings
+
+
+def short_date(day: dt.date, language: str) -> str:
+    """A date in a table cell: "3 Feb 2027" in English (every en-*), "3 feb 2027" in Spanish, as
+    Babel abbreviates the month in other languages."""
+    if language.split("-")[0].lower() == "en":
+        return f"{day.day} {day:%b %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "d MMM y", locale=language.replace("-", "_"))
 
 
 @dataclass(frozen=True)

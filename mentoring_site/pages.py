@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import quote
 
 from . import meetings as meeting_calendar
-from . import messages, sourcefiles, timeline
+from . import messages, sourcefiles
 from .errors import Problem, ProgramError, shown
 from .messages import N_
-from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, long_date, rhythm_parts, target_path
+from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, rhythm_parts, target_path
 from .publish import UsageError
 from .templating import environment, render
 
@@ -89,21 +89,21 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
     """Variables every page and worksheet template can use."""
     t = program.terms
     cfg = program.config
-    words = messages.of(program)
+    words = messages.of(program, [])  # a broken catalog is reported by the stage (render_pages)
     return {
         "t": t,
         "program": cfg.program,
         "branding": cfg.branding,
         "config": cfg,
         "facts": program.facts,
-        "start_text": long_date(cfg.program.start),
-        "end_text": long_date(cfg.program.end),
+        "start_text": program.long_date(cfg.program.start),
+        "end_text": program.long_date(cfg.program.end),
         "rhythm": program.facts["meeting_rhythm"],
         **{k: program.facts[k] for k in rhythm_parts(cfg)},
         "program_in_text": program.facts["program_in_text"],
         "Program_in_text": program.facts["Program_in_text"],
-        "moments": timeline.moments(cfg.program),
-        "moment": {m.key: m for m in timeline.moments(cfg.program)},
+        "moments": program.moments,
+        "moment": {m.key: m for m in program.moments},
         "mentor_practices": program.practices["mentors"],
         "mentee_practices": program.practices["mentees"],
         "worksheets": program.worksheets,
@@ -118,7 +118,7 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
             "both": words.gettext("%(Mentor)s and %(mentee)s together", Mentor=t.Mentor, mentee=t.mentee),
             "each": words.gettext("%(Mentor)s and %(mentee)s, each on their own", Mentor=t.Mentor, mentee=t.mentee),
         },
-        "long_date": long_date,
+        "long_date": program.long_date,
         # The language being built, and the one each item's text is in (a fallback's differs):
         # templates mark such text with `lang` (worksheet sections and fields, booklet chapters).
         "language": program.language,
@@ -334,7 +334,7 @@ def render_pages(
     Every problem of the stage (template errors, dead links, clashing names) is found in one go:
     they are raised together, or added to `problems` when it is given, with the pages there are."""
     found: list[Problem] = []
-    words = messages.of(program)
+    words = messages.of(program, found)
     env = environment(program.root, words)
     ctx = {**base_context(program), "booklet_sizes": list(booklet_sizes)}
     known = planned_pages(program)
@@ -349,7 +349,8 @@ def render_pages(
 
     def page(path: str, template: str, **extra: Any) -> None:
         try:
-            out.files[path] = render(env, template, {**ctx, **extra, "page_path": path}, program.root)
+            out.files[path] = render(env, program.template(template), {**ctx, **extra, "page_path": path},
+                                     program.root)
         except ProgramError as exc:  # the page stays (empty), so links to it are not dead too
             found.extend(exc.problems)
             out.files[path] = ""

@@ -132,7 +132,7 @@ def test_the_calendar_titles_are_in_the_language(small_es: Path) -> None:
     assert titles[:4] == ["Programa Mínimo: Reunión 1", "Programa Mínimo: Seguimiento 1",
                           "Programa Mínimo: Reunión 2 (revisión intermedia)", "Programa Mínimo: Seguimiento 2"]
     assert titles[6:8] == ["Programa Mínimo: Reunión 4 (reunión de cierre)", "Programa Mínimo: Seguimiento 4"]
-    assert titles[11] == "Programa Mínimo: Inicio y orientación"  # the timeline's moments follow
+    assert titles[11] == "Programa Mínimo: Sesión de lanzamiento y orientación"  # the timeline's moments follow
 
 
 HEADER = "pair_id,mentor_name,mentor_email,mentee_name,mentee_email,language\n"
