@@ -117,7 +117,7 @@ def site_calendar(program: LoadedProgram, stamp: dt.datetime) -> bytes:
     from . import messages
 
     cfg = program.config.program
-    catalog = messages.catalog(program.root, program.language)
+    catalog = messages.of(program, [])  # a broken catalog is reported by the page stage
     events = [Event(m.key, m.day, m.label) for m in program.moments  # labelled in the language
               if m.key != "first_meetings"]  # the meetings themselves are in the calendar
     return ics(

@@ -89,7 +89,7 @@ def pair_values(program: LoadedProgram, pair: roster.Pair) -> tuple[dict[str, st
     own, meetings = pair_schedule(program.config, pair)
     full = [m for m in meetings if m.kind == "meeting"]
     contact = program.config.program.contact
-    catalog = messages.catalog(program.root, program.language)
+    catalog = messages.of(program)
     values = {
         "pair_id": pair.pair_id,
         "mentor_name": pair.mentor_name,
@@ -213,7 +213,7 @@ def combine(program: LoadedProgram, pdfs: dict[str, bytes], size: str) -> bytes:
     pack.Root.AcroForm = pikepdf.Dictionary(Fields=fields, DR=pikepdf.Dictionary(Font=fonts))
     pack.Root.PageMode = pikepdf.Name.UseOutlines
     pack.Root.Lang = pikepdf.String(program.language)
-    catalog = messages.catalog(program.root, program.language)
+    catalog = messages.of(program)
     pack.docinfo["/Title"] = catalog.gettext("%(program)s: worksheets", program=program.config.program.name)
     pack.docinfo["/Author"] = program.config.program.organisation
     out = io.BytesIO()
@@ -368,7 +368,7 @@ def calendar(program: LoadedProgram, pair: roster.Pair, stamp: dt.datetime) -> b
     import icalendar
 
     own, _ = pair_schedule(program.config, pair)
-    catalog = messages.catalog(program.root, program.language)
+    catalog = messages.of(program)
     who = both(catalog, pair)
     uid = meeting_calendar.uid_base(program.config.program, program.language, program.default_language)
     text = (
@@ -386,7 +386,7 @@ def pair_files(
     """(file name, bytes) of every file in one pair's folder."""
     values, dates, _ = pair_values(program, pair)
     lists = {"meeting_dates": dates}
-    catalog = messages.catalog(program.root, program.language)
+    catalog = messages.of(program)
     for size in program.paper_sizes:
         pack_values: dict[str, str] = {}
         for sheet in program.worksheets:
