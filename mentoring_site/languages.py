@@ -166,7 +166,7 @@ class _Pass:
                 if isinstance(value, dict):
                     out[key] = self.pick(value, here)
             elif isinstance(value, dict) and value and set(value) <= set(self.languages) and (
-                    hints[key] is str or typing.get_origin(hints[key]) is list):
+                    _dataclass_in(hints[key]) is None):
                 if self.report:
                     self.ctx.error(here, "is the same in every language; write one value, not one per language")
             elif (inner := _dataclass_in(hints[key])) is not None:
@@ -230,7 +230,7 @@ def localise_program(doc: Document, problems: Problems, languages: list[str]) ->
 
     for code in languages:
         one = _Pass(code, languages, Ctx(doc, problems), report=code == languages[0])
-        data = one.walk(ProgramFile, doc.data if isinstance(doc.data, dict) else {}, ())
+        data = one.walk(ProgramFile, doc.data, ())  # (anything but a mapping is left as it is, to be reported)
         out[code] = (View(doc, data, one.origin), one)
     return out
 
@@ -571,8 +571,8 @@ def untranslated_messages(root: Path, code: str) -> list[Missing]:
     messages.untranslated), as missing texts of its catalog."""
     from . import messages
 
-    shown = f"{messages.FOLDER}/{code}.po"
-    return [Missing(shown, 1, 1, "", f"{no_text(code)} for {msgid!r} (used at {where})")
+    file = f"{messages.FOLDER}/{code}.po"
+    return [Missing(file, 1, 1, f"msgid {msgid!r}", f"{no_text(code)} (used at {where})")
             for msgid, where in messages.untranslated(root, code)]
 
 

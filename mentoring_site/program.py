@@ -166,9 +166,16 @@ class LoadedProgram:
         "pages/conduct.es.md.j2" where there is one (see `languages.page_template`)."""
         return self.templates.get(name, name)
 
-    def long_date(self, day: dt.date) -> str:
-        """A date written out in this program's language."""
-        return long_date(day, self.language)
+    @property
+    def long_date(self) -> Callable[[dt.date], str]:
+        """Writes a date out in this program's language: `program.long_date(day)`, and templates'
+        `long_date(day)` (a plain function: templates run sandboxed)."""
+        language = self.language
+
+        def written(day: dt.date) -> str:
+            return long_date(day, language)
+
+        return written
 
     @property
     def moments(self) -> list[timeline.Moment]:
