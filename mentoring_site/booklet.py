@@ -44,13 +44,21 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
-from . import __version__, cache, forms, messages
+from . import __version__, cache, forms
 from .errors import Problem, ProgramError
 from .pages import NavItem, Pages, base_context
 from .program import LoadedProgram, Worksheet, target_path
 from .siteconfig import MARKDOWN_EXTENSIONS
-from .templating import environment, render, template_sources
-from .worksheets import RefusedURL, _allowed_roots, _key, _local_refs, _make_fetcher
+from .templating import render, template_sources
+from .worksheets import (
+    RefusedURL,
+    _allowed_roots,
+    _key,
+    _local_refs,
+    _make_fetcher,
+    tag_languages,
+    worksheet_environment,
+)
 
 CACHE_KIND = "booklet"
 PREVIEW = "preview"  # the anchor of a worksheet page's on-screen preview section
@@ -366,14 +374,14 @@ def render_html(program: LoadedProgram, pages: Pages, files: dict[str, str | byt
         # The worksheet styles the appendix includes name the inputs' placeholder font (forms.py).
         "form_font_family": forms.PLACEHOLDER_FAMILY, "form_font_url": Markup(forms.placeholder_font_url()),
     }
-    env = env or environment(program.root, messages.of(program))
+    env = env or worksheet_environment(program)
     return render(env, "booklet/booklet.html.j2", context, program.root)
 
 
 def plan(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes]) -> list[Job]:
     """One job per paper size; rendering every document's HTML catches template mistakes."""
     outline = _convert(program, pages, files, program.config.booklet.worksheets)
-    env = environment(program.root, messages.of(program))
+    env = worksheet_environment(program)
     base = program.root.resolve().as_uri() + "/"
     allowed = _allowed_roots(program)
     jobs = []
@@ -425,6 +433,7 @@ def inputs_key(program: LoadedProgram, pages: Pages, files: dict[str, str | byte
     for version in (__version__, markdown_lib.__version__, nh3.__version__, jinja2.__version__,
                     weasyprint.__version__, os.environ.get("SOURCE_DATE_EPOCH", "")):
         add(version)
+    add(program.language)  # each language's booklets are remembered apart
     add(re.sub(r" at 0x[0-9a-f]+>", ">", repr(program)))  # Terms has no repr of its own
     add(repr(pages.nav))
     for path, content in sorted(files.items()):
@@ -467,6 +476,7 @@ def render_pdf(job: Job) -> bytes:
     from weasyprint.urls import FatalURLFetchingError
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    tag_languages()  # a chapter that fell back to the default language says so in the tags too
     try:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=_make_fetcher(job)).render()
         return document.write_pdf(

@@ -13,10 +13,14 @@ import hashlib
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import icalendar
 
 from .model import WEEKDAYS, Meetings, Program
+
+if TYPE_CHECKING:
+    from .program import LoadedProgram
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,35 @@ def _text(text: str) -> icalendar.vText:
     return icalendar.vText("".join(c for c in text if c == "\n" or c >= " "))
 
 
-def uid_base(program: Program) -> str:
-    return hashlib.sha256(f"{program.organisation}/{program.name}".encode()).hexdigest()[:16]
+def uid_base(program: Program, language: str = "", default_language: str = "") -> str:
+    """The stable part of every UID of the program's calendars. A language other than the
+    default gets UIDs of its own (`-es`), so that its calendar and the default one, both
+    subscribed to, are two sets of entries, and the default language's UIDs stay as they were."""
+    base = hashlib.sha256(f"{program.organisation}/{program.name}".encode()).hexdigest()[:16]
+    return f"{base}-{language.lower()}" if language and language != default_language else base
+
+
+def labels(catalog: Any) -> dict[str, str]:
+    """The words of calendar titles in the catalog's language: a meeting's kind and mark."""
+    _ = catalog.gettext
+    return {"meeting": _("Meeting"), "check-in": _("Check-in"),
+            "mid-point": _("mid-point review"), "closing": _("closing meeting")}
+
+
+def site_calendar(program: LoadedProgram, stamp: dt.datetime) -> bytes:
+    """The site's `meetings.ics` for the language `program` was loaded in: every meeting and
+    check-in, and the timeline's moments, titled in that language (its message catalog) with
+    the program's own words (its name, the meetings' description) in that language too."""
+    from . import messages
+
+    cfg = program.config.program
+    catalog = messages.of(program, [])  # a broken catalog is reported by the page stage
+    events = [Event(m.key, m.day, m.label) for m in program.moments  # labelled in the language
+              if m.key != "first_meetings"]  # the meetings themselves are in the calendar
+    return ics(
+        schedule(cfg), calendar_name=cfg.name, labels=labels(catalog), settings=cfg.meetings, stamp=stamp,
+        uid=uid_base(cfg, program.language, program.default_language), events=events,
+    )
 
 
 def ics(

@@ -36,12 +36,12 @@ from .fields import Signature, Table
 from .meetings import Meeting, schedule
 from .model import Program, ProgramFile
 from .pages import base_context, build_stamp
-from .program import LoadedProgram, Worksheet, load_program, long_date, rhythm_text
+from .program import LoadedProgram, Worksheet, load_program, rhythm_text
 from .publish import MARKER, UsageError, _exchange
 from .stamp import Blank, FontMissing, FormFont, unshowable
 from .stamp import font_file as stamp_font_file
-from .templating import environment, render
-from .worksheets import Job, _allowed_roots, layout_pdf, render_worksheets
+from .templating import render
+from .worksheets import Job, _allowed_roots, layout_pdf, render_worksheets, worksheet_environment
 
 Report = Callable[[str], None]
 CERTIFICATE_TEMPLATE = "packs/certificate.html.j2"
@@ -89,25 +89,36 @@ def pair_values(program: LoadedProgram, pair: roster.Pair) -> tuple[dict[str, st
     own, meetings = pair_schedule(program.config, pair)
     full = [m for m in meetings if m.kind == "meeting"]
     contact = program.config.program.contact
+    catalog = messages.of(program)
     values = {
         "pair_id": pair.pair_id,
         "mentor_name": pair.mentor_name,
         "mentor_email": pair.mentor_email,
         "mentee_name": pair.mentee_name,
         "mentee_email": pair.mentee_email,
-        "pair_names": f"{pair.mentor_name} and {pair.mentee_name}",
+        "pair_names": both(catalog, pair),
         "pair_emails": f"{pair.mentor_email}, {pair.mentee_email}",
         "program_manager_name": contact.name,
         "program_manager_email": contact.email,
-        "start": long_date(full[0].day if full else own.program.start),
-        "end": long_date(own.program.end),
+        "start": program.long_date(full[0].day if full else own.program.start),
+        "end": program.long_date(own.program.end),
         # The meeting the schedule marks for the mid-point review (the middle one).
-        "midpoint": next((long_date(m.day) for m in full if m.mark == "mid-point"), ""),
-        "last_meeting": long_date(full[-1].day) if full else "",
-        "meeting_rhythm": rhythm_text(own, program.terms),
+        "midpoint": next((program.long_date(m.day) for m in full if m.mark == "mid-point"), ""),
+        "last_meeting": program.long_date(full[-1].day) if full else "",
+        "meeting_rhythm": rhythm_text(own, program.terms, catalog),
     }
-    dates = [f"{m.day.day} {m.day:%b %Y}" for m in full]
+    dates = [short_date(m.day, program.language) for m in full]
     return values, dates, meetings
+
+
+def short_date(day: dt.date, language: str) -> str:
+    """A date in a table cell: "3 Feb 2027" in English (every en-*), "3 feb 2027" in Spanish, as
+    Babel abbreviates the month in other languages."""
+    if language.split("-")[0].lower() == "en":
+        return f"{day.day} {day:%b %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "d MMM y", locale=language.replace("-", "_"))
 
 
 @dataclass(frozen=True)
@@ -201,8 +212,9 @@ def combine(program: LoadedProgram, pdfs: dict[str, bytes], size: str) -> bytes:
     # per source object), so the pages' /Annots and /Fields agree.
     pack.Root.AcroForm = pikepdf.Dictionary(Fields=fields, DR=pikepdf.Dictionary(Font=fonts))
     pack.Root.PageMode = pikepdf.Name.UseOutlines
-    pack.Root.Lang = pikepdf.String(program.config.program.language)
-    pack.docinfo["/Title"] = f"{program.config.program.name}: worksheets"
+    pack.Root.Lang = pikepdf.String(program.language)
+    catalog = messages.of(program)
+    pack.docinfo["/Title"] = catalog.gettext("%(program)s: worksheets", program=program.config.program.name)
     pack.docinfo["/Author"] = program.config.program.organisation
     out = io.BytesIO()
     pack.save(out, static_id=True)
@@ -215,14 +227,14 @@ def certificate_pdf(program: LoadedProgram, size: str) -> bytes:
 
     from . import forms
 
-    env = environment(program.root, messages.of(program))
+    env = worksheet_environment(program)
     context = {
         **base_context(program), "size": size, "form_font_family": forms.PLACEHOLDER_FAMILY,
         # Our own generated data: URL, not content: printed as it is.
         "form_font_url": Markup(forms.placeholder_font_url()),
     }
     html = render(env, CERTIFICATE_TEMPLATE, context, program.root)
-    key = hashlib.sha256(("certificate\0" + size + "\0" + html).encode()).hexdigest()
+    key = hashlib.sha256(("certificate\0" + size + "\0" + program.language + "\0" + html).encode()).hexdigest()
     folder = cache.folder("certificates")
     cached = cache.get(folder, key)
     if cached is not None:
@@ -246,7 +258,7 @@ def _render_certificate(program: LoadedProgram, size: str, html: str, key: str) 
     """WeasyPrint's layout of the certificate, its form left as WeasyPrint wrote it (the names
     are stamped with a font of their own, centred)."""
     job = Job("certificate", size, html, program.root.resolve().as_uri() + "/", _allowed_roots(program), key,
-              None, program.config.program.language)  # type: ignore[arg-type]
+              None, program.language)  # type: ignore[arg-type]
     return layout_pdf(job)
 
 
@@ -261,7 +273,7 @@ def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Bla
     # characters beyond the language's own count: a roster of such names shares the site's PDFs.
     from .forms import characters as language_characters
 
-    base = set(language_characters(program.config.program.language))
+    base = set(language_characters(program.language))
     extra = "".join(sorted(c for c in characters if c not in base))
     pdfs, _ = render_worksheets(program, cache.folder("worksheets"), extra_characters=extra)
     sheets = {name.removeprefix("worksheets/"): data for name, data in pdfs.items()}
@@ -277,7 +289,8 @@ def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Bla
             digest.update(data)
             blanks.sheets[sheet.id, size] = Blank.prepare(data, font, names, cached=_cached)
             pack_names += [_prefix(sheet.id) + n for n in names]
-        combined = hashlib.sha256(b"pack\0" + digest.digest() + size.encode() + repr(program.config.program).encode())
+        combined = hashlib.sha256(b"pack\0" + digest.digest() + size.encode() + program.language.encode()
+                                  + repr(program.config.program).encode())
         pack = _cached(combined.hexdigest(), lambda size=size: combine(program, sheets, size))
         blanks.packs[size] = Blank.prepare(pack, font, pack_names, cached=_cached)
         cert = certificate_pdf(program, size)
@@ -295,7 +308,11 @@ def prepare(program: LoadedProgram, characters: set[str], report: Report) -> Bla
 # Stand-ins for a pair in a calendar made once per rhythm: letters icalendar never escapes.
 _WHO = "QqWhoQq"
 _PAIR = "qqpairqq"
-LABELS = {"meeting": "Meeting", "check-in": "Check-in", "mid-point": "mid-point review", "closing": "closing meeting"}
+
+
+def both(catalog: Any, pair: roster.Pair) -> str:
+    """The pair's two names, joined in the pack's language ("Ana and Ben", "Ana y Ben")."""
+    return catalog.gettext("%(mentor)s and %(mentee)s", mentor=pair.mentor_name, mentee=pair.mentee_name)
 
 
 def _short_hash(text: str) -> str:
@@ -305,20 +322,21 @@ def _short_hash(text: str) -> str:
 _TEMPLATES: dict[str, str] = {}
 
 
-def _calendar_template(program: Program, stamp: dt.datetime) -> str:
-    """The site's calendar (`meetings.ics`) for one rhythm, unfolded, with stand-ins for the pair."""
-    key = f"{program!r}\0{stamp}"
+def _calendar_template(program: Program, stamp: dt.datetime, labels: dict[str, str], uid: str) -> str:
+    """The site's calendar (`meetings.ics`) for one rhythm and language, unfolded, with stand-ins
+    for the pair."""
+    key = f"{program!r}\0{stamp}\0{labels!r}\0{uid}"
     if key not in _TEMPLATES:
         if len(_TEMPLATES) > 64:  # a few rhythms in a roster; memory stays flat
             _TEMPLATES.clear()
-        _TEMPLATES[key] = _make_template(program, stamp)
+        _TEMPLATES[key] = _make_template(program, stamp, labels, uid)
     return _TEMPLATES[key]
 
 
-def _make_template(program: Program, stamp: dt.datetime) -> str:
+def _make_template(program: Program, stamp: dt.datetime, labels: dict[str, str], uid: str) -> str:
     text = meeting_calendar.ics(
-        schedule(program), calendar_name=program.name, labels=LABELS, settings=program.meetings, stamp=stamp,
-        uid=f"{meeting_calendar.uid_base(program)}-{_PAIR}", who=_WHO,
+        schedule(program), calendar_name=program.name, labels=labels, settings=program.meetings, stamp=stamp,
+        uid=f"{uid}-{_PAIR}", who=_WHO,
     ).decode()
     return text.replace("\r\n ", "")  # unfolded (RFC 5545 3.1): the pair's names change line lengths
 
@@ -340,8 +358,9 @@ def _fold(line: str) -> str:
 
 
 def calendar(program: LoadedProgram, pair: roster.Pair, stamp: dt.datetime) -> bytes:
-    """The pair's meetings as iCalendar: the site's calendar with the pair's own rhythm, both
-    names in every title and UIDs of the pair's own (stable while its id and names are).
+    """The pair's meetings as iCalendar: the site's calendar of the pack's language with the
+    pair's own rhythm, both names in every title and UIDs of the pair's own (stable while its
+    id and names are; a language other than the default has UIDs of its own, as on the site).
 
     The calendar of a rhythm is made once by `meetings.ics` (icalendar) with stand-ins; each
     pair's names (escaped by icalendar) and ids go in their place, and lines are folded again.
@@ -349,9 +368,11 @@ def calendar(program: LoadedProgram, pair: roster.Pair, stamp: dt.datetime) -> b
     import icalendar
 
     own, _ = pair_schedule(program.config, pair)
-    who = f"{pair.mentor_name} and {pair.mentee_name}"
+    catalog = messages.of(program)
+    who = both(catalog, pair)
+    uid = meeting_calendar.uid_base(program.config.program, program.language, program.default_language)
     text = (
-        _calendar_template(own.program, stamp)
+        _calendar_template(own.program, stamp, meeting_calendar.labels(catalog), uid)
         .replace(_WHO, icalendar.vText(who).to_ical().decode())
         .replace(_short_hash(_WHO), _short_hash(who))
         .replace(_PAIR, _short_hash(pair.pair_id))
@@ -365,6 +386,7 @@ def pair_files(
     """(file name, bytes) of every file in one pair's folder."""
     values, dates, _ = pair_values(program, pair)
     lists = {"meeting_dates": dates}
+    catalog = messages.of(program)
     for size in program.paper_sizes:
         pack_values: dict[str, str] = {}
         for sheet in program.worksheets:
@@ -372,7 +394,8 @@ def pair_files(
             yield f"{sheet.id}-{size}.pdf", blanks.sheets[sheet.id, size].stamp(own)
             pack_values.update({_prefix(sheet.id) + k: v for k, v in own.items()})
         yield f"pack-{size}.pdf", blanks.packs[size].stamp(pack_values)
-        dates_text = f"{values['start']} to {values['last_meeting'] or values['end']}"
+        dates_text = catalog.gettext("%(start)s to %(end)s", start=values["start"],
+                                     end=values["last_meeting"] or values["end"])
         yield f"certificate-{size}.pdf", blanks.certificates[size].stamp(
             {"mentee_name": pair.mentee_name, "mentor_name": pair.mentor_name, "dates": dates_text})
     yield "meetings.ics", calendar(program, pair, stamp)
@@ -380,7 +403,7 @@ def pair_files(
 
 def _note(blanks: Blanks, pair: roster.Pair) -> bytes:
     facts = (pair.pair_id, pair.mentor_name, pair.mentor_email, pair.mentee_name, pair.mentee_email,
-             str(pair.start), str(pair.weekday), str(pair.time), blanks.digest)
+             str(pair.start), str(pair.weekday), str(pair.time), str(pair.language), blanks.digest)
     return hashlib.sha256("\0".join(facts).encode()).hexdigest().encode() + b"\n"
 
 
@@ -501,7 +524,7 @@ def roster_problems(program: LoadedProgram, path: Path, problems: Problems) -> r
         shows: roster.Shows | None = unshowable
     except FontMissing:
         shows = None
-    return roster.check(path, program.config, problems, shows=shows)
+    return roster.check(path, program.config, problems, shows=shows, languages=program.languages)
 
 
 def validate_roster(program: LoadedProgram, roster_file: Path | None = None) -> int:
@@ -552,12 +575,18 @@ def make_packs(
     chosen = shard_range(summary.pairs, *shard) if shard else range(summary.pairs)
     wanted = set(only or ())
     if wanted:
-        ids = {p.pair_id for p in roster.pairs(path, program.config)}
+        ids = {p.pair_id for p in roster.pairs(path, program.config, languages=program.languages)}
         unknown = sorted(wanted - ids)
         if unknown:
             raise UsageError(f"--only names pairs not in the roster: {', '.join(unknown)}")
     total = sum(1 for i in chosen) if not wanted else len(wanted)
-    blanks = prepare(program, summary.characters, report)
+    # Each language a pair asks for (blank: the default) is loaded and laid out once.
+    programs: dict[str, LoadedProgram] = {program.language: program}
+    blanks: dict[str, Blanks] = {}
+    for code in program.languages:
+        if code in summary.languages or (code == program.language and None in summary.languages):
+            programs.setdefault(code, load_program(root, language=code))
+            blanks[code] = prepare(programs[code], summary.characters, report)
     stamp = build_stamp()  # as the site's calendar: SOURCE_DATE_EPOCH when set
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     if stat.S_IMODE(out.stat().st_mode) & 0o077:
@@ -569,7 +598,7 @@ def make_packs(
     result = Result(layout_seconds=time.perf_counter() - started)
     with _progress(total, quiet, report) as tick:
         seen: set[str] = set()  # every id, to name folders of pairs no longer in the roster
-        for index, pair in enumerate(roster.pairs(path, program.config)):
+        for index, pair in enumerate(roster.pairs(path, program.config, languages=program.languages)):
             if not wanted and not shard:
                 seen.add(pair.pair_id)
             if wanted and pair.pair_id not in wanted:
@@ -577,11 +606,13 @@ def make_packs(
             if not wanted and index not in chosen:
                 continue
             result.pairs += 1
-            note = _note(blanks, pair)
+            code = pair.language or program.language
+            note = _note(blanks[code], pair)
             if _current(out / pair.pair_id, note):
                 result.skipped += 1
             else:
-                result.bytes += write_pair(out, pair_files(program, blanks, pair, stamp), pair.pair_id, note)
+                files = pair_files(programs[code], blanks[code], pair, stamp)
+                result.bytes += write_pair(out, files, pair.pair_id, note)
                 result.written += 1
                 if after_pair:
                     after_pair(out / pair.pair_id)

@@ -119,6 +119,10 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
             "each": words.gettext("%(Mentor)s and %(mentee)s, each on their own", Mentor=t.Mentor, mentee=t.mentee),
         },
         "long_date": program.long_date,
+        # The language being built, and the one each item's text is in (a fallback's differs):
+        # templates mark such text with `lang` (worksheet sections and fields, booklet chapters).
+        "language": program.language,
+        "lang_of": program.lang_of,
     }
 
 
@@ -367,16 +371,9 @@ def render_pages(
 
     cfg = program.config.program
     schedule = meeting_calendar.schedule(cfg)
-    labels = {"meeting": words.gettext("Meeting"), "check-in": words.gettext("Check-in"),
-              "mid-point": words.gettext("mid-point review"), "closing": words.gettext("closing meeting")}
     page("timeline.md", "pages/timeline.md.j2", schedule=schedule)
     page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
-    events = [meeting_calendar.Event(m.key, m.day, m.label) for m in program.moments
-              if m.key != "first_meetings"]  # the meetings themselves are in the calendar
-    out.files["meetings.ics"] = meeting_calendar.ics(
-        schedule, calendar_name=cfg.name, labels=labels, settings=cfg.meetings, stamp=build_stamp(),
-        uid=meeting_calendar.uid_base(cfg), events=events,
-    ).decode("utf-8")
+    out.files["meetings.ics"] = meeting_calendar.site_calendar(program, build_stamp()).decode("utf-8")
 
     page("worksheets/index.md", "pages/worksheets.md.j2")
     sheet_nav: list[NavItem] = [(words.gettext("All worksheets"), "worksheets/index.md")]

@@ -34,7 +34,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +59,8 @@ COLUMNS: dict[str, ColumnDoc] = {
     "start": ColumnDoc(False, "YYYY-MM-DD: the pair's first meeting, if not the program's start."),
     "weekday": ColumnDoc(False, "monday ... sunday: the pair's meeting day, if not the program's."),
     "time": ColumnDoc(False, "HH:MM: the pair's meeting time, if not the program's."),
-    "language": ColumnDoc(False, "Language code of the pair's pack, e.g. en or de; default: the program's."),
+    "language": ColumnDoc(False, "The language of the pair's pack, one of the program's languages (e.g. es); "
+                          "default: the program's first."),
     "notes": ColumnDoc(False, "Anything for the program manager; never printed in a pack."),
 }
 REQUIRED = [name for name, c in COLUMNS.items() if c.required]
@@ -105,6 +106,7 @@ class Summary:
     path: Path
     pairs: int = 0
     characters: set[str] = field(default_factory=set)
+    languages: set[str | None] = field(default_factory=set)  # of the pairs' packs; None: the default
 
 
 class _Lines:
@@ -162,24 +164,32 @@ def _digest(text: str) -> bytes:
 Shows = Callable[[str], "str | None"]  # the first character no font can show, or None
 
 
-def check(path: Path, config: ProgramFile, problems: Problems, *, shows: Shows | None = None) -> Summary:
-    """Read the whole roster once, reporting every problem into `problems`."""
+def check(
+    path: Path, config: ProgramFile, problems: Problems, *, shows: Shows | None = None,
+    languages: Sequence[str] = (),
+) -> Summary:
+    """Read the whole roster once, reporting every problem into `problems`. With `languages`
+    (the program's), a pair's language must be one of them."""
     summary = Summary(path)
-    for pair in _read(path, config, problems, summary, shows):
+    for pair in _read(path, config, problems, summary, shows, languages):
         summary.pairs += 1
         summary.characters.update(pair.text)
+        summary.languages.add(pair.language)
     return summary
 
 
-def pairs(path: Path, config: ProgramFile) -> Iterator[Pair]:
+def pairs(path: Path, config: ProgramFile, *, languages: Sequence[str] = ()) -> Iterator[Pair]:
     """The pairs of a roster already checked with `check`, one at a time, in file order."""
     problems = Problems(path.parent)
-    yield from _read(path, config, problems, Summary(path), None)
+    yield from _read(path, config, problems, Summary(path), None, languages)
     if problems.items:  # the file changed since it was checked
         problems.raise_if_any()
 
 
-def _read(path: Path, config: ProgramFile, problems: Problems, summary: Summary, shows: Shows | None) -> Iterator[Pair]:
+def _read(
+    path: Path, config: ProgramFile, problems: Problems, summary: Summary, shows: Shows | None,
+    languages: Sequence[str] = (),
+) -> Iterator[Pair]:
     program = config.program
     try:
         handle = path.open("rb")
@@ -221,7 +231,8 @@ def _read(path: Path, config: ProgramFile, problems: Problems, summary: Summary,
             if count > MAX_PAIRS:
                 problems.add(path, first_line, 1, "", f"has more than {MAX_PAIRS} pairs; split it")
                 return
-            pair = _row(path, row, header, starts, first_line, program, problems, seen_ids, seen_mentees, shows)
+            pair = _row(path, row, header, starts, first_line, program, problems, seen_ids, seen_mentees, shows,
+                        languages)
             if pair is not None:
                 yield pair
         if header is None:
@@ -267,6 +278,7 @@ def _row(
     seen_ids: dict[bytes, int],
     seen_mentees: dict[bytes, int],
     shows: Shows | None,
+    languages: Sequence[str] = (),
 ) -> Pair | None:
     failed: set[str] = set()
 
@@ -359,8 +371,16 @@ def _row(
         error("time", f"{time!r} must be a 24-hour time written HH:MM")
         bad = True
     language = values.get("language") or None
-    if language and not LANGUAGE.match(language):
+    # Codes are case-insensitive (BCP 47): ES and es-mx name the program's es and es-MX.
+    known = {code.casefold(): code for code in languages}
+    if language and language.casefold() in known:
+        language = known[language.casefold()]
+    elif language and not LANGUAGE.match(language):
         error("language", f"{language!r} is not a language code; write e.g. en, de or en-GB")
+        bad = True
+    elif language and languages:
+        error("language", f"{language!r} is not a language of the program; its languages: {', '.join(languages)} "
+              "(leave the cell blank for the first)")
         bad = True
     if shows is not None and not bad:
         for name in ("mentor_name", "mentee_name", "mentor_email", "mentee_email"):

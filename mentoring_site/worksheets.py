@@ -40,6 +40,8 @@ PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
 
 
 def worksheet_environment(program: LoadedProgram) -> jinja2.Environment:
+    """The templates of the PDF stages (worksheets, booklet, certificate), with the message
+    catalog of the language `program` was loaded in."""
     return environment(program.root, messages.of(program))
 
 
@@ -89,7 +91,8 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
 
     digest = hashlib.sha256()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    parts = (__version__, weasyprint.__version__, forms.FORMS_VERSION, size, html, epoch)
+    # The language too: it chooses the form font's characters, beyond what the HTML shows.
+    parts = (__version__, weasyprint.__version__, forms.FORMS_VERSION, size, program.language, html, epoch)
     for part in parts:
         digest.update(part.encode())
         digest.update(b"\0")
@@ -120,7 +123,7 @@ def plan(program: LoadedProgram) -> list[Job]:
         for size in program.paper_sizes:
             html = render_html(program, sheet, size, env)
             key = _key(html, size, program)
-            jobs.append(Job(sheet.id, size, html, base, allowed, key, sheet, program.config.program.language))
+            jobs.append(Job(sheet.id, size, html, base, allowed, key, sheet, program.language))
     return jobs
 
 
@@ -162,6 +165,38 @@ def render_pdf(job: Job) -> bytes:
     return forms.finish(layout_pdf(job), job.sheet, language=job.language, extra_characters=job.extra_characters)
 
 
+def tag_languages() -> bool:
+    """Make WeasyPrint's tagged PDFs carry each element's own `lang` as `/Lang` on its structure
+    element (ISO 32000-1 §14.9.2), as they carry the document's in the catalog; returns whether
+    it could (a WeasyPrint whose tagging differs is left alone: the text is still there, and
+    test_lang_pdf says so).
+
+    WeasyPrint (70) writes `/Lang` only in the catalog, so a worksheet section or label that fell
+    back to the default language would be read in the document's voice. Its tag tree is built by
+    one function, called once per box; this wraps it, idempotently, in the process that lays out."""
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or not callable(build):
+        return False
+    if getattr(build, "mentoring_site_lang", False):
+        return True
+    import pydyf
+
+    def with_lang(box: Any, *args: Any) -> Any:
+        element = getattr(getattr(box, "_box", box), "element", None)  # an absolute box's own
+        # html and body (and pages) pass their children's elements up: those have their own lang.
+        own = element.get("lang") if element is not None and element.tag not in ("html", "body") else None
+        for struct in build(box, *args):
+            if own and isinstance(struct, pydyf.Dictionary) and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(own)
+            yield struct
+
+    with_lang.mentoring_site_lang = True  # type: ignore[attr-defined]
+    tags._build_box_tree = with_lang
+    return True
+
+
 def layout_pdf(job: Job) -> bytes:
     """WeasyPrint's PDF of one worksheet, before the forms stage."""
     import logging
@@ -170,6 +205,7 @@ def layout_pdf(job: Job) -> bytes:
     from weasyprint.urls import FatalURLFetchingError
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    tag_languages()
     try:
         document = weasyprint.HTML(
             string=job.html, base_url=job.base_url, url_fetcher=_make_fetcher(job)
