@@ -39,6 +39,10 @@ STAND_IN_BLOCKS = [
      r'    contact: "Phone number, email or opening hours"\n'),
 ]
 DEFAULT_NAME = "Our Mentoring Program"
+# The built-in program is bilingual; a new one starts in its first language only (the stand-ins
+# and the Northwind details above are written once), without the other languages' files.
+OTHER_LANGUAGES = ("es",)
+LANGUAGES_LINE = re.compile(r"(?m)^  languages: \[.*\]$")
 
 TEMPLATES_README = """\
 # Your template overrides
@@ -48,6 +52,46 @@ for example `pages/index.md.j2` for the home page or `worksheets/worksheet.css.j
 worksheet styles. Everything you do not override keeps using the built-in version.
 `mentoring-site new` copies nothing here on purpose, so upgrades reach you.
 """
+
+
+def one_language(text: str, code: str) -> str:
+    """program.yml in one language, comments kept: each text given per language (a key whose
+    value is a mapping from codes, one per line below it) becomes that language's text, written
+    as a one-language program writes it; `terminology.<other>` goes, with the comment line above it."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        key = re.match(r"^( *(?:- )?)(\w+):\n$", line)
+        if key and i + 1 < len(lines):
+            width = len(key.group(1)) + 2  # the codes sit one step deeper than the key's name
+            inner = re.compile(rf"^ {{{width}}}([A-Za-z]{{2,3}}(?:-[A-Za-z0-9]+)*):( .*)?\n$")
+            block = [line]
+            while i + len(block) < len(lines) and _deeper(lines[i + len(block)], width - 1):
+                block.append(lines[i + len(block)])
+            if key.group(2) in OTHER_LANGUAGES:  # terminology.es: the words of a language left out
+                if out and out[-1].strip().startswith("#"):
+                    out.pop()
+                i += len(block)
+                continue
+            heads = {j: m for j, b in enumerate(block) if (m := inner.match(b))}
+            if 1 in heads and all(_deeper(b, width) or j in heads for j, b in enumerate(block[1:], 1)):
+                chosen = next((j for j, m in heads.items() if m.group(1) == code), None)
+                if chosen is not None:
+                    end = next((j for j in heads if j > chosen), len(block))
+                    out.append(f"{line[:-2]}:{heads[chosen].group(2) or ''}\n")
+                    out.extend(b[2:] for b in block[chosen + 1:end])
+                    i += len(block)
+                    continue
+        out.append(line)
+        i += 1
+    return LANGUAGES_LINE.sub(f"  language: {code}", "".join(out))
+
+
+def _deeper(line: str, width: int) -> bool:
+    """Whether a line belongs inside a key written at `width` spaces (blank lines do not)."""
+    return line.strip() != "" and len(line) - len(line.lstrip(" ")) > width
 
 
 def new_program(target: Path, *, name: str | None, report: Report) -> None:
@@ -67,7 +111,8 @@ def new_program(target: Path, *, name: str | None, report: Report) -> None:
     for item in COPIED:
         src = source / item
         if src.is_dir():
-            shutil.copytree(src, target / item, ignore=shutil.ignore_patterns("__pycache__"))
+            others = [f"*.{code}.*" for code in OTHER_LANGUAGES]
+            shutil.copytree(src, target / item, ignore=shutil.ignore_patterns("__pycache__", *others))
         else:
             shutil.copy2(src, target / item)
     (target / "templates").mkdir(exist_ok=True)
@@ -75,7 +120,7 @@ def new_program(target: Path, *, name: str | None, report: Report) -> None:
     # The roster holds names and email addresses: never committed by accident.
     (target / ".gitignore").write_text("/site/\n/.mentoring-site/\n/packs/\n/content/roster.csv\n", encoding="utf-8")
     program_yml = target / "content" / "program.yml"
-    text = program_yml.read_text(encoding="utf-8")
+    text = one_language(program_yml.read_text(encoding="utf-8"), "en")
     for sample, stand_in in STAND_INS.items():
         text = text.replace(sample, stand_in)
     for pattern, stand_in in STAND_IN_BLOCKS:

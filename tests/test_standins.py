@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mentoring_site.cli import main
 from mentoring_site.scaffold import new_program
@@ -23,25 +24,25 @@ def test_validate_lists_every_stand_in_at_its_line(fresh: Path, capsys) -> None:
     assert main(["validate", str(fresh)]) == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        f"{P}:10:17: warning: program.organisation: still the stand-in 'Your Organisation' {HOW}",
-        f"{P}:12:16: warning: program.description: still the stand-in 'One or two sentences on what the program is "
+        f"{P}:13:17: warning: program.organisation: still the stand-in 'Your Organisation' {HOW}",
+        f"{P}:15:16: warning: program.description: still the stand-in 'One or two sentences on what the program is "
         f"for and who it is for.' {HOW}",
-        f"{P}:17:11: warning: program.contact.name: still the stand-in 'Your Name' {HOW}",
-        f"{P}:19:12: warning: program.contact.email: still the stand-in 'you@example.org' {HOW}",
-        f"{P}:101:11: warning: branding.support.name: still the stand-in 'Your Support Team' {HOW}",
-        f"{P}:102:12: warning: branding.support.email: still the stand-in 'help@example.org' {HOW}",
-        f"{P}:120:12: warning: applying.mentors: still the stand-in 'Who can apply as a mentor: role, experience, time "
+        f"{P}:20:11: warning: program.contact.name: still the stand-in 'Your Name' {HOW}",
+        f"{P}:22:12: warning: program.contact.email: still the stand-in 'you@example.org' {HOW}",
+        f"{P}:110:11: warning: branding.support.name: still the stand-in 'Your Support Team' {HOW}",
+        f"{P}:111:12: warning: branding.support.email: still the stand-in 'help@example.org' {HOW}",
+        f"{P}:129:12: warning: applying.mentors: still the stand-in 'Who can apply as a mentor: role, experience, time "
         f"they can give.' {HOW}",
-        f"{P}:122:12: warning: applying.mentees: still the stand-in 'Who can apply as a mentee: who the program is "
+        f"{P}:131:12: warning: applying.mentees: still the stand-in 'Who can apply as a mentee: who the program is "
         f"for.' {HOW}",
-        f"{P}:141:11: warning: support_services[1].name: still the stand-in 'Your Support Service' "
+        f"{P}:150:11: warning: support_services[1].name: still the stand-in 'Your Support Service' "
         f"{HOW}",
-        f'{P}:142:12: warning: support_services[1] "Your Support Service".about: still the stand-in '
+        f'{P}:151:12: warning: support_services[1] "Your Support Service".about: still the stand-in '
         f"'What it helps with, and when to turn to it.' {HOW}",
-        f'{P}:143:14: warning: support_services[1] "Your Support Service".contact: still the stand-in '
+        f'{P}:152:14: warning: support_services[1] "Your Support Service".contact: still the stand-in '
         f"'Phone number, email or opening hours' {HOW}",
-        f"{P}:147:9: warning: concerns.name: still the stand-in 'Your Concerns Contact' {HOW}",
-        f"{P}:148:10: warning: concerns.email: still the stand-in 'concerns@example.org' {HOW}",
+        f"{P}:156:9: warning: concerns.name: still the stand-in 'Your Concerns Contact' {HOW}",
+        f"{P}:157:10: warning: concerns.email: still the stand-in 'concerns@example.org' {HOW}",
     ]
     assert captured.out.endswith("(45 pages, 11 worksheets; 13 stand-ins to replace)\n")
 
@@ -49,7 +50,7 @@ def test_validate_lists_every_stand_in_at_its_line(fresh: Path, capsys) -> None:
 def test_strict_build_refuses_stand_ins_and_publishes_nothing(fresh: Path, capsys) -> None:
     assert main(["build", str(fresh), "--strict", "-q"]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"{P}:10:17: program.organisation: still the stand-in 'Your Organisation' {HOW}"
+    assert err[0] == f"{P}:13:17: program.organisation: still the stand-in 'Your Organisation' {HOW}"
     assert err[-1] == "13 problems found; nothing was changed."
     assert not (fresh / "site").exists()
 
@@ -85,3 +86,17 @@ def test_a_new_program_uses_its_own_name_in_sentences_and_keeps_its_roster_out_o
     assert "Our Scheme" not in home
     ignored = (fresh / ".gitignore").read_text(encoding="utf-8").split()
     assert {"/content/roster.csv", "/packs/", "/site/"} <= set(ignored)
+
+
+def test_a_new_program_is_in_the_first_language_only(fresh: Path) -> None:
+    """The built-in program is bilingual; `new` writes one language, each per-language text as
+    the English alone (so every stand-in above replaces it), without the Spanish files."""
+    text = (fresh / P).read_text(encoding="utf-8")
+    assert "\n  language: en\n" in text and "\n  languages:" not in text
+    assert "\n  es:" not in text and "    en:" not in text
+    assert '\n  footer: ""\n' in text and '\n    place: ""\n' in text
+    assert '\n  questions:\n    - "What you would like to work on, in two or three sentences."\n' in text
+    values = repr(yaml.safe_load(text))
+    assert "Programa" not in values and "mentorado" not in values and "'es'" not in values
+    assert sorted(str(p.relative_to(fresh)) for p in fresh.rglob("*.es.*")) == []
+    assert (fresh / "content/pages/faq.md").is_file() and (fresh / "worksheets/goals.yml").is_file()
