@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from mentoring_site import pages
+from mentoring_site.model import Term, Terminology
 from mentoring_site.program import load_program
 from mentoring_site.templating import environment
+from mentoring_site.terms import Terms
 from tests.conftest import FIXTURES, REPO
 
 PAGES = REPO / "templates" / "pages"
@@ -98,3 +100,16 @@ def test_spanish_home_page_contracts_de_el(in_text: str, welcome: str, contexts:
     ctx = {**contexts["small"], "program_in_text": in_text}
     text = environment(REPO).get_template("pages/index.es.md.j2").render(ctx)
     assert welcome in text
+
+
+@pytest.mark.parametrize(("mentees", "written"), [
+    ("mentorados", "para mentores y mentorados."),
+    ("iniciados", "para mentores e iniciados."),  # "y" is said "e" before the sound i ...
+    ("Hijos", "para mentores e hijos."),
+    ("hielos", "para mentores y hielos."),  # ... but not before "hie", which starts with the sound y
+])
+def test_spanish_and_before_the_mentees_word(mentees: str, written: str, contexts: dict[str, dict[str, Any]]) -> None:
+    words = Terminology(mentor=Term("mentor", "mentores"), mentee=Term("mentee", mentees))
+    ctx = {**contexts["full"], "t": Terms(words)}
+    text = environment(REPO).get_template("pages/measuring.es.md.j2").render(ctx)
+    assert written in " ".join(text.split())
