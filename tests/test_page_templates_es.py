@@ -106,12 +106,15 @@ ENGLISH = re.compile(r"\b(the|and|you|your|with|what|for|this|that|is|are|will|m
 
 
 def prose(source: str) -> str:
-    """The template's own text: outside Jinja, without link targets and attribute lists; inside
-    Jinja, the quoted texts with a space in them (ids and keys such as "meeting-log" have none)."""
+    """The template's own text: outside Jinja, without link targets, attribute lists and what is
+    in italics or quotes on one line (titles of works cited in English); inside Jinja, the quoted
+    texts with a space in them (ids and keys such as "meeting-log" have none)."""
     tags = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
     quoted = [text for tag in tags.findall(source) if not tag.startswith("{#")
               for text in re.findall(r'"([^"]*)"', tag) if " " in text]
     outside = re.sub(r"\]\([^)]*\)|\{ [^}]*\}", " ", tags.sub(" ", source))
+    # A work cited by its English title is written in italics or in quotes on one line.
+    outside = re.sub(r'(?<!\*)\*[^*\n]+\*(?!\*)|"[^"\n]*"', " ", outside)
     return "\n".join([outside, *quoted])
 
 
