@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import booklet as handbook
-from . import cache, engine, htmlsafety, publish, standins
+from . import cache, engine, htmlsafety, languages, publish, standins
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
@@ -86,6 +86,8 @@ def generate(
     warnings = standins.stand_ins(program.root)
     if strict and warnings:  # reported with the rest
         problems += warnings
+    if strict and len(program.languages) > 1 and not program.problems:  # texts without a translation
+        problems += languages.strict_problems(program)
     report(
         f"Loaded {program.config.program.name!r}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "

@@ -7,6 +7,7 @@ user-facing interface: keep them stable.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -21,6 +22,12 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def text(doc: str, **kwargs: Any) -> dict[str, Any]:
+    """Metadata of a text a reader sees: in a program of several languages it may be a mapping
+    from language codes to text (see languages.py)."""
+    return {**meta(doc, **kwargs), "translatable": True}
 
 
 def _slug(value: str, ctx: Ctx, path: Path_) -> Any:
@@ -174,10 +181,66 @@ def _time(value: str, ctx: Ctx, path: Path_) -> Any:
     return value
 
 
+def bcp47(locale: Any) -> str:
+    """A Babel locale's BCP 47 code: Locale('pt', territory='BR') -> "pt-BR"."""
+    return "-".join(filter(None, (locale.language, locale.script, locale.territory, locale.variant)))
+
+
+def language_problem(value: str) -> str:
+    """'' when `value` is a BCP 47 code Babel knows (en, es, pt-BR), else the message saying so,
+    with a did-you-mean for a close code or for a language's English name ("spanish": es)."""
+    import babel  # (imported here: Babel's locale data is only read when a program names a language)
+    from babel import localedata
+
+    if LANGUAGE.match(value):
+        try:
+            locale = babel.Locale.parse(value, sep="-")
+        except (ValueError, babel.UnknownLocaleError):
+            pass
+        else:
+            code = bcp47(locale)
+            # es-mx, eng, en-UK: Babel reads them, but the site's folders and the documents' lang
+            # would carry them as written. (A subtag Babel does not keep, de-CH-1996, is kept.)
+            if "-" not in value:  # eng: Babel's alias is en_US, but a language alone was meant
+                code = locale.language
+            if code != value and not value.startswith(code + "-"):
+                return f"{shown(value)} is written {code} in BCP 47; write {code}"
+            return ""
+    known = sorted({i.replace("_", "-") for i in localedata.locale_identifiers()})
+    names = {name.lower(): code for code, name in babel.Locale("en").languages.items() if code in known}
+    dashed = value.strip().replace("_", "-")
+    close = [names[dashed.lower()]] if dashed.lower() in names else [c for c in known if c.lower() == dashed.lower()]
+    if not close:  # esp: among the common codes of the same shape (a language alone, or with a region)
+        alike = [c for c in known if ("-" in c) == ("-" in dashed) and len(c.split("-")[0]) == 2]
+        close = difflib.get_close_matches(dashed, alike, n=3, cutoff=0.75)
+    if close:
+        hint = "; did you mean " + (close[0] if len(close) == 1 else ", ".join(close[:-1]) + " or " + close[-1]) + "?"
+    else:
+        hint = "; write e.g. en, de or en-GB"
+    return f"{shown(value)} is not a language code{hint}"
+
+
 def _language(value: str, ctx: Ctx, path: Path_) -> Any:
-    if not LANGUAGE.match(value):
-        return ctx.error(path, f"{shown(value)} is not a language code; write e.g. en, de or en-GB")
-    return value
+    problem = language_problem(value)
+    return ctx.error(path, problem) if problem else value
+
+
+def _languages(value: list[str], ctx: Ctx, path: Path_) -> Any:
+    ok = True
+    for i, code in enumerate(value):
+        problem = language_problem(code) or (f"lists {code} twice" if code in value[:i] else "")
+        if problem:
+            ctx.error((*path, i), problem)
+            ok = False
+    if not value:
+        return ctx.error(path, "must name at least one language; the first is the default")
+    parent = ctx.doc.data
+    for key in path[:-1]:
+        parent = parent.get(key) if isinstance(parent, dict) else None
+    if isinstance(parent, dict) and "language" in parent:  # one or the other: which is the default?
+        return ctx.error_at_key((*path[:-1], "language"), "give languages or language, not both "
+                                "(the first of languages is the default)")
+    return value if ok else INVALID
 
 
 def _positive(limit: int) -> Any:
@@ -199,7 +262,7 @@ def _nonblank(value: str, ctx: Ctx, path: Path_) -> Any:
 class Contact:
     """Who participants write to with questions."""
 
-    name: str = field(metadata=meta("Full name of the program's contact person.", check=_nonblank))
+    name: str = field(metadata=text("Full name of the program's contact person.", check=_nonblank))
     email: str = field(metadata=meta("Their email address.", check=_email))
 
 
@@ -288,7 +351,7 @@ class Meetings:
                       "Without it, calendar times are local to whoever imports them.", check=_timezone),
     )
     place: str = field(
-        default="", metadata=meta("Where pairs usually meet, e.g. a room; shown on the meetings page and in the "
+        default="", metadata=text("Where pairs usually meet, e.g. a room; shown on the meetings page and in the "
                                   "calendar.")
     )
     video_link: str = field(
@@ -297,7 +360,7 @@ class Meetings:
                       check=_web_address),
     )
     description: str = field(
-        default="", metadata=meta("A line or two that every calendar entry carries, e.g. what to bring.")
+        default="", metadata=text("A line or two that every calendar entry carries, e.g. what to bring.")
     )
 
     def __post_init__(self) -> None:
@@ -363,33 +426,49 @@ class Timeline:
 class Program:
     """The program itself."""
 
-    name: str = field(metadata=meta("Program name, shown as the site title.", check=_nonblank))
-    organisation: str = field(metadata=meta("Organisation running the program.", check=_nonblank))
+    name: str = field(metadata=text("Program name, shown as the site title.", check=_nonblank))
+    organisation: str = field(metadata=text("Organisation running the program.", check=_nonblank))
     contact: Contact = field(metadata=meta("Contact person for participants."))
     start: dt.date = field(metadata=meta("First day of the program, YYYY-MM-DD."))
     end: dt.date = field(metadata=meta("Last day of the program, YYYY-MM-DD."))
     meetings: Meetings = field(metadata=meta("The meeting rhythm."))
     name_in_text: str = field(
         default="",
-        metadata=meta('How the name reads inside a sentence, e.g. "the Northwind Mentoring Program"; '
+        metadata=text('How the name reads inside a sentence, e.g. "the Northwind Mentoring Program"; '
                       "default: the name as written.", check=_nonblank),
     )
     timeline: Timeline = field(
         default_factory=Timeline, metadata=meta("Key moments: applications, matching, kick-off, mid-point, closing.")
     )
     description: str = field(
-        default="", metadata=meta("One or two sentences on what the program is for.")
+        default="", metadata=text("One or two sentences on what the program is for.")
     )
     language: str = field(
-        default="en",
+        default="",
         metadata=meta(
-            "Language code of the handbook and worksheets, e.g. en, de, en-GB: it tells browsers, "
-            "screen readers and PDF readers the language, and picks the theme's interface language.",
+            "Language code (BCP 47) of a one-language handbook and its worksheets, e.g. en, de, en-GB: it "
+            "tells browsers, screen readers and PDF readers the language, and picks the theme's interface "
+            "language; default: en. A program in several languages gives `languages` instead.",
             check=_language,
+        ),
+    )
+    languages: list[str] = field(
+        default_factory=list,
+        metadata=meta(
+            "The languages of a program in several, e.g. [en, es]: the first is the default language (the "
+            "site's root); each other one is a whole site under /<code>/. Text in the default language is "
+            "used where a translation is missing.",
+            check=_languages,
         ),
     )
 
     def __post_init__(self) -> None:
+        # After loading, `languages` lists every language (default first) and `language` is the
+        # one this copy of the program is in (the default, unless loaded in another).
+        if not self.languages:
+            object.__setattr__(self, "languages", [self.language or "en"])
+        if not self.language:
+            object.__setattr__(self, "language", self.languages[0])
         if self.end < self.start:
             raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
         for key, day in (("start", self.start), ("end", self.end)):
@@ -420,6 +499,11 @@ class Term:
 
     singular: str = field(metadata=meta("The word for one person.", check=_nonblank))
     plural: str = field(metadata=meta("The word for several people.", check=_nonblank))
+    gender: Literal["masculine", "feminine"] | None = field(
+        default=None,
+        metadata=meta("Grammatical gender, for languages whose articles follow it: in Spanish "
+                      "[[a_mentee]] is \"una mentorada\" with feminine, \"un mentorado\" without."),
+    )
 
 
 @dataclass(frozen=True)
@@ -490,7 +574,7 @@ class Font:
 class Support:
     """Who participants ask about the handbook or worksheets (often not the program contact)."""
 
-    name: str = field(metadata=meta("Person or team, e.g. People Development Team.", check=_nonblank))
+    name: str = field(metadata=text("Person or team, e.g. People Development Team.", check=_nonblank))
     email: str = field(default="", metadata=meta("Their email address.", check=_email_or_empty))
     url: str = field(default="", metadata=meta("A help page, starting with https://.", check=_web_address))
 
@@ -527,7 +611,7 @@ class Branding:
         metadata=meta("SVG, PNG or ICO file in the program folder: the browser tab icon.",
                       check=_image(("svg", "png", "ico"))),
     )
-    footer: str = field(default="", metadata=meta("Text in the footer of every page and worksheet."))
+    footer: str = field(default="", metadata=text("Text in the footer of every page and worksheet."))
     font: Font | None = field(
         default=None,
         metadata=meta("A typeface from font files in the program folder, for the site and worksheets."),
@@ -577,14 +661,14 @@ class SiteSettings:
 class Applying:
     """Who can apply, what the application asks, and how pairs are matched."""
 
-    mentors: str = field(default="", metadata=meta("Markdown: who can apply as a mentor."))
-    mentees: str = field(default="", metadata=meta("Markdown: who can apply as a mentee."))
+    mentors: str = field(default="", metadata=text("Markdown: who can apply as a mentor."))
+    mentees: str = field(default="", metadata=text("Markdown: who can apply as a mentee."))
     questions: list[str] = field(
-        default_factory=list, metadata=meta("What the application form asks, one line each.")
+        default_factory=list, metadata=text("What the application form asks, one line each.")
     )
     criteria: list[str] = field(
         default_factory=list,
-        metadata=meta("How the program manager matches pairs, most important first, one line each."),
+        metadata=text("How the program manager matches pairs, most important first, one line each."),
     )
 
 
@@ -592,9 +676,9 @@ class Applying:
 class SupportService:
     """A service participants can turn to beyond the program, e.g. an employee assistance line."""
 
-    name: str = field(metadata=meta("Name of the service.", check=_nonblank))
-    about: str = field(metadata=meta("What it helps with and when, in a sentence.", check=_nonblank))
-    contact: str = field(default="", metadata=meta("How to reach it: a phone number, an email, opening hours."))
+    name: str = field(metadata=text("Name of the service.", check=_nonblank))
+    about: str = field(metadata=text("What it helps with and when, in a sentence.", check=_nonblank))
+    contact: str = field(default="", metadata=text("How to reach it: a phone number, an email, opening hours."))
     url: str = field(default="", metadata=meta("Its web page, starting with https://.", check=_web_address))
 
 
