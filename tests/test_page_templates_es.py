@@ -164,3 +164,35 @@ def test_days_without_meetings_in_a_spanish_list(sites: dict) -> None:
     expected = (f"No hay reuniones del {long_date(first.start)} al {long_date(first.end)} "
                 f"y el {long_date(single)}.")
     assert expected in sites["default"][1]["meetings.md"]
+
+
+# The pages as a Spanish build makes them: program.languages [en, es, fr], Spanish role words
+# (guía, aprendiz), dates and meeting rhythm from the languages layer.
+MULTI = FIXTURES / "multi"
+
+
+@pytest.fixture(scope="module")
+def multi() -> tuple[dict, dict, object]:
+    spanish = load_program(MULTI, language="es")
+    return pages.render_pages(load_program(MULTI)).files, pages.render_pages(spanish).files, spanish
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_spanish_build_uses_the_spanish_template_with_the_english_links(multi: tuple, name: str) -> None:
+    english, spanish, program = multi
+    assert program.lang_of("page", f"{name}.md") == "es"
+    assert spanish[f"{name}.md"] != english[f"{name}.md"]
+    assert LINK.findall(spanish[f"{name}.md"]) == LINK.findall(english[f"{name}.md"])
+
+
+@pytest.mark.parametrize(("page", "line"), [
+    ("meetings.md", "Las parejas se reúnen cada 2 semanas, los martes a las 17:30, durante 45 minutos, y entre "
+                    "una reunión y otra hacen un seguimiento breve de 10 minutos cada semana."),
+    ("meetings.md", "| 1 | 2 de marzo de 2027 | Martes | Reunión 1 | 45 minutos |"),
+    ("timeline.md", "Desde el **4 de enero de 2027**, guías y aprendices pueden presentar su solicitud"),
+    ("timeline.md", "| Quien quiera participar como guía o como aprendiz |"),
+    ("when-things-go-wrong.md", "aunque sea menos de lo que propone el programa (45 minutos cada 2 semanas)."),
+    ("messages.md", "con una reunión de 45 minutos cada 2 semanas."),
+])
+def test_spanish_sentences_built_from_the_program(multi: tuple, page: str, line: str) -> None:
+    assert line in " ".join(multi[1][page].split())  # lines of a paragraph joined
