@@ -177,7 +177,13 @@ def multi() -> tuple[dict, dict, object]:
     return pages.render_pages(load_program(MULTI)).files, pages.render_pages(spanish).files, spanish
 
 
-@pytest.mark.parametrize("name", NAMES)
+# Pages the fixture writes itself (its own about.es.md.j2, its own English-only conduct.md.j2)
+# are not ours to check here.
+OURS_IN_MULTI = [n for n in NAMES if not any((MULTI / "templates/pages" / f"{n}{suffix}").exists()
+                                             for suffix in (".md.j2", ".es.md.j2"))]
+
+
+@pytest.mark.parametrize("name", OURS_IN_MULTI)
 def test_a_spanish_build_uses_the_spanish_template_with_the_english_links(multi: tuple, name: str) -> None:
     english, spanish, program = multi
     assert program.lang_of("page", f"{name}.md") == "es"
