@@ -148,6 +148,13 @@ class LoadedProgram:
     # but for them, so that a link to one is not reported as broken too.
     problems: list[Problem] = field(default_factory=list)
     unchecked: set[str] = field(default_factory=set)
+    # STUB (lang-site) of lang-core's interface, replaced by `git merge lang-core`.
+    language: str = ""
+    languages: list[str] = field(default_factory=list)
+    default_language: str = ""
+
+    def lang_of(self, kind: str, key: str) -> str:  # STUB (lang-site): lang-core's interface
+        return self.language
 
     @property
     def paper_sizes(self) -> list[str]:
@@ -328,7 +335,7 @@ def _refuse_links_out(root: Path, problems: Problems) -> None:
                     problems.add(path, 1, 1, "", why)
 
 
-def load_program(root: Path, *, defer: bool = False) -> LoadedProgram:
+def load_program(root: Path, *, defer: bool = False, language: str | None = None) -> LoadedProgram:
     """Read and check everything in `root`; raise ProgramError listing every problem.
 
     With `defer`, only problems in program.yml (on which everything depends) are raised; those
@@ -417,8 +424,9 @@ def load_program(root: Path, *, defer: bool = False) -> LoadedProgram:
         loaded = {p.path for p in pages} | set(page_files)
         if folder.is_dir():
             unchecked.update(rel for f in folder.rglob("*") if (rel := f.relative_to(folder).as_posix()) not in loaded)
+    code = config.program.language  # STUB (lang-site): one language until lang-core's interface
     return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files, texts,
-                         list(problems.items), unchecked)
+                         list(problems.items), unchecked, language or code, [code], code)
 
 
 def _worksheet_files(root: Path) -> dict[str, Path]:
