@@ -1,0 +1,143 @@
+"""Languages as a layer over the same pipeline: one site per language, published as one.
+
+A program with `languages: [en, es]` is generated once per language through the same stages
+(`build.generate(root, language=code)`). The default language's site sits at the top of the
+published folder, every other language's as a whole site of its own under `<code>/`: its own
+navigation, search index (the search plugin's `lang`), theme language, sitemap, worksheets,
+printed handbook and calendar, so that every relative link inside it works unchanged. This
+module knows what differs between those sites and how they are joined:
+
+- `folder(program)`: where a language's site goes ("" or "es/");
+- `link(editions)`: each site's settings learn of the others: the language switcher
+  (Material's `extra.alternate`, drawn by templates/theme/partials/alternate.html, which leads
+  to the same page in the other language by a relative link, or to that language's home where
+  the page does not exist there), the search language, and the address with `site.url`;
+- `place(built, target)`: a language's built site moved under the default one's, without its
+  own 404 page (the site has one, at its top, for every language).
+
+Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel import Locale
+
+from .errors import Problem
+from .pages import url_of
+
+if TYPE_CHECKING:
+    from .build import Generated
+    from .program import LoadedProgram
+
+ERROR_PAGE = "404.html"  # the engine writes one per site; the published site keeps the top one
+
+
+def folder(program: LoadedProgram) -> str:
+    """The folder of the published site that a language's site is in: "" for the default
+    language, "es/" for Spanish."""
+    return "" if program.language == program.default_language else f"{program.language}/"
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, as a switcher shows it: English, Español, Français."""
+    name = Locale.parse(code, sep="-").display_name or code
+    return name[:1].upper() + name[1:]
+
+
+def search_language(code: str) -> str:
+    """The search plugin's `lang` for a language: its own where the theme ships a stemmer for
+    it (es, de, pt), else English, which splits words on spaces and still finds whole words."""
+    spec = importlib.util.find_spec("material")
+    stemmers = (Path(spec.origin).parent / "templates/assets/javascripts/lunr/min"
+                if spec and spec.origin else None)
+    base = code.split("-")[0].lower()
+    if base != "en" and stemmers is not None and (stemmers / f"lunr.{base}.min.js").is_file():
+        return base
+    return "en"
+
+
+def page_urls(files: dict[str, str | bytes]) -> set[str]:
+    """The addresses of the pages of one language's site, relative to its top ("" is home)."""
+    return {url_of(path) for path in files if path.endswith(".md")}
+
+
+def link(editions: Sequence[Generated]) -> None:
+    """Give each language's site settings that know the others (see the module's docstring).
+
+    `editions`: one Generated a language, the default language first. With one language,
+    nothing changes (the theme's search takes the theme's language)."""
+    if len(editions) == 1:
+        return
+    urls = [page_urls(e.files) for e in editions]
+    for here, edition in enumerate(editions):
+        config = edition.config
+        config["plugins"] = [{"search": {"lang": [search_language(edition.program.language)]}}]
+        up = "../" if here else ""  # from this site's top to the default language's
+        alternate: list[dict[str, Any]] = []
+        for there, other in enumerate(editions):
+            other_code = other.program.language
+            top = "" if there == here else up + folder(other.program)
+            entry: dict[str, Any] = {
+                "name": language_name(other_code),
+                # The language's home page as a file: the theme's script takes every link under an
+                # `alternate` folder for a language switch and, finding no sitemap (none without
+                # site.url), sends it to that language's home; under a file no link falls.
+                "link": top + "index.html",
+                "lang": other_code,
+                "folder": top,  # for our switcher: where the twin of each page is
+            }
+            # The pages of this site that the other language lacks: their switcher leads to that
+            # language's home (usually none: every language has every page, some in fallback).
+            entry["missing"] = {url: True for url in sorted(urls[here] - urls[there])}
+            alternate.append(entry)
+        config.setdefault("extra", {})["alternate"] = alternate
+        if here and "site_url" in config:
+            config["site_url"] = config["site_url"].rstrip("/") + "/" + folder(edition.program)
+
+
+def set_site_url(editions: Sequence[Generated], url: str) -> None:
+    """The public address of the whole site (`build --site-url`): each language's is under it."""
+    for edition in editions:
+        edition.config["site_url"] = url.rstrip("/") + "/" + folder(edition.program)
+
+
+def export_config(program: LoadedProgram, config: dict[str, Any]) -> dict[str, Any]:
+    """A language's settings as `export` writes them. The default language's project is the
+    export's top folder (mkdocs.yml, docs/, overrides/); each other language's is the same
+    under <code>/, and publishes into the top one's site folder (site_dir ../site/<code>), so
+    that building the top project first, then each language's, gives the tree `build` does:
+    `mkdocs build && mkdocs build -f es/mkdocs.yml` (ProperDocs and Zensical alike)."""
+    if not folder(program):
+        return config
+    return {**config, "site_dir": f"../site/{program.language}"}
+
+
+def clashes(default: LoadedProgram, files: dict[str, str | bytes]) -> list[Problem]:
+    """Files of the default language's site that would land in another language's folder."""
+    others = {code for code in default.languages if code != default.language}
+    sources = {p.path: p.source.relative_to(default.root).as_posix() for p in default.pages}
+    sources.update({rel: f"content/pages/{rel}" for rel in default.page_files})
+    problems = []
+    for path in sorted(files):
+        top = path.split("/", 1)[0]
+        if "/" in path and top in others:
+            problems.append(Problem(
+                sources.get(path, path), 1, 1, "",
+                f"would be published in /{top}/, where the {language_name(top)} ({top}) site is; "
+                "choose another folder name",
+            ))
+    return problems
+
+
+def place(built: Path, target: Path) -> None:
+    """Move a language's built site (`built`) to `target`, inside the default language's site,
+    leaving its own 404 page behind: the site's top one serves every language."""
+    error_page = built / ERROR_PAGE
+    if error_page.is_file() and not error_page.is_symlink():
+        error_page.unlink()
+    built.rename(target)  # fails, rather than mixes, if the default language's site has that folder
