@@ -258,6 +258,13 @@ def _run_engine(
     safe there (see htmlsafety); returns the seconds the safety stage took. The other languages'
     sites are built the same way, each in a folder of its own, then placed under `target`."""
     seconds = _run_engine_once(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
+    return seconds + _run_others(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
+
+
+def _run_others(
+    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None
+) -> float:
+    seconds = 0.0
     for other in generated.others:
         code = other.program.language
         (workdir / code).mkdir()
@@ -265,6 +272,13 @@ def _run_engine(
                                     bytecode_cache=bytecode_cache)
         multilingual.place(workdir / code / "site", target / other.folder)
     return seconds
+
+
+def publish_others(generated: Generated, site: Path, *, verbose: bool = False) -> None:
+    """The other languages' sites, each built and made safe on its own and placed in `site`,
+    which holds the default language's (for the MkDocs plugin, whose MkDocs built that one)."""
+    with publish.workspace(site) as workdir:
+        _run_others(generated, workdir, site, verbose=verbose)
 
 
 def _run_engine_once(
@@ -292,16 +306,15 @@ def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generat
     # The theme override marks content for `mentoring-site secure`, run after another engine.
     marker = htmlsafety.marker_for(generated.files, generated.config)
     with _writing(out), publish.staging(out) as staged:
+        engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)  # the same in every language
         for edition in generated.editions:
-            # Each language a project of its own, the others in <code>/ publishing into site/<code>/
-            # (see multilingual.export_config).
-            folder = staged / edition.folder
-            engine.write_tree(edition.files, folder / "docs")
-            engine.write_tree(dict(edition.theme_files), folder / THEME_DIR)
-            config = multilingual.export_config(edition.program, edition.config)
-            engine.write_config(htmlsafety.with_marker(config, marker), folder / "mkdocs.yml")
+            # One configuration a language, each publishing into its folder of site/ (see
+            # multilingual.export_config).
+            docs, config_file, config = multilingual.export_config(edition.program, edition.config)
+            engine.write_tree(edition.files, staged / docs)
+            engine.write_config(htmlsafety.with_marker(config, marker), staged / config_file, docs_dir=docs)
     files = sum(len(e.files) for e in generated.editions)
-    configs = " and ".join(f"{e.folder}mkdocs.yml" for e in generated.editions)
+    configs = " and ".join(multilingual.export_config(e.program, e.config)[1] for e in generated.editions)
     report(f"Exported {files} files and {configs} to {out}")
     return generated
 

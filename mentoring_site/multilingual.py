@@ -106,15 +106,18 @@ def set_site_url(editions: Sequence[Generated], url: str) -> None:
         edition.config["site_url"] = url.rstrip("/") + "/" + folder(edition.program)
 
 
-def export_config(program: LoadedProgram, config: dict[str, Any]) -> dict[str, Any]:
-    """A language's settings as `export` writes them. The default language's project is the
-    export's top folder (mkdocs.yml, docs/, overrides/); each other language's is the same
-    under <code>/, and publishes into the top one's site folder (site_dir ../site/<code>), so
-    that building the top project first, then each language's, gives the tree `build` does:
-    `mkdocs build && mkdocs build -f es/mkdocs.yml` (ProperDocs and Zensical alike)."""
+def export_config(program: LoadedProgram, config: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """Where `export` writes a language's pages and settings, and the settings: (docs folder,
+    configuration file, settings). The default language's are docs/ and mkdocs.yml, as for a
+    program in one language; each other language's are docs-<code>/ and mkdocs.<code>.yml
+    beside them, publishing into site/<code>/ (engines want the site inside the folder of
+    their configuration), with the same theme override (overrides/). Building mkdocs.yml first
+    (it empties site/), then each language's, gives the tree `build` makes:
+    `mkdocs build && mkdocs build -f mkdocs.es.yml` (ProperDocs and Zensical alike)."""
+    code = program.language
     if not folder(program):
-        return config
-    return {**config, "site_dir": f"../site/{program.language}"}
+        return "docs", "mkdocs.yml", config
+    return f"docs-{code}", f"mkdocs.{code}.yml", {**config, "site_dir": f"site/{code}"}
 
 
 def clashes(default: LoadedProgram, files: dict[str, str | bytes]) -> list[Problem]:
