@@ -44,7 +44,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 from markupsafe import Markup
 
-from . import __version__, cache, forms
+from . import __version__, cache, forms, messages
 from .errors import Problem, ProgramError
 from .pages import NavItem, Pages, base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -366,13 +366,14 @@ def render_html(program: LoadedProgram, pages: Pages, files: dict[str, str | byt
         # The worksheet styles the appendix includes name the inputs' placeholder font (forms.py).
         "form_font_family": forms.PLACEHOLDER_FAMILY, "form_font_url": Markup(forms.placeholder_font_url()),
     }
-    return render(env or environment(program.root), "booklet/booklet.html.j2", context, program.root)
+    env = env or environment(program.root, messages.of(program))
+    return render(env, "booklet/booklet.html.j2", context, program.root)
 
 
 def plan(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes]) -> list[Job]:
     """One job per paper size; rendering every document's HTML catches template mistakes."""
     outline = _convert(program, pages, files, program.config.booklet.worksheets)
-    env = environment(program.root)
+    env = environment(program.root, messages.of(program))
     base = program.root.resolve().as_uri() + "/"
     allowed = _allowed_roots(program)
     jobs = []

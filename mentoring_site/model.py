@@ -7,6 +7,7 @@ user-facing interface: keep them stable.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -174,10 +175,66 @@ def _time(value: str, ctx: Ctx, path: Path_) -> Any:
     return value
 
 
+def bcp47(locale: Any) -> str:
+    """A Babel locale's BCP 47 code: Locale('pt', territory='BR') -> "pt-BR"."""
+    return "-".join(filter(None, (locale.language, locale.script, locale.territory, locale.variant)))
+
+
+def language_problem(value: str) -> str:
+    """'' when `value` is a BCP 47 code Babel knows (en, es, pt-BR), else the message saying so,
+    with a did-you-mean for a close code or for a language's English name ("spanish": es)."""
+    import babel  # (imported here: Babel's locale data is only read when a program names a language)
+    from babel import localedata
+
+    if LANGUAGE.match(value):
+        try:
+            locale = babel.Locale.parse(value, sep="-")
+        except (ValueError, babel.UnknownLocaleError):
+            pass
+        else:
+            code = bcp47(locale)
+            # es-mx, eng, en-UK: Babel reads them, but the site's folders and the documents' lang
+            # would carry them as written. (A subtag Babel does not keep, de-CH-1996, is kept.)
+            if "-" not in value:  # eng: Babel's alias is en_US, but a language alone was meant
+                code = locale.language
+            if code != value and not value.startswith(code + "-"):
+                return f"{shown(value)} is written {code} in BCP 47; write {code}"
+            return ""
+    known = sorted({i.replace("_", "-") for i in localedata.locale_identifiers()})
+    names = {name.lower(): code for code, name in babel.Locale("en").languages.items() if code in known}
+    dashed = value.strip().replace("_", "-")
+    close = [names[dashed.lower()]] if dashed.lower() in names else [c for c in known if c.lower() == dashed.lower()]
+    if not close:  # esp: among the common codes of the same shape (a language alone, or with a region)
+        alike = [c for c in known if ("-" in c) == ("-" in dashed) and len(c.split("-")[0]) == 2]
+        close = difflib.get_close_matches(dashed, alike, n=3, cutoff=0.75)
+    if close:
+        hint = "; did you mean " + (close[0] if len(close) == 1 else ", ".join(close[:-1]) + " or " + close[-1]) + "?"
+    else:
+        hint = "; write e.g. en, de or en-GB"
+    return f"{shown(value)} is not a language code{hint}"
+
+
 def _language(value: str, ctx: Ctx, path: Path_) -> Any:
-    if not LANGUAGE.match(value):
-        return ctx.error(path, f"{shown(value)} is not a language code; write e.g. en, de or en-GB")
-    return value
+    problem = language_problem(value)
+    return ctx.error(path, problem) if problem else value
+
+
+def _languages(value: list[str], ctx: Ctx, path: Path_) -> Any:
+    ok = True
+    for i, code in enumerate(value):
+        problem = language_problem(code) or (f"lists {code} twice" if code in value[:i] else "")
+        if problem:
+            ctx.error((*path, i), problem)
+            ok = False
+    if not value:
+        return ctx.error(path, "must name at least one language; the first is the default")
+    parent = ctx.doc.data
+    for key in path[:-1]:
+        parent = parent.get(key) if isinstance(parent, dict) else None
+    if isinstance(parent, dict) and "language" in parent:  # one or the other: which is the default?
+        return ctx.error_at_key((*path[:-1], "language"), "give languages or language, not both "
+                                "(the first of languages is the default)")
+    return value if ok else INVALID
 
 
 def _positive(limit: int) -> Any:
@@ -381,15 +438,31 @@ class Program:
         default="", metadata=meta("One or two sentences on what the program is for.")
     )
     language: str = field(
-        default="en",
+        default="",
         metadata=meta(
-            "Language code of the handbook and worksheets, e.g. en, de, en-GB: it tells browsers, "
-            "screen readers and PDF readers the language, and picks the theme's interface language.",
+            "Language code (BCP 47) of a one-language handbook and its worksheets, e.g. en, de, en-GB: it "
+            "tells browsers, screen readers and PDF readers the language, and picks the theme's interface "
+            "language; default: en. A program in several languages gives `languages` instead.",
             check=_language,
+        ),
+    )
+    languages: list[str] = field(
+        default_factory=list,
+        metadata=meta(
+            "The languages of a program in several, e.g. [en, es]: the first is the default language (the "
+            "site's root); each other one is a whole site under /<code>/. Text in the default language is "
+            "used where a translation is missing.",
+            check=_languages,
         ),
     )
 
     def __post_init__(self) -> None:
+        # After loading, `languages` lists every language (default first) and `language` is the
+        # one this copy of the program is in (the default, unless loaded in another).
+        if not self.languages:
+            object.__setattr__(self, "languages", [self.language or "en"])
+        if not self.language:
+            object.__setattr__(self, "language", self.languages[0])
         if self.end < self.start:
             raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
         for key, day in (("start", self.start), ("end", self.end)):

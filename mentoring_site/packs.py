@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import cache, roster
+from . import cache, messages, roster
 from . import meetings as meeting_calendar
 from .errors import Problems, ProgramError
 from .fields import Signature, Table
@@ -215,7 +215,7 @@ def certificate_pdf(program: LoadedProgram, size: str) -> bytes:
 
     from . import forms
 
-    env = environment(program.root)
+    env = environment(program.root, messages.of(program))
     context = {
         **base_context(program), "size": size, "form_font_family": forms.PLACEHOLDER_FAMILY,
         # Our own generated data: URL, not content: printed as it is.

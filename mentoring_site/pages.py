@@ -18,7 +18,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from . import meetings as meeting_calendar
-from . import sourcefiles, timeline
+from . import messages, sourcefiles, timeline
 from .errors import Problem, ProgramError, shown
 from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, long_date, rhythm_parts, target_path
 from .publish import UsageError
@@ -326,7 +326,7 @@ def render_pages(
     Every problem of the stage (template errors, dead links, clashing names) is found in one go:
     they are raised together, or added to `problems` when it is given, with the pages there are."""
     found: list[Problem] = []
-    env = environment(program.root)
+    env = environment(program.root, messages.of(program))
     ctx = {**base_context(program), "booklet_sizes": list(booklet_sizes)}
     known = planned_pages(program)
 

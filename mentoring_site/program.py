@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from . import assets, sourcefiles, svgsafety, timeline, yamlsource
 from .errors import Problem, Problems, shown
 from .fields import BaseField, convert_field
+from .languages import KINDS, Missing
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
@@ -148,13 +149,24 @@ class LoadedProgram:
     # but for them, so that a link to one is not reported as broken too.
     problems: list[Problem] = field(default_factory=list)
     unchecked: set[str] = field(default_factory=set)
-    # STUB (lang-site) of lang-core's interface, replaced by `git merge lang-core`.
-    language: str = ""
-    languages: list[str] = field(default_factory=list)
-    default_language: str = ""
+    # The language this program was loaded in, and all of them (the default first).
+    language: str = "en"
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    missing: list[Missing] = field(default_factory=list)  # what this language has no text of
+    translated: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) given in this language
 
-    def lang_of(self, kind: str, key: str) -> str:  # STUB (lang-site): lang-core's interface
-        return self.language
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def lang_of(self, kind: str, key: str) -> str:
+        """The language the text of an item is in: this program's language when translated, the
+        default language when it fell back. Kinds and keys: see `languages.KINDS`."""
+        if kind not in KINDS:
+            raise ValueError(f"lang_of: unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        if self.language == self.default_language or (kind, key) in self.translated:
+            return self.language
+        return self.default_language
 
     @property
     def paper_sizes(self) -> list[str]:
@@ -340,7 +352,10 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
 
     With `defer`, only problems in program.yml (on which everything depends) are raised; those
     of the practices, worksheets and pages are returned in `problems`, with what was valid, so
-    that the later stages can report theirs in the same run."""
+    that the later stages can report theirs in the same run.
+
+    `language`: one of `program.languages` to load the program in (default: the first); then
+    `config.program.language` is that language too."""
     root = root.resolve()
     problems = Problems(root)
     sources: list[Path] = []
@@ -366,6 +381,11 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         _texts(doc, doc.data, (), problems.rel(program_file), texts)
     problems.raise_if_any()
     assert isinstance(config, ProgramFile)
+    languages = list(config.program.languages)
+    language = language or languages[0]
+    if language not in languages:
+        raise ValueError(f"load_program: {language!r} is not in program.languages [{', '.join(languages)}]")
+    config = dataclasses.replace(config, program=dataclasses.replace(config.program, language=language))
 
     terms = Terms(config.terminology)
     p = config.program
@@ -424,9 +444,8 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         loaded = {p.path for p in pages} | set(page_files)
         if folder.is_dir():
             unchecked.update(rel for f in folder.rglob("*") if (rel := f.relative_to(folder).as_posix()) not in loaded)
-    code = config.program.language  # STUB (lang-site): one language until lang-core's interface
     return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files, texts,
-                         list(problems.items), unchecked, language or code, [code], code)
+                         list(problems.items), unchecked, language, languages)
 
 
 def _worksheet_files(root: Path) -> dict[str, Path]:

@@ -25,7 +25,7 @@ import nh3
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from . import assets
+from . import assets, messages
 from .sanitise import neutralise
 
 
@@ -130,7 +130,9 @@ def sandboxed(env: jinja2.Environment) -> Sandbox:
     return box
 
 
-def environment(root: Path) -> jinja2.Environment:
+def environment(root: Path, catalog: messages.Catalog | None = None) -> jinja2.Environment:
+    """The environment for the program at `root`, its messages in `catalog`'s language
+    (`messages.of(program)`); without one, as written (English)."""
     loaders: list[jinja2.BaseLoader] = []
     own = root / "templates"
     builtin = assets.builtin_root() / "templates"
@@ -148,7 +150,7 @@ def environment(root: Path) -> jinja2.Environment:
         bytecode_cache=BYTECODE_CACHE,
     )
     env.filters["markdown"] = markdown_filter
-    return env
+    return messages.install(env, catalog or messages.SOURCE)
 
 
 def template_sources(root: Path) -> list[Path]:

@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, assets, cache, forms, publish, sourcefiles
+from . import __version__, assets, cache, forms, messages, publish, sourcefiles
 from .errors import Problem, ProgramError
 from .pages import base_context
 from .program import LoadedProgram, Worksheet, target_path
@@ -39,8 +39,8 @@ from .templating import environment, render
 PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
 
 
-def worksheet_environment(root: Path) -> jinja2.Environment:
-    return environment(root)
+def worksheet_environment(program: LoadedProgram) -> jinja2.Environment:
+    return environment(program.root, messages.of(program))
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class Job:
 
 
 def render_html(program: LoadedProgram, sheet: Worksheet, size: str, env: jinja2.Environment | None = None) -> str:
-    env = env or worksheet_environment(program.root)
+    env = env or worksheet_environment(program)
     context = {
         **base_context(program),
         "sheet": sheet,
@@ -112,7 +112,7 @@ def _local_refs(html: str) -> list[str]:
 
 
 def plan(program: LoadedProgram) -> list[Job]:
-    env = worksheet_environment(program.root)
+    env = worksheet_environment(program)
     jobs = []
     base = program.root.resolve().as_uri() + "/"
     allowed = _allowed_roots(program)

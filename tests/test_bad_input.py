@@ -42,7 +42,7 @@ CASES = [
                  [f"{P}:4:3: program.organisation: duplicate key (first defined at line 3)"],
                  id="duplicate-key"),
     pytest.param("  contact:", "  contakt:",
-                 [f"{P}:4:3: program.contakt: unknown key; did you mean 'contact'? (known keys: name, organisation, contact, start, end, meetings, name_in_text, timeline, description, language)"],
+                 [f"{P}:4:3: program.contakt: unknown key; did you mean 'contact'? (known keys: name, organisation, contact, start, end, meetings, name_in_text, timeline, description, language, languages)"],
                  id="unknown-key-did-you-mean"),
     pytest.param("end: 2027-04-26", "end: 2027-02-30",
                  [f"{P}:8:8: program.end: 2027-02-30 is not a valid date (day is out of range for month)"],

@@ -55,7 +55,7 @@ def test_serve_reloads_on_save_and_shows_errors_in_a_banner(browser: Any, small:
             "1 problem in the program: this preview still shows the last good build")
         expect(banner.locator("li")).to_have_text(
             "content/program.yml:5:3 program.contakt unknown key; did you mean 'contact'? "
-            "(known keys: name, organisation, contact, start, end, meetings, name_in_text, timeline, description, language)")
+            "(known keys: name, organisation, contact, start, end, meetings, name_in_text, timeline, description, language, languages)")
         expect(heading).to_have_text(re.compile(r"^Say hello warmly\W*$"))  # the last good build stays on screen
         page.screenshot(path=str(tmp_path / "banner.png"))
         # Every served page shows it, the 404 page too.
