@@ -440,7 +440,7 @@ def not_found(root: Path, languages: list[str]) -> list[dict[str, str]]:
         cat = catalog(root, code)
         out.append({
             "lang": code,
-            "title": cat.gettext("Page not found"),
+            "title": cat.gettext("404 - Not found"),
             "text": cat.gettext("There is no page at this address. It may have moved, or the link "
                                 "that led here may be mistyped."),
             "home_text": cat.gettext("Go to the home page"),

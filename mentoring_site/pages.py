@@ -20,6 +20,7 @@ from markupsafe import Markup
 from . import meetings as meeting_calendar
 from . import messages, sourcefiles, timeline
 from .errors import Problem, ProgramError, shown
+from .messages import N_
 from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, long_date, rhythm_parts, target_path
 from .publish import UsageError
 from .templating import environment, render
@@ -29,19 +30,20 @@ NavItem = tuple[str, str | list["NavItem"]]
 ROLE_TITLES = {"mentors": "Mentors", "mentees": "Mentees"}
 
 # The pages a program runs on: (file, navigation title), each made from templates/pages/<file>.j2
-# (overridable like every template). Titles with {program} take
-# the program's own word for "program". Participants' pages first, then the manager's.
+# (overridable like every template). Titles are messages (translated where they are used); those
+# with %(program)s take the program's own word for "program". Participants' pages first, then
+# the manager's.
 TAKING_PART = [
-    ("applying-and-matching.md", "Applying and matching"),
-    ("orientation.md", "Orientation and training"),
-    ("conduct.md", "Code of conduct and getting help"),
-    ("meeting-online.md", "Meeting online and across time zones"),
-    ("when-things-go-wrong.md", "When things go wrong"),
-    ("closing-well.md", "Closing well and staying in touch"),
+    ("applying-and-matching.md", N_("Applying and matching")),
+    ("orientation.md", N_("Orientation and training")),
+    ("conduct.md", N_("Code of conduct and getting help")),
+    ("meeting-online.md", N_("Meeting online and across time zones")),
+    ("when-things-go-wrong.md", N_("When things go wrong")),
+    ("closing-well.md", N_("Closing well and staying in touch")),
 ]
 RUNNING = [
-    ("messages.md", "Messages to send"),
-    ("measuring.md", "Measuring the {program}"),
+    ("messages.md", N_("Messages to send")),
+    ("measuring.md", N_("Measuring the %(program)s")),
 ]
 
 
@@ -89,6 +91,7 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
     """Variables every page and worksheet template can use."""
     t = program.terms
     cfg = program.config
+    words = messages.of(program)
     return {
         "t": t,
         "program": cfg.program,
@@ -112,8 +115,11 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
         "role_singular": {"mentors": t.mentor, "mentees": t.mentee},
         "role_plural": {"mentors": t.mentors, "mentees": t.mentees},
         "other_role": {"mentors": "mentees", "mentees": "mentors"},
-        "filled_by_text": {"mentor": t.Mentor, "mentee": t.Mentee, "both": f"{t.Mentor} and {t.mentee} together",
-                           "each": f"{t.Mentor} and {t.mentee}, each on their own"},
+        "filled_by_text": {
+            "mentor": t.Mentor, "mentee": t.Mentee,
+            "both": words.gettext("%(Mentor)s and %(mentee)s together", Mentor=t.Mentor, mentee=t.mentee),
+            "each": words.gettext("%(Mentor)s and %(mentee)s, each on their own", Mentor=t.Mentor, mentee=t.mentee),
+        },
         "long_date": long_date,
     }
 
@@ -326,7 +332,8 @@ def render_pages(
     Every problem of the stage (template errors, dead links, clashing names) is found in one go:
     they are raised together, or added to `problems` when it is given, with the pages there are."""
     found: list[Problem] = []
-    env = environment(program.root, messages.of(program))
+    words = messages.of(program)
+    env = environment(program.root, words)
     ctx = {**base_context(program), "booklet_sizes": list(booklet_sizes)}
     known = planned_pages(program)
 
@@ -350,19 +357,19 @@ def render_pages(
     role_nav: list[NavItem] = []
     for role, items in program.practices.items():
         page(f"{role}/index.md", "pages/practices.md.j2", role=role, practices=items)
-        children: list[NavItem] = [("Overview", f"{role}/index.md")]
+        children: list[NavItem] = [(words.gettext("Overview"), f"{role}/index.md")]
         for number, practice in enumerate(items, 1):
             page(
                 f"{role}/{practice.id}.md", "pages/practice.md.j2", role=role, practice=practice,
                 number=number, supporting=program.worksheets_for(role, practice.id),
             )
             children.append((practice.title, f"{role}/{practice.id}.md"))
-        role_nav.append((f"For {getattr(t, role)}", children))
+        role_nav.append((words.gettext("For %(role)s", role=getattr(t, role)), children))
 
     cfg = program.config.program
     schedule = meeting_calendar.schedule(cfg)
-    labels = {"meeting": "Meeting", "check-in": "Check-in",
-              "mid-point": "mid-point review", "closing": "closing meeting"}
+    labels = {"meeting": words.gettext("Meeting"), "check-in": words.gettext("Check-in"),
+              "mid-point": words.gettext("mid-point review"), "closing": words.gettext("closing meeting")}
     page("timeline.md", "pages/timeline.md.j2", schedule=schedule)
     page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
     events = [meeting_calendar.Event(m.key, m.day, m.label) for m in timeline.moments(cfg)
@@ -373,7 +380,7 @@ def render_pages(
     ).decode("utf-8")
 
     page("worksheets/index.md", "pages/worksheets.md.j2")
-    sheet_nav: list[NavItem] = [("All worksheets", "worksheets/index.md")]
+    sheet_nav: list[NavItem] = [(words.gettext("All worksheets"), "worksheets/index.md")]
     for sheet in program.worksheets:
         page(f"worksheets/{sheet.id}.md", "pages/worksheet.md.j2", sheet=sheet,
              practice_titles=_practice_titles(program))
@@ -382,9 +389,9 @@ def render_pages(
     page("about.md", "pages/about.md.j2")
     for path, _ in TAKING_PART + RUNNING:
         page(path, "pages/" + path + ".j2")
-    taking_part: list[NavItem] = [(title, path) for path, title in TAKING_PART]
-    running: list[NavItem] = [("Guide", "program-managers.md")]
-    running += [(title.format(program=t.program_word), path) for path, title in RUNNING]
+    taking_part: list[NavItem] = [(words.gettext(title), path) for path, title in TAKING_PART]
+    running: list[NavItem] = [(words.gettext("Guide"), "program-managers.md")]
+    running += [(words.gettext(title, program=t.program_word), path) for path, title in RUNNING]
 
     extra: list[NavItem] = []
     taken = {url_of(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
@@ -420,7 +427,7 @@ def render_pages(
         page(MORE_PAGES, "pages/more-pages.md.j2", extra_pages=[
             (_link_text(title), quote(path)) for title, path in extra if isinstance(path, str)
         ])
-        extra = [("More pages", MORE_PAGES)]
+        extra = [(words.gettext("More pages"), MORE_PAGES)]
     pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
     pdfs |= {f"handbook-{size}.pdf" for size in booklet_sizes}
     for rel, file in program.page_files.items():
@@ -445,16 +452,16 @@ def render_pages(
 
     _mark_fallbacks(program, out.files)
     out.nav = [
-        ("Home", "index.md"),
-        ("Roles and expectations", "roles.md"),
-        ("Timeline", "timeline.md"),
-        ("Taking part", taking_part),
+        (words.gettext("Home"), "index.md"),
+        (words.gettext("Roles and expectations"), "roles.md"),
+        (words.gettext("Timeline"), "timeline.md"),
+        (words.gettext("Taking part"), taking_part),
         *role_nav,
-        ("Meetings", "meetings.md"),
-        ("Worksheets", sheet_nav),
-        (f"For {t.program_managers}", running),
+        (words.gettext("Meetings"), "meetings.md"),
+        (words.gettext("Worksheets"), sheet_nav),
+        (words.gettext("For %(role)s", role=t.program_managers), running),
         *extra,
-        ("About this handbook", "about.md"),
+        (words.gettext("About this handbook"), "about.md"),
     ]
     return out
 

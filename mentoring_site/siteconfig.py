@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import assets
+from . import assets, messages
+from .messages import N_, Catalog
 from .model import Branding
 from .pages import NavItem, Pages
 from .program import LoadedProgram
@@ -27,8 +28,17 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "tables",
     # Heading anchors: the link's text is a space and its title names it, "Link to this section"
     # (the theme's default text, a pilcrow, was read out as such); the stylesheet draws the pilcrow.
-    {"toc": {"permalink": " ", "permalink_title": "Link to this section"}},
+    {"toc": {"permalink": " ", "permalink_title": N_("Link to this section")}},
 ]
+
+
+def markdown_extensions(words: Catalog) -> list[Any]:
+    """MARKDOWN_EXTENSIONS with their words (the heading links' title) in `words`' language."""
+    return [
+        {"toc": {**ext["toc"], "permalink_title": words.gettext(ext["toc"]["permalink_title"])}}
+        if isinstance(ext, dict) and "toc" in ext else ext
+        for ext in MARKDOWN_EXTENSIONS
+    ]
 
 
 def theme_files(root: Path) -> dict[str, bytes]:
@@ -94,11 +104,11 @@ def _markup_free(name: str) -> str:
     return name.translate(str.maketrans({"<": "\u2039", ">": "\u203a", '"': "\u201d", "'": "\u2019"}))
 
 
-def _footer(branding: Branding, organisation: str) -> str:
+def _footer(branding: Branding, organisation: str, words: Catalog) -> str:
     footer = branding.footer or organisation
     if branding.support:
         contact = branding.support.email or branding.support.url
-        footer += f" · Help: {branding.support.name}, {contact}"
+        footer += " · " + words.gettext("Help: %(name)s, %(contact)s", name=branding.support.name, contact=contact)
     return footer
 
 
@@ -118,19 +128,21 @@ def theme_language(tag: str) -> str:
 def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
     cfg = program.config
     p = cfg.program
+    words = messages.of(program)
     # MkDocs themes print these settings into HTML unescaped, on every page and outside the
     # content the safety stage sanitises: escape them always (site.allow_html is for content),
     # so that a name like "R&D <Mentoring>" shows as written and cannot carry markup.
     text: Callable[[str], str] = html.escape
     toggle = {
-        "default": {"icon": "material/weather-night", "name": "Switch to dark mode"},
-        "slate": {"icon": "material/weather-sunny", "name": "Switch to light mode"},
+        "default": {"icon": "material/weather-night", "name": words.gettext("Switch to dark mode")},
+        "slate": {"icon": "material/weather-sunny", "name": words.gettext("Switch to light mode")},
     }
     config: dict[str, Any] = {
         "site_name": _markup_free(p.name),
-        "site_description": text(p.description or f"Handbook of {p.name}, {p.organisation}"),
+        "site_description": text(p.description or words.gettext(
+            "Handbook of %(program)s, %(organisation)s", program=p.name, organisation=p.organisation)),
         "site_author": text(p.organisation),
-        "copyright": text(_footer(cfg.branding, p.organisation)),
+        "copyright": text(_footer(cfg.branding, p.organisation, words)),
         "use_directory_urls": True,
         "theme": {
             "name": "material",
@@ -154,7 +166,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
             ],
         },
         "plugins": ["search"],
-        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "markdown_extensions": markdown_extensions(words),
         "extra_css": [STYLESHEET],
         "nav": _nav(pages.nav, text),
     }
@@ -169,6 +181,10 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         link = f"mailto:{brand.support.email}" if brand.support.email else brand.support.url
         config["extra"] = {"social": [
             # The theme escapes this one itself (a title attribute).
-            {"icon": "material/lifebuoy", "link": link, "name": f"Help: {brand.support.name}"},
+            {"icon": "material/lifebuoy", "link": link,
+             "name": words.gettext("Help: %(name)s", name=brand.support.name)},
         ]}
+    # What the one 404 page says, in every language of the program (its template escapes it).
+    languages = list(getattr(program, "languages", None) or [p.language])
+    config.setdefault("extra", {})["not_found"] = messages.not_found(program.root, languages)
     return config
