@@ -189,6 +189,12 @@ def test_export_builds_every_language_with_each_engine(site: Path, tmp_path: Pat
                       if p.name != "404.html") == ours, engine
         assert switcher(read(built, "es/mentors/say-hello/index.html")) == switcher(
             read(site, "es/mentors/say-hello/index.html")), engine
+        # `mentoring-site secure` covers every language: its pages, error pages and search indexes
+        assert main(["secure", str(built), "-q"]) == 0, engine
+        for page in sorted(built.rglob("*.html")):
+            text = page.read_text(encoding="utf-8")
+            assert text.count('<meta http-equiv="Content-Security-Policy" content="default-src') == 1, page
+            assert "mentoring-site-content" not in text, page
 
 
 def test_the_plugin_builds_every_language(site: Path, tmp_path: Path) -> None:
@@ -206,3 +212,16 @@ def test_the_plugin_builds_every_language(site: Path, tmp_path: Path) -> None:
     # (the site above has a sitemap, from its site.url)
     assert [p for p in listing(out) if p.startswith("es/")] == [p for p in listing(site) if p.startswith("es/")]
     assert switcher(read(out, "fr/index.html")) == switcher(read(site, "fr/index.html"))
+
+
+def test_secure_sanitises_each_languages_search_index(tmp_path: Path) -> None:
+    from mentoring_site import htmlsafety
+
+    hostile = {"docs": [{"location": "", "title": "<img src=x onerror=alert(1)>Hola", "text": "<b>sí</b>"}]}
+    for folder in ("", "es/"):
+        (tmp_path / folder / "search").mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "search/search_index.json").write_text(json.dumps(hostile), encoding="utf-8")
+    htmlsafety.secure_site(tmp_path, "0" * 32, ["es"])
+    for folder in ("", "es/"):
+        docs = json.loads(read(tmp_path, f"{folder}search/search_index.json"))["docs"]
+        assert docs == [{"location": "", "title": '<img src="x">Hola', "text": "<b>sí</b>"}]
