@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import booklet as handbook
-from . import cache, engine, htmlsafety, multilingual, publish, standins
+from . import cache, engine, htmlsafety, languages, multilingual, publish, standins
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
@@ -114,6 +114,8 @@ def generate(
     warnings = standins.stand_ins(program.root) if default else []  # the files are the same in every language
     if strict and warnings:  # reported with the rest
         problems += warnings
+    if strict and len(program.languages) > 1 and not program.problems:  # texts without a translation
+        problems += languages.strict_problems(program)
     in_language = f" ({program.language})" if len(program.languages) > 1 else ""
     report(
         f"Loaded {program.config.program.name!r}{in_language}: "

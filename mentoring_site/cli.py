@@ -113,11 +113,20 @@ def main(argv: list[str] | None = None) -> int:
             from .packs import validate_roster
 
             n_pairs = validate_roster(g.program)  # before saying OK: a bad roster is a problem too
+            from .languages import as_problems, lacking, summary
+
+            lacks = lacking(args.dir) if len(g.program.languages) > 1 else {}  # each other language, loaded
+            if args.strict and any(lacks.values()):
+                raise ProgramError(as_problems([m for items in lacks.values() for m in items]))
             left = f"; {len(g.warnings)} stand-in{'s' if len(g.warnings) != 1 else ''} to replace" if g.warnings else ""
             sheets = len(g.program.worksheets)
             report(f"OK: {g.program.root} is valid ({g.stats['pages']} pages, {sheets} worksheets{left})")
             if n_pairs:
                 report(f"OK: content/roster.csv is valid ({n_pairs} pairs)")
+            for code, items in lacks.items():  # not a failure: what is missing shows in the default language
+                report(summary(code, items))
+                for item in items if verbose else []:
+                    report(f"  {item}")
         elif args.command == "export":
             from .build import export
 

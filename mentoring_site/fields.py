@@ -10,10 +10,12 @@ period (PDF reads a period as a level of the name): see the README's "Reading fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 from .errors import shown
+from .messages import N_
 from .schema import Ctx, convert_mapping, meta
 from .yamlsource import Path_
 
@@ -133,6 +135,29 @@ class BaseField:
         return []
 
 
+# Texts a field shows when its YAML gives none: here once, for the field types below and for
+# the languages layer, which gives them in the language being built (the message catalog).
+TEXT_DEFAULTS: dict[str, dict[str, str]] = {
+    "scale": {"low": N_("Not at all"), "high": N_("Completely")},
+    "signature": {"label": N_("Signatures")},
+}
+
+
+def localised_defaults(worksheet: Any, gettext: Callable[[str], str] | None) -> Any:
+    """A worksheet's raw data with the default texts of its fields (TEXT_DEFAULTS) written in,
+    translated by `gettext`; as it is without one (English: the types' own defaults)."""
+    if gettext is None or not isinstance(worksheet, dict) or not isinstance(worksheet.get("sections"), list):
+        return worksheet
+    sections = []
+    for section in worksheet["sections"]:
+        if isinstance(section, dict) and isinstance(section.get("fields"), list):
+            section = {**section, "fields": [
+                {**{k: gettext(v) for k, v in TEXT_DEFAULTS.get(f.get("type"), {}).items()}, **f}  # type: ignore[arg-type]
+                if isinstance(f, dict) else f for f in section["fields"]]}
+        sections.append(section)
+    return {**worksheet, "sections": sections}
+
+
 def _id() -> Any:
     return field(metadata=meta("Field identifier, unique in the worksheet.", check=_ident))
 
@@ -214,8 +239,8 @@ class Scale(BaseField):
 
     id: str = _id()
     label: str = _label()
-    low: str = field(default="Not at all", metadata=meta("What 1 means."))
-    high: str = field(default="Completely", metadata=meta("What 5 means."))
+    low: str = field(default=TEXT_DEFAULTS["scale"]["low"], metadata=meta("What 1 means."))
+    high: str = field(default=TEXT_DEFAULTS["scale"]["high"], metadata=meta("What 5 means."))
 
     def form_fields(self, t: Any = None) -> list[FormField]:
         options = (f"1, {self.low}", "2", "3", "4", f"5, {self.high}")
@@ -244,7 +269,7 @@ class Signature(BaseField):
     """Name, signature and date for each party."""
 
     id: str = _id()
-    label: str = field(default="Signatures", metadata=meta("Heading of the block."))
+    label: str = field(default=TEXT_DEFAULTS["signature"]["label"], metadata=meta("Heading of the block."))
     parties: list[Party] = field(
         default_factory=lambda: ["mentor", "mentee"], metadata=meta("Who signs, in order.")
     )

@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import assets, sourcefiles
-from .errors import Problem, ProgramError
+from .errors import Problem, ProgramError, shown
 
 SOURCE_LANGUAGE = "en"
 FOLDER = "templates/messages"
@@ -175,16 +176,16 @@ def catalog(root: Path, code: str) -> Catalog:
     for (path, base), seen in zip(files, stamp, strict=True):
         if seen is None and not path.is_symlink():
             continue  # no such file (a dangling link is reported: it cannot be read)
-        shown = path.relative_to(base).as_posix()
+        name = path.relative_to(base).as_posix()
         try:
             data = sourcefiles.read_bytes(path)
         except sourcefiles.Refused as exc:
-            problems.append(Problem(shown, 1, 1, "", str(exc)))
+            problems.append(Problem(name, 1, 1, "", str(exc)))
             continue
-        messages, found = read(data, shown, path.stem)
+        messages, found = read(data, name, path.stem)
         problems += found
         result.messages.update(messages)
-        result.files.append(shown)
+        result.files.append(name)
     if problems:
         raise ProgramError(problems)
     if len(_CACHE) > 200:  # catalogs of many temporary programs (tests, serve): start afresh
@@ -193,10 +194,18 @@ def catalog(root: Path, code: str) -> Catalog:
     return result
 
 
-def of(program: Any) -> Catalog:
-    """The catalog of the language a loaded program is in."""
-    language = getattr(program, "language", None) or program.config.program.language
-    return catalog(program.root, language)
+def of(program: Any, problems: list[Problem] | None = None) -> Catalog:
+    """The catalog of the language a loaded program (`program.LoadedProgram`) is in.
+
+    With `problems`, the mistakes of a broken catalog are added there and the source text
+    (English) stands in, so that a stage can go on and find its other problems in the same run."""
+    try:
+        return catalog(program.root, program.language)
+    except ProgramError as exc:
+        if problems is None:
+            raise
+        problems += exc.problems
+        return SOURCE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -210,11 +219,13 @@ ESCAPES = set('\\"ntr')
 CONVERSION = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0\- +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?P<type>.?)")
 
 
-def _syntax(text: str, file: str) -> list[Problem]:
-    """The lines of a .po file that are not gettext's syntax (Babel skips or mends them)."""
+def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, int]]]:
+    """The lines of a .po file that are not gettext's syntax (Babel skips or mends them), and
+    where each message's translation starts: {line of its msgid: (line, column) of its msgstr}."""
     problems: list[Problem] = []
+    translations: dict[int, tuple[int, int]] = {}
     state = "start"  # start, msgctxt, msgid, msgid_plural, msgstr
-    entry_line = 0
+    entry_line = msgid_line = 0
     plural = False
 
     def add(line: int, column: int, message: str) -> None:
@@ -238,6 +249,8 @@ def _syntax(text: str, file: str) -> list[Problem]:
                 if not (word == "msgid" and state == "msgctxt"):  # a new message begins
                     unfinished()
                     entry_line, plural = number, False
+                if word == "msgid":
+                    msgid_line = number
                 state = word
             elif word == "msgid_plural":
                 if state != "msgid":
@@ -258,6 +271,8 @@ def _syntax(text: str, file: str) -> list[Problem]:
         elif state == "start":
             add(number, indent + 1, "a quoted line must continue a msgid or msgstr")
             continue
+        if keyword and keyword.group(1).startswith("msgstr"):
+            translations.setdefault(msgid_line, (number, column))
         quoted = QUOTED.fullmatch(rest)
         if not quoted:
             what = "a \"quoted\" text" if not rest.startswith('"') else "the closing \" of this text"
@@ -268,7 +283,7 @@ def _syntax(text: str, file: str) -> list[Problem]:
                 add(number, column + 1 + escape.start(),
                     f"unknown escape \\{escape.group(1)} (use \\n, \\t, \\\" or \\\\)")
     unfinished()
-    return problems
+    return problems, translations
 
 
 def _names(text: str) -> set[str]:
@@ -308,13 +323,14 @@ def read(data: bytes, file: str, code: str) -> tuple[dict[Key, str | Plural], li
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return {}, [Problem(file, line, 1, "", "is not UTF-8 text; save it as UTF-8")]
-    problems = _syntax(text, file)
+    problems, translations = _syntax(text, file)
     if problems:
         return {}, problems
     try:
         locale: Locale | None = Locale.parse(code, sep="-")
     except (ValueError, UnknownLocaleError):
         locale = None
+    language = f"{locale.get_display_name('en')} ({code})" if locale else code
     try:
         po = read_po(io.StringIO(text), locale=locale, abort_invalid=True)
     except PoFileError as exc:
@@ -326,25 +342,25 @@ def read(data: bytes, file: str, code: str) -> tuple[dict[Key, str | Plural], li
     for message in po:
         if not message.id or message.fuzzy:
             continue
-        line = message.lineno or 1
+        line, column = translations.get(message.lineno or 0, (message.lineno or 1, 1))
         if isinstance(message.id, tuple):
             forms = tuple(message.string) if isinstance(message.string, (tuple, list)) else (message.string,)
             if not any(forms):
                 continue
             if len(forms) < po.num_plurals or not all(forms):
-                problems.append(Problem(file, line, 1, "", (
-                    f"{code} has {po.num_plurals} plural forms: give msgstr[0] to msgstr[{po.num_plurals - 1}]"
+                problems.append(Problem(file, line, column, "", (
+                    f"{language} has {po.num_plurals} plural forms: give msgstr[0] to msgstr[{po.num_plurals - 1}]"
                 )))
                 continue
             wrong = next(filter(None, (_format_problem(message.id, f) for f in forms)), "")
             if wrong:
-                problems.append(Problem(file, line, 1, "", f"the translation of {message.id[0]!r} {wrong}"))
+                problems.append(Problem(file, line, column, "", f"the translation of {shown(message.id[0])} {wrong}"))
                 continue
             messages[message.context, message.id[0]] = Plural(forms, rule)
         elif message.string:
             wrong = _format_problem(message.id, message.string)
             if wrong:
-                problems.append(Problem(file, line, 1, "", f"the translation of {message.id!r} {wrong}"))
+                problems.append(Problem(file, line, column, "", f"the translation of {shown(message.id)} {wrong}"))
                 continue
             messages[message.context, message.id] = message.string
     return messages, problems
@@ -371,9 +387,10 @@ def install(env: jinja2.Environment, catalog: Catalog) -> jinja2.Environment:
         npgettext=lambda context, s, p, n: catalog.lookup_plural(s, p, n, context),
     )
 
-    def css_message(message: str, **counters: str) -> str:
+    def css_message(message: str, **counters: str) -> Markup:
         """A message as the value of CSS `content`: its text in strings, each `%(name)s` the
-        CSS given for it, e.g. css_message("Page %(page)s of %(pages)s", page="counter(page)")."""
+        CSS given for it, e.g. css_message("Page %(page)s of %(pages)s", page="counter(page)").
+        Markup, like a translation in an HTML template: a <style> element prints it as it is."""
         text = catalog.lookup(message)
         out, last = [], 0
         for match in CONVERSION.finditer(text):
@@ -383,7 +400,7 @@ def install(env: jinja2.Environment, catalog: Catalog) -> jinja2.Environment:
             out.append((counters[match.group("name")], True))
             last = match.end()
         out.append((text[last:].replace("%%", "%"), False))
-        return " ".join(value if raw else css_string(value) for value, raw in out if raw or value)
+        return Markup(" ".join(value if raw else css_string(value) for value, raw in out if raw or value))
 
     env.globals["css_message"] = css_message
     env.globals["language"] = catalog.code
@@ -467,12 +484,12 @@ def extract(base: Path | None = None) -> Any:
          [("messages/**", "ignore"), ("**.j2", "jinja2"), ("theme/**.html", "jinja2")]),
         ("mentoring_site", Path(__file__).resolve().parent, [("**.py", "python")]),
     )
-    for shown, folder, method_map in sources:
+    for where, folder, method_map in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
             str(folder), method_map=method_map, options_map={"**.j2": options, "theme/**.html": options},
             keywords=KEYWORDS, comment_tags=("Translators:",),
         ):
-            pot.add(message, None, [(f"{shown}/{filename}", lineno)], auto_comments=comments, context=context)
+            pot.add(message, None, [(f"{where}/{filename}", lineno)], auto_comments=comments, context=context)
     return pot
 
 
@@ -484,7 +501,8 @@ def write_template(target: Path | None = None) -> Path:
     buffer = io.BytesIO()
     write_po(buffer, extract(), omit_header=False, width=100, sort_output=False, include_lineno=True)
     text = buffer.getvalue().decode("utf-8")
-    text = re.sub(r'"POT-Creation-Date: [^"]*\\n"\n', "", text)
+    # No dates or versions: the file changes only when the messages do.
+    text = re.sub(r'"(POT-Creation-Date|Generated-By): [^"]*\\n"\n', "", text)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

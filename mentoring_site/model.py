@@ -24,6 +24,12 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
+def text(doc: str, **kwargs: Any) -> dict[str, Any]:
+    """Metadata of a text a reader sees: in a program of several languages it may be a mapping
+    from language codes to text (see languages.py)."""
+    return {**meta(doc, **kwargs), "translatable": True}
+
+
 def _slug(value: str, ctx: Ctx, path: Path_) -> Any:
     if not SLUG.match(value):
         return ctx.error(path, f"{shown(value)} must be lowercase letters, digits and single hyphens")
@@ -256,7 +262,7 @@ def _nonblank(value: str, ctx: Ctx, path: Path_) -> Any:
 class Contact:
     """Who participants write to with questions."""
 
-    name: str = field(metadata=meta("Full name of the program's contact person.", check=_nonblank))
+    name: str = field(metadata=text("Full name of the program's contact person.", check=_nonblank))
     email: str = field(metadata=meta("Their email address.", check=_email))
 
 
@@ -345,7 +351,7 @@ class Meetings:
                       "Without it, calendar times are local to whoever imports them.", check=_timezone),
     )
     place: str = field(
-        default="", metadata=meta("Where pairs usually meet, e.g. a room; shown on the meetings page and in the "
+        default="", metadata=text("Where pairs usually meet, e.g. a room; shown on the meetings page and in the "
                                   "calendar.")
     )
     video_link: str = field(
@@ -354,7 +360,7 @@ class Meetings:
                       check=_web_address),
     )
     description: str = field(
-        default="", metadata=meta("A line or two that every calendar entry carries, e.g. what to bring.")
+        default="", metadata=text("A line or two that every calendar entry carries, e.g. what to bring.")
     )
 
     def __post_init__(self) -> None:
@@ -420,22 +426,22 @@ class Timeline:
 class Program:
     """The program itself."""
 
-    name: str = field(metadata=meta("Program name, shown as the site title.", check=_nonblank))
-    organisation: str = field(metadata=meta("Organisation running the program.", check=_nonblank))
+    name: str = field(metadata=text("Program name, shown as the site title.", check=_nonblank))
+    organisation: str = field(metadata=text("Organisation running the program.", check=_nonblank))
     contact: Contact = field(metadata=meta("Contact person for participants."))
     start: dt.date = field(metadata=meta("First day of the program, YYYY-MM-DD."))
     end: dt.date = field(metadata=meta("Last day of the program, YYYY-MM-DD."))
     meetings: Meetings = field(metadata=meta("The meeting rhythm."))
     name_in_text: str = field(
         default="",
-        metadata=meta('How the name reads inside a sentence, e.g. "the Northwind Mentoring Program"; '
+        metadata=text('How the name reads inside a sentence, e.g. "the Northwind Mentoring Program"; '
                       "default: the name as written.", check=_nonblank),
     )
     timeline: Timeline = field(
         default_factory=Timeline, metadata=meta("Key moments: applications, matching, kick-off, mid-point, closing.")
     )
     description: str = field(
-        default="", metadata=meta("One or two sentences on what the program is for.")
+        default="", metadata=text("One or two sentences on what the program is for.")
     )
     language: str = field(
         default="",
@@ -493,6 +499,11 @@ class Term:
 
     singular: str = field(metadata=meta("The word for one person.", check=_nonblank))
     plural: str = field(metadata=meta("The word for several people.", check=_nonblank))
+    gender: Literal["masculine", "feminine"] | None = field(
+        default=None,
+        metadata=meta("Grammatical gender, for languages whose articles follow it: in Spanish "
+                      "[[a_mentee]] is \"una mentorada\" with feminine, \"un mentorado\" without."),
+    )
 
 
 @dataclass(frozen=True)
@@ -563,7 +574,7 @@ class Font:
 class Support:
     """Who participants ask about the handbook or worksheets (often not the program contact)."""
 
-    name: str = field(metadata=meta("Person or team, e.g. People Development Team.", check=_nonblank))
+    name: str = field(metadata=text("Person or team, e.g. People Development Team.", check=_nonblank))
     email: str = field(default="", metadata=meta("Their email address.", check=_email_or_empty))
     url: str = field(default="", metadata=meta("A help page, starting with https://.", check=_web_address))
 
@@ -600,7 +611,7 @@ class Branding:
         metadata=meta("SVG, PNG or ICO file in the program folder: the browser tab icon.",
                       check=_image(("svg", "png", "ico"))),
     )
-    footer: str = field(default="", metadata=meta("Text in the footer of every page and worksheet."))
+    footer: str = field(default="", metadata=text("Text in the footer of every page and worksheet."))
     font: Font | None = field(
         default=None,
         metadata=meta("A typeface from font files in the program folder, for the site and worksheets."),
@@ -650,14 +661,14 @@ class SiteSettings:
 class Applying:
     """Who can apply, what the application asks, and how pairs are matched."""
 
-    mentors: str = field(default="", metadata=meta("Markdown: who can apply as a mentor."))
-    mentees: str = field(default="", metadata=meta("Markdown: who can apply as a mentee."))
+    mentors: str = field(default="", metadata=text("Markdown: who can apply as a mentor."))
+    mentees: str = field(default="", metadata=text("Markdown: who can apply as a mentee."))
     questions: list[str] = field(
-        default_factory=list, metadata=meta("What the application form asks, one line each.")
+        default_factory=list, metadata=text("What the application form asks, one line each.")
     )
     criteria: list[str] = field(
         default_factory=list,
-        metadata=meta("How the program manager matches pairs, most important first, one line each."),
+        metadata=text("How the program manager matches pairs, most important first, one line each."),
     )
 
 
@@ -665,9 +676,9 @@ class Applying:
 class SupportService:
     """A service participants can turn to beyond the program, e.g. an employee assistance line."""
 
-    name: str = field(metadata=meta("Name of the service.", check=_nonblank))
-    about: str = field(metadata=meta("What it helps with and when, in a sentence.", check=_nonblank))
-    contact: str = field(default="", metadata=meta("How to reach it: a phone number, an email, opening hours."))
+    name: str = field(metadata=text("Name of the service.", check=_nonblank))
+    about: str = field(metadata=text("What it helps with and when, in a sentence.", check=_nonblank))
+    contact: str = field(default="", metadata=text("How to reach it: a phone number, an email, opening hours."))
     url: str = field(default="", metadata=meta("Its web page, starting with https://.", check=_web_address))
 
 

@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import assets, messages, sourcefiles, timeline
 from . import meetings as meeting_calendar
+from . import messages, sourcefiles
 from .errors import Problem, ProgramError, shown
 from .messages import N_
-from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, long_date, rhythm_parts, target_path
+from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, rhythm_parts, target_path
 from .publish import UsageError
 from .templating import environment, render
 
@@ -91,21 +91,21 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
     """Variables every page and worksheet template can use."""
     t = program.terms
     cfg = program.config
-    words = messages.of(program)
+    words = messages.of(program, [])  # a broken catalog is reported by the stage (render_pages)
     return {
         "t": t,
         "program": cfg.program,
         "branding": cfg.branding,
         "config": cfg,
         "facts": program.facts,
-        "start_text": long_date(cfg.program.start),
-        "end_text": long_date(cfg.program.end),
+        "start_text": program.long_date(cfg.program.start),
+        "end_text": program.long_date(cfg.program.end),
         "rhythm": program.facts["meeting_rhythm"],
         **{k: program.facts[k] for k in rhythm_parts(cfg)},
         "program_in_text": program.facts["program_in_text"],
         "Program_in_text": program.facts["Program_in_text"],
-        "moments": timeline.moments(cfg.program),
-        "moment": {m.key: m for m in timeline.moments(cfg.program)},
+        "moments": program.moments,
+        "moment": {m.key: m for m in program.moments},
         "mentor_practices": program.practices["mentors"],
         "mentee_practices": program.practices["mentees"],
         "worksheets": program.worksheets,
@@ -120,7 +120,7 @@ def base_context(program: LoadedProgram) -> dict[str, Any]:
             "both": words.gettext("%(Mentor)s and %(mentee)s together", Mentor=t.Mentor, mentee=t.mentee),
             "each": words.gettext("%(Mentor)s and %(mentee)s, each on their own", Mentor=t.Mentor, mentee=t.mentee),
         },
-        "long_date": long_date,
+        "long_date": program.long_date,
     }
 
 
@@ -332,7 +332,7 @@ def render_pages(
     Every problem of the stage (template errors, dead links, clashing names) is found in one go:
     they are raised together, or added to `problems` when it is given, with the pages there are."""
     found: list[Problem] = []
-    words = messages.of(program)
+    words = messages.of(program, found)
     env = environment(program.root, words)
     ctx = {**base_context(program), "booklet_sizes": list(booklet_sizes)}
     known = planned_pages(program)
@@ -345,15 +345,10 @@ def render_pages(
     t = program.terms
     out = Pages()
 
-    text_language: dict[str, str] = {}  # page -> the language of its text, where not the site's
-
     def page(path: str, template: str, **extra: Any) -> None:
-        if template not in STRUCTURAL:  # the whole page in the language, or the default's
-            template, language = page_template(program, template)
-            if language != program.language:
-                text_language[path] = language
         try:
-            out.files[path] = render(env, template, {**ctx, **extra, "page_path": path}, program.root)
+            out.files[path] = render(env, program.template(template), {**ctx, **extra, "page_path": path},
+                                     program.root)
         except ProgramError as exc:  # the page stays (empty), so links to it are not dead too
             found.extend(exc.problems)
             out.files[path] = ""
@@ -378,7 +373,7 @@ def render_pages(
               "mid-point": words.gettext("mid-point review"), "closing": words.gettext("closing meeting")}
     page("timeline.md", "pages/timeline.md.j2", schedule=schedule)
     page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
-    events = [meeting_calendar.Event(m.key, m.day, m.label) for m in timeline.moments(cfg)
+    events = [meeting_calendar.Event(m.key, m.day, m.label) for m in program.moments
               if m.key != "first_meetings"]  # the meetings themselves are in the calendar
     out.files["meetings.ics"] = meeting_calendar.ics(
         schedule, calendar_name=cfg.name, labels=labels, settings=cfg.meetings, stamp=build_stamp(),
@@ -456,18 +451,7 @@ def render_pages(
     elif found:
         raise ProgramError(found)
 
-    for p in program.pages:
-        if p.path in out.files and program.lang_of("page", p.path) != program.language:
-            text_language[p.path] = program.lang_of("page", p.path)
-    for role, items in program.practices.items():
-        for practice in items:
-            key = f"{role}/{practice.id}"
-            if program.lang_of("practice", key) != program.language:
-                text_language[f"{key}.md"] = program.lang_of("practice", key)
-    for sheet in program.worksheets:
-        if program.lang_of("worksheet", sheet.id) != program.language:
-            text_language[f"worksheets/{sheet.id}.md"] = program.lang_of("worksheet", sheet.id)
-    _mark_fallbacks(program, out.files, text_language)
+    _mark_fallbacks(program, out.files)
     out.nav = [
         (words.gettext("Home"), "index.md"),
         (words.gettext("Roles and expectations"), "roles.md"),
@@ -483,42 +467,17 @@ def render_pages(
     return out
 
 
-# Page templates whose words come from the message catalogs (and whose text from the loaded
-# program, in its language): one for every language. Every other page template is the whole page
-# in one language, given for another as pages/<name>.<code>.md.j2 beside pages/<name>.md.j2.
-STRUCTURAL = {"pages/practice.md.j2", "pages/practices.md.j2", "pages/worksheet.md.j2",
-              "pages/worksheets.md.j2", "pages/more-pages.md.j2"}
-
-
-def page_template(program: LoadedProgram, template: str) -> tuple[str, str]:
-    """The template of a page for the program's language, and the language it is written in:
-    pages/conduct.es.md.j2 for Spanish where there is one, else pages/conduct.md.j2 in the
-    default language. A program's own conduct.md.j2 (its words for the page) is used in every
-    language that it gives no conduct.<code>.md.j2 for: the built-in translation is of the
-    built-in page, not of the program's."""
-    if program.language == program.default_language:
-        return template, program.language
-    translated = template.removesuffix(".md.j2") + f".{program.language}.md.j2"
-    own = program.root / "templates"
-    builtin = assets.builtin_root() / "templates"
-    for folder in ([own] if own.resolve() != builtin.resolve() else []) + [builtin]:
-        if (folder / translated).is_file():
-            return translated, program.language
-        if (folder / template).is_file():
-            return template, program.default_language
-    return template, program.default_language
-
-
-def _mark_fallbacks(program: LoadedProgram, files: dict[str, str | bytes], text_language: dict[str, str]) -> None:
+def _mark_fallbacks(program: LoadedProgram, files: dict[str, str | bytes]) -> None:
     """A page whose text is taken from another language (the default one: no translation of it
-    yet) is wrapped in a block carrying that language, so that screen readers read it in that
-    voice (templates/pages/fallback.md.j2)."""
+    yet, see `LoadedProgram.lang_of`) is wrapped in a block carrying that language, so that
+    screen readers read it in that voice (templates/pages/fallback.md.j2)."""
     env = environment(program.root)
-    for path, language in sorted(text_language.items()):
-        text = files.get(path)
-        if isinstance(text, str) and text:
-            files[path] = render(env, "pages/fallback.md.j2", {"language": language, "markdown": Markup(text)},
-                                 program.root)
+    for path, text in sorted(files.items()):
+        if path.endswith(".md") and isinstance(text, str) and text:
+            language = program.lang_of("page", path)
+            if language != program.language:
+                files[path] = render(env, "pages/fallback.md.j2", {"language": language, "markdown": Markup(text)},
+                                     program.root)
 
 
 def _practice_titles(program: LoadedProgram) -> dict[str, str]:

@@ -11,15 +11,17 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from . import assets, sourcefiles, svgsafety, timeline, yamlsource
-from .errors import Problem, Problems, shown
-from .fields import BaseField, convert_field
+from . import assets, languages, messages, sourcefiles, svgsafety, timeline, yamlsource
+from .errors import Problem, Problems, ProgramError, shown
+from .fields import BaseField, convert_field, localised_defaults
 from .languages import KINDS, Missing
+from .messages import N_
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
@@ -154,6 +156,28 @@ class LoadedProgram:
     languages: list[str] = field(default_factory=lambda: ["en"])
     missing: list[Missing] = field(default_factory=list)  # what this language has no text of
     translated: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) given in this language
+    # The placeholders' values in the default language: what its text (shown where a translation
+    # is missing) was filled with. The same as `facts` in the default language.
+    base_facts: dict[str, str] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)  # page template -> this language's own
+
+    def template(self, name: str) -> str:
+        """The page template to render for `name` ("pages/conduct.md.j2") in this language:
+        "pages/conduct.es.md.j2" where there is one (see `languages.page_template`)."""
+        return self.templates.get(name, name)
+
+    def long_date(self, day: dt.date) -> str:
+        """A date written out in this program's language."""
+        return long_date(day, self.language)
+
+    @property
+    def moments(self) -> list[timeline.Moment]:
+        """The timeline's moments, labelled in this program's language."""
+        try:
+            gettext = messages.of(self).gettext
+        except ProgramError:  # a broken catalog is reported by loading: the labels stay English meanwhile
+            gettext = messages.SOURCE.gettext
+        return timeline.moments(self.config.program, gettext)
 
     @property
     def default_language(self) -> str:
@@ -177,8 +201,14 @@ class LoadedProgram:
         return [w for w in self.worksheets if ref in w.practices]
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+def long_date(day: dt.date, language: str = "en") -> str:
+    """A date written out: "11 January 2027" in English (every en-*: our own pattern, pinned by
+    the goldens), "11 de enero de 2027" in Spanish; other languages as Babel writes their long date."""
+    if language.split("-")[0] == "en":
+        return f"{day.day} {day:%B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=language.replace("-", "_"))
 
 
 def a_or_an(number: int) -> str:
@@ -186,43 +216,67 @@ def a_or_an(number: int) -> str:
     return "an" if str(number).startswith("8") or number in (11, 18) else "a"
 
 
-def every(weeks: int) -> str:
-    return "every week" if weeks == 1 else f"every {weeks} weeks"
+# "on Mondays": each weekday as the rhythm says it, a message of its own (Spanish "los lunes",
+# German "montags": no rule makes them from the weekday's name).
+ON_WEEKDAYS = {
+    "monday": N_("on Mondays"), "tuesday": N_("on Tuesdays"), "wednesday": N_("on Wednesdays"),
+    "thursday": N_("on Thursdays"), "friday": N_("on Fridays"), "saturday": N_("on Saturdays"),
+    "sunday": N_("on Sundays"),
+}
 
 
-def rhythm_text(config: ProgramFile, terms: Terms) -> str:
+def every(weeks: int, cat: messages.Catalog = messages.SOURCE) -> str:
+    return cat.ngettext("every week", "every %(num)d weeks", weeks)
+
+
+def _long(n: int, kind: str, cat: messages.Catalog) -> str:
+    """'a 60-minute meeting', 'an 80-minute check-in': a message per article, so that a language
+    without a/an translates both alike."""
+    if kind == "meeting":
+        if a_or_an(n) == "an":
+            return cat.ngettext("an %(num)d-minute meeting", "an %(num)d-minute meeting", n)
+        return cat.ngettext("a %(num)d-minute meeting", "a %(num)d-minute meeting", n)
+    if a_or_an(n) == "an":
+        return cat.ngettext("an %(num)d-minute check-in", "an %(num)d-minute check-in", n)
+    return cat.ngettext("a %(num)d-minute check-in", "a %(num)d-minute check-in", n)
+
+
+def rhythm_text(config: ProgramFile, terms: Terms, cat: messages.Catalog = messages.SOURCE) -> str:
     """The meeting rhythm as a noun phrase: 'a 60-minute meeting every 2 weeks on Mondays ...'.
     It fits where a noun fits ("Meet as agreed: ..."); sentences that need a verb use the parts
-    (`rhythm_parts`)."""
+    (`rhythm_parts`). `cat`: the language's messages (English without)."""
     m = config.program.meetings
-    text = f"{a_or_an(m.length_minutes)} {m.length_minutes}-minute meeting {every(m.every_weeks)}"
-    if m.weekday:
-        text += f" on {m.weekday.capitalize()}s"
-    if m.time:
-        text += f" at {m.time}"
+    text = f"{_long(m.length_minutes, 'meeting', cat)} {every(m.every_weeks, cat)}"
+    when = _when(config, cat)
+    if when:
+        text += f" {when}"
     if m.check_in:
         c = m.check_in
-        text += (f", with {a_or_an(c.length_minutes)} {c.length_minutes}-minute check-in "
-                 f"{every(c.every_weeks)} in between")
+        text += cat.gettext(", with %(check_in)s %(interval)s in between",
+                            check_in=_long(c.length_minutes, "check-in", cat), interval=every(c.every_weeks, cat))
     return text
 
 
-def minutes(n: int) -> str:
-    return f"{n} minute{'' if n == 1 else 's'}"
+def minutes(n: int, cat: messages.Catalog = messages.SOURCE) -> str:
+    return cat.ngettext("%(num)d minute", "%(num)d minutes", n)
 
 
-def rhythm_parts(config: ProgramFile) -> dict[str, str]:
+def _when(config: ProgramFile, cat: messages.Catalog) -> str:
+    m = config.program.meetings
+    return " ".join(filter(None, [cat.gettext(ON_WEEKDAYS[m.weekday]) if m.weekday else "",
+                                  cat.gettext("at %(time)s", time=m.time) if m.time else ""]))
+
+
+def rhythm_parts(config: ProgramFile, cat: messages.Catalog = messages.SOURCE) -> dict[str, str]:
     """The pieces of the rhythm, for sentences of one's own: 'Pairs meet [[meeting_interval]]
     for [[meeting_length]]'. Check-in parts are empty when the program has no check-ins."""
     m = config.program.meetings
-    when = " ".join(filter(None, [f"on {m.weekday.capitalize()}s" if m.weekday else "",
-                                  f"at {m.time}" if m.time else ""]))
     return {
-        "meeting_length": minutes(m.length_minutes),
-        "meeting_interval": every(m.every_weeks),
-        "meeting_when": when,
-        "check_in_length": minutes(m.check_in.length_minutes) if m.check_in else "",
-        "check_in_interval": every(m.check_in.every_weeks) if m.check_in else "",
+        "meeting_length": minutes(m.length_minutes, cat),
+        "meeting_interval": every(m.every_weeks, cat),
+        "meeting_when": _when(config, cat),
+        "check_in_length": minutes(m.check_in.length_minutes, cat) if m.check_in else "",
+        "check_in_interval": every(m.check_in.every_weeks, cat) if m.check_in else "",
     }
 
 
@@ -374,33 +428,48 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         problems.raise_if_any()
     sources.append(program_file)
     doc = yamlsource.load(program_file, problems)
-    config = INVALID
+    configs: dict[str, Any] = {}
     texts: list[Text] = []
     if doc is not None:
-        config = convert(ProgramFile, {} if doc.data is None else doc.data, (), Ctx(doc, problems))
+        # Every language's program.yml is checked, whichever is loaded: a mistake in a Spanish
+        # value is found by `validate` of the default language too.
+        if doc.data is None:
+            doc.data = {}
+        localised = languages.localise_program(doc, problems, languages.declared_languages(doc))
+        for code, (view, _) in localised.items():
+            configs[code] = convert(ProgramFile, view.data, (), Ctx(view, problems))
         _texts(doc, doc.data, (), problems.rel(program_file), texts)
     problems.raise_if_any()
-    assert isinstance(config, ProgramFile)
-    languages = list(config.program.languages)
-    language = language or languages[0]
-    if language not in languages:
-        raise ValueError(f"load_program: {language!r} is not in program.languages [{', '.join(languages)}]")
+    default_config = next(iter(configs.values()))
+    assert isinstance(default_config, ProgramFile)
+    all_languages = list(default_config.program.languages)
+    default, language = all_languages[0], language or all_languages[0]
+    if language not in all_languages:
+        raise ValueError(f"load_program: {language!r} is not in program.languages [{', '.join(all_languages)}]")
+    config = configs[language]
     config = dataclasses.replace(config, program=dataclasses.replace(config.program, language=language))
+    layer = languages.Layer(language, default, problems)
+    layer.missing += localised[language][1].missing
 
-    terms = Terms(config.terminology)
-    p = config.program
     ctx = Ctx(doc, problems)  # type: ignore[arg-type]
-    for key, message in timeline.problems(p):
+    for key, message in timeline.problems(default_config.program):
         ctx.error(("program", *key.split(".")), message)  # (timeline keys hold no list index)
     problems.raise_if_any()
-    facts = dict(terms.forms)
-    facts.update(
-        program=p.name, program_in_text=p.in_text, Program_in_text=capitalise(p.in_text),
-        organisation=p.organisation, start=long_date(p.start),
-        end=long_date(p.end), meeting_rhythm=rhythm_text(config, terms), **rhythm_parts(config),
-        contact_name=p.contact.name, contact_email=p.contact.email,
-    )
-    facts.update({m.key: long_date(m.day) for m in timeline.moments(p)})
+    catalogs: dict[str, messages.Catalog] = {}
+    for code in {default, language}:
+        try:
+            catalogs[code] = messages.catalog(root, code)
+        except ProgramError as exc:  # a .po file with mistakes: reported with the rest, English meanwhile
+            problems.items += [p for p in exc.problems if p not in problems.items]
+            catalogs[code] = messages.SOURCE
+    terms = _terms(config, language, default, localised[language][1].own_words, catalogs[language])
+    facts = _facts(config, terms, catalogs[language])
+    base_facts = facts  # what the default language's text (an original, or a fallback) is filled with
+    if language != default:
+        base_config = configs[default]
+        base_facts = _facts(base_config, _terms(base_config, default, default, None, catalogs[default]),
+                            catalogs[default])
+    _check_overlays(root, all_languages, problems)
 
     practices: dict[str, list[Practice]] = {}
     for role in ROLES:
@@ -413,18 +482,27 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         if pdoc is None:
             unchecked.add(f"{role}/")  # its practices' pages are unknown: links to them are not judged
             continue
-        data = _fill(pdoc, pdoc.data, (), facts, problems)
+        data = _fill(pdoc, pdoc.data, (), base_facts, problems)
         _texts(pdoc, pdoc.data, (), problems.rel(file), texts)  # as written: a link a placeholder
         # brings in belongs to the placeholder's own value
+        if layer.other:
+            odoc, over = _overlay(root, file, f"content/practices/{role}.{language}.yml", facts, problems, sources,
+                                  texts)
+            data = languages.merge_practices(pdoc, data, odoc, over, role, layer)
         parsed = convert(PracticeFile, data, (), Ctx(pdoc, problems))
         if parsed is not INVALID:
             practices[role] = parsed.practices
         else:
             unchecked.add(f"{role}/")
 
-    worksheets = _load_worksheets(root, facts, practices, problems, sources, texts)
+    worksheets = _load_worksheets(root, base_facts, practices, problems, sources, texts, layer, facts,
+                                  catalogs[language].gettext if layer.other else None)
     budget = _Budget(problems)
-    pages = _load_pages(root, facts, problems, sources, budget, allow_html=config.site.allow_html)
+    pages = _load_pages(root, base_facts, problems, sources, budget, allow_html=config.site.allow_html,
+                        layer=layer, own_facts=facts)
+    templates = _choose_templates(root, layer)
+    for structural in ("mentors/index.md", "mentees/index.md", "worksheets/index.md", "more-pages.md"):
+        layer.given("page", structural)  # their words are the message catalog's (counted there)
     page_files = _load_page_files(root, problems, sources, budget)
     if not defer:
         problems.raise_if_any()
@@ -445,16 +523,106 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         if folder.is_dir():
             unchecked.update(rel for f in folder.rglob("*") if (rel := f.relative_to(folder).as_posix()) not in loaded)
     return LoadedProgram(root, config, terms, facts, practices, worksheets, pages, sources, page_files, texts,
-                         list(problems.items), unchecked, language, languages)
+                         list(problems.items), unchecked, language, all_languages, layer.missing, layer.translated,
+                         base_facts, templates)
 
 
 def _worksheet_files(root: Path) -> dict[str, Path]:
     """The worksheet files by name: a program with its own worksheets/ folder uses exactly
-    those; otherwise the built-in set."""
+    those; otherwise the built-in set. Translations (goals.es.yml) are not worksheets."""
     folder = root / "worksheets"
     if not folder.is_dir():
         folder = assets.builtin_root() / "worksheets"
-    return {f.stem: f for f in sorted(folder.glob("*.yml"))}
+    return {f.stem: f for f in sorted(folder.glob("*.yml")) if not languages.overlay_code(f.name, [])}
+
+
+def _terms(config: ProgramFile, language: str, default: str, own: set[str] | None,
+           cat: messages.Catalog) -> Terms:
+    """The role words of a language: its own mapping over the base words (see languages.py)."""
+    word = config.terminology.program
+    manager = None
+    if config.terminology.program_manager is None and language.split("-")[0] != "en":
+        # "program manager" is English word order: other languages say it their own way.
+        manager = cat.gettext("%(program)s manager", program=(word if isinstance(word, str) else word.singular).strip())
+    return Terms(config.terminology, language, own=own if language != default else None, default=default,
+                 manager=manager)
+
+
+def _facts(config: ProgramFile, terms: Terms, cat: messages.Catalog) -> dict[str, str]:
+    """The values of the placeholders in one language."""
+    p = config.program
+    language = p.language
+    facts = dict(terms.forms)
+    facts.update(
+        program=p.name, program_in_text=p.in_text, Program_in_text=capitalise(p.in_text),
+        organisation=p.organisation, start=long_date(p.start, language),
+        end=long_date(p.end, language), meeting_rhythm=rhythm_text(config, terms, cat), **rhythm_parts(config, cat),
+        contact_name=p.contact.name, contact_email=p.contact.email,
+    )
+    facts.update({m.key: long_date(m.day, language) for m in timeline.moments(p)})
+    return facts
+
+
+def _overlay(root: Path, original: Path, relative: str, facts: dict[str, str], problems: Problems,
+             sources: list[Path], texts: list[Text]) -> tuple[Document | None, Any]:
+    """An original's translation (parsed, placeholders filled), if there is one: the program's
+    own file, or the built-in one when the original is built in (a translation of our text is
+    no translation of a program's own)."""
+    own = root / relative
+    builtin = assets.builtin_root() / relative
+    file = own if own.exists() else builtin if builtin.is_file() and not original.is_relative_to(root) else None
+    if file is None or file == original:
+        return None, None
+    sources.append(file)
+    odoc = yamlsource.load(file, problems)
+    if odoc is None:
+        return None, None
+    _texts(odoc, odoc.data, (), problems.rel(file), texts)
+    return odoc, _fill(odoc, odoc.data, (), facts, problems)
+
+
+def _check_overlays(root: Path, all_languages: list[str], problems: Problems) -> None:
+    """Translations of the program's own that translate nothing: of a language the program does
+    not list, or of an original that does not exist."""
+    folders = {"content/practices": ".yml", "worksheets": ".yml", "content/pages": ".md"}
+    sheets = _worksheet_files(root)
+    for folder, ext in folders.items():
+        top = root / folder
+        if not top.is_dir():
+            continue
+        for file in sorted(top.rglob(f"*{ext}") if ext == ".md" else top.glob(f"*{ext}")):
+            found = languages.overlay_code(file.name, all_languages)
+            if found is None or file.is_dir():
+                continue
+            original, code = found
+            if code not in all_languages:
+                problems.add(file, 1, 1, "", f"{languages.not_listed(code, all_languages)}; add it there, or "
+                             "remove this translation")
+                continue
+            if folder == "content/practices":
+                exists = original.removesuffix(ext) in ROLES
+            elif folder == "worksheets":
+                exists = original.removesuffix(ext) in sheets
+            else:
+                exists = (file.parent / original).is_file()
+            if not exists:
+                shown_original = (file.parent / original).relative_to(root).as_posix()
+                problems.add(file, 1, 1, "", f"translates {shown_original}, which does not exist; a translation "
+                             "sits beside its original, named like it with the language before the extension")
+
+
+def _choose_templates(root: Path, layer: languages.Layer) -> dict[str, str]:
+    """The page templates of the layer's language, recorded as given or missing."""
+    chosen: dict[str, str] = {}
+    for name in languages.page_templates(root):
+        template, own = languages.page_template(root, name, layer.language)
+        chosen[name] = template
+        page = name.removeprefix("pages/").removesuffix(".j2")
+        if own:
+            layer.given("page", page)
+        elif layer.other:
+            layer.missing.append(Missing(name.join(("templates/", "")), 1, 1, "", languages.no_text(layer.language)))
+    return chosen
 
 
 # Files beside the extra pages that are published with them, e.g. a diagram a page shows.
@@ -508,7 +676,12 @@ def _load_worksheets(
     problems: Problems,
     sources: list[Path],
     texts: list[Text],
+    layer: languages.Layer | None = None,
+    own_facts: dict[str, str] | None = None,
+    gettext: Callable[[str], str] | None = None,
 ) -> list[Worksheet]:
+    """The worksheets, in `layer`'s language: each original (filled with `facts`, the default
+    language's) with its translation's texts over it (filled with `own_facts`)."""
     files = _worksheet_files(root)
     known_refs = {f"{role}/{p.id}" for role, items in practices.items() for p in items}
     out: list[Worksheet] = []
@@ -524,6 +697,12 @@ def _load_worksheets(
         data = _fill(doc, doc.data, (), facts, problems)
         _texts(doc, doc.data, (), problems.rel(file), texts)
         _check_images(doc, data, (), problems)
+        if layer is not None and layer.other:
+            relative = file.with_name(f"{stem}.{layer.language}.yml").relative_to(file.parents[1]).as_posix()
+            odoc, over = _overlay(root, file, relative, own_facts or facts, problems, sources, texts)
+            if odoc is not None:
+                _check_images(odoc, over, (), problems)
+            data = localised_defaults(languages.merge_worksheet(doc, data, odoc, over, layer), gettext)
         sheet = convert_mapping(Worksheet, data, (), ctx)
         if sheet is INVALID:
             continue
@@ -545,13 +724,16 @@ ATTR_LIST_END = re.compile(r"\s*\{[^{}]*\}\s*$")
 
 def _load_pages(
     root: Path, facts: dict[str, str], problems: Problems, sources: list[Path], budget: _Budget, *,
-    allow_html: bool,
+    allow_html: bool, layer: languages.Layer | None = None, own_facts: dict[str, str] | None = None,
 ) -> list[Page]:
+    """The extra pages, in `layer`'s language: a page's translation (faq.es.md, the whole page,
+    filled with `own_facts`) where there is one, else the original (filled with `facts`)."""
     folder = root / "content" / "pages"
     pages: list[Page] = []
     if not folder.is_dir():
         return pages
-    files = [f for f in sorted(folder.rglob("*.md")) if not f.is_dir()]  # not a folder named x.md
+    files = [f for f in sorted(folder.rglob("*.md"))  # not a folder named x.md, nor a translation
+             if not f.is_dir() and not languages.overlay_code(f.name, [])]
     if len(files) > MAX_EXTRA_PAGES:
         problems.add(files[MAX_EXTRA_PAGES], 1, 1, "", f"is extra page {MAX_EXTRA_PAGES + 1:,}; a program may have "
                      f"at most {MAX_EXTRA_PAGES:,} (merge pages, or publish the rest as a site of their own)")
@@ -559,6 +741,15 @@ def _load_pages(
     for file in files:
         sources.append(file)
         rel = file.relative_to(folder).as_posix()
+        values = facts
+        if layer is not None and layer.other:
+            translation = file.with_name(f"{file.stem}.{layer.language}{file.suffix}")
+            if translation.is_file():
+                file, values = translation, own_facts or facts
+                sources.append(file)
+                layer.given("page", rel)
+            else:
+                layer.missing.append(Missing(problems.rel(file), 1, 1, "", languages.no_text(layer.language)))
         # (links that leave the program, pipes and unreadable files were refused before)
         try:
             data = sourcefiles.read_bytes(file, limit=MAX_MARKDOWN_BYTES + 1)
@@ -576,9 +767,9 @@ def _load_pages(
             continue
         for lineno, line in enumerate(text.splitlines(), 1):
             for match in PLACEHOLDER.finditer(line):
-                if match.group(1) not in facts:
-                    problems.add(file, lineno, match.start() + 1, "", unknown_placeholder(match.group(1), facts))
-        text, _ = substitute(text, facts)
+                if match.group(1) not in values:
+                    problems.add(file, lineno, match.start() + 1, "", unknown_placeholder(match.group(1), values))
+        text, _ = substitute(text, values)
         title = next(
             (ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")),
             file.stem.replace("-", " ").capitalize(),

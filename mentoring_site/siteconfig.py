@@ -185,6 +185,5 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
              "name": words.gettext("Help: %(name)s", name=brand.support.name)},
         ]}
     # What the one 404 page says, in every language of the program (its template escapes it).
-    languages = list(getattr(program, "languages", None) or [p.language])
-    config.setdefault("extra", {})["not_found"] = messages.not_found(program.root, languages)
+    config.setdefault("extra", {})["not_found"] = messages.not_found(program.root, program.languages)
     return config

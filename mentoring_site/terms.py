@@ -7,6 +7,8 @@ written). Instead a fixed set of `[[name]]` placeholders is replaced by plain su
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .model import Term, Terminology
@@ -38,41 +40,103 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _unaccented(text: str) -> str:
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn"))
+
+
+def spanish_plural(phrase: str) -> str:
+    """Spanish plural of the first word, which heads a Spanish noun phrase: 'mentor' ->
+    'mentores', 'responsable del programa' -> 'responsables del programa', 'organización' ->
+    'organizaciones'. Words the rule gets wrong (joven, lunes) are given as {singular, plural}."""
+    word, _, rest = phrase.partition(" ")
+    lower = word.lower()
+    last = lower[-1:]
+    if last in "aeiouáéó":
+        word += "s"
+    elif last == "z":
+        word = word[:-1] + ("C" if word[-1].isupper() else "c") + "es"
+    elif last in "sx" and not any(v in lower[-3:] for v in "áéíóú") and sum(c in "aeiou" for c in lower) > 1:
+        pass  # an unstressed last syllable: la crisis, las crisis
+    else:  # a consonant, or í and ú: the stress mark of a last syllable goes (canción, canciones)
+        word = (word[:-2] + _unaccented(word[-2:]) if lower[-2:-1] in "áéíóú" else word) + "es"
+    return f"{word} {rest}" if rest else word
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """What a language's placeholders need: a plural, and a noun with its indefinite article."""
+
+    plural: Callable[[str], str]
+    indefinite: Callable[[str, str | None], str]  # (word, gender) -> "a guide", "una mentora"
+
+
+GRAMMARS = {
+    "en": Grammar(plural, lambda word, gender: f"{article(word)} {word}"),
+    "es": Grammar(spanish_plural, lambda word, gender: f"{'una' if gender == 'feminine' else 'un'} {word}"),
+}
+
+
+def grammar(language: str) -> Grammar | None:
+    """The grammar of a BCP 47 code by its language (es-MX: es), if we have one."""
+    return GRAMMARS.get(language.split("-")[0])
+
+
 @dataclass(frozen=True)
 class Words:
-    """The four forms of a role word used in text."""
+    """The forms of a role word used in text."""
 
     singular: str
     plural: str
+    gender: str | None = None
 
     @classmethod
-    def from_config(cls, value: str | Term) -> Words:
+    def from_config(cls, value: str | Term, rules: Grammar | None = None) -> Words:
+        rules = rules or GRAMMARS["en"]
         if isinstance(value, Term):
-            return cls(lower_words(value.singular.strip()), lower_words(value.plural.strip()))
+            return cls(lower_words(value.singular.strip()), lower_words(value.plural.strip()), value.gender)
         word = lower_words(value.strip())
-        return cls(word, plural(word))
+        return cls(word, rules.plural(word))
 
 
 class Terms:
     """Role words for templates: t.mentor, t.Mentor, t.mentors, t.Mentors, and so on; the
     word for the activity: t.mentoring, t.Mentoring; and the word for the program itself:
-    t.program_word, t.Program_word, t.program_words, t.Program_words ("programme", "scheme")."""
+    t.program_word, t.Program_word, t.program_words, t.Program_words ("programme", "scheme").
+
+    `language`: whose grammar makes plurals and the `a_` forms (English when not given); words
+    not in `own` were written for the `default` language and take its plural rule. A language
+    we have no grammar for has no `a_` forms. `manager`: the program manager's word when the
+    program sets none (made from the program word, in the language's own words)."""
 
     ROLES = ("mentor", "mentee", "program_manager")
 
-    def __init__(self, terminology: Terminology) -> None:
+    def __init__(self, terminology: Terminology, language: str = "en", *, own: set[str] | None = None,
+                 default: str = "en", manager: str | None = None) -> None:
+        rules = grammar(language)
+        made = terminology.program_manager is None  # "program manager", from the program word
         chosen = {"mentor": terminology.mentor, "mentee": terminology.mentee,
-                  "program_manager": terminology.manager, "program_word": terminology.program}
-        self.words = {role: Words.from_config(word) for role, word in chosen.items()}
+                  "program_manager": (manager or terminology.manager) if made else terminology.manager,
+                  "program_word": terminology.program}
+        origin = {"program_word": "program", "program_manager": "program" if made and not manager else
+                  "program_manager"}
+
+        def rules_of(role: str) -> Grammar | None:
+            mine = own is None or origin.get(role, role) in own or (role == "program_manager" and made and manager)
+            return rules if mine else grammar(default)
+
+        self.words = {role: Words.from_config(word, rules_of(role)) for role, word in chosen.items()}
         self.forms: dict[str, str] = {}
         for role, words in self.words.items():
             self.forms[role] = words.singular
             self.forms[capitalise(role)] = capitalise(words.singular)
             self.forms[role + "s"] = words.plural
             self.forms[capitalise(role) + "s"] = capitalise(words.plural)
-        for role in self.ROLES:  # "a guide", "an apprentice": t.a_mentor, [[a_mentee]]
-            words = self.words[role]
-            self.forms["a_" + role] = f"{article(words.singular)} {words.singular}"
+        for role in self.ROLES:  # "a guide", "an apprentice", "un mentor": t.a_mentor, [[a_mentee]]
+            words, role_rules = self.words[role], rules_of(role)
+            if role_rules is None:
+                continue
+            self.forms["a_" + role] = role_rules.indefinite(words.singular, words.gender)
             self.forms["A_" + role] = capitalise(self.forms["a_" + role])
         activity = lower_words(terminology.mentoring.strip())
         self.forms["mentoring"], self.forms["Mentoring"] = activity, capitalise(activity)

@@ -8,22 +8,25 @@ lying inside the program, and every mistake is reported at the key that has to c
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from . import meetings
+from .messages import N_
 from .model import MOMENTS, Program
 
 # What a reader sees for each moment (page, home page, calendar). Templates get these as
-# `moment.label`; an organisation that wants other words overrides the page templates.
+# `moment.label`, in the program's language (the message catalog); an organisation that wants
+# other words overrides the page templates, or the messages.
 LABELS = {
-    "applications_open": "Applications open",
-    "applications_close": "Applications close",
-    "matching": "Pairs are matched",
-    "kick_off": "Kick-off and orientation",
-    "first_meetings": "First meetings",
-    "mid_point_review": "Mid-point review",
-    "closing_event": "Closing event",
-    "feedback_survey": "Feedback survey",
+    "applications_open": N_("Applications open"),
+    "applications_close": N_("Applications close"),
+    "matching": N_("Pairs are matched"),
+    "kick_off": N_("Kick-off and orientation"),
+    "first_meetings": N_("First meetings"),
+    "mid_point_review": N_("Mid-point review"),
+    "closing_event": N_("Closing event"),
+    "feedback_survey": N_("Feedback survey"),
 }
 assert list(LABELS) == MOMENTS
 
@@ -39,10 +42,11 @@ class Moment:
     key: str  # the YAML key, e.g. "kick_off"
     day: dt.date
     given: bool  # written in the YAML (True) or computed (False)
+    text: str = field(default="", compare=False)  # the label in the program's language
 
     @property
     def label(self) -> str:
-        return LABELS[self.key]
+        return self.text or LABELS[self.key]
 
 
 def _defaults(program: Program) -> dict[str, dt.date]:
@@ -61,8 +65,9 @@ def _defaults(program: Program) -> dict[str, dt.date]:
     return out
 
 
-def moments(program: Program) -> list[Moment]:
-    """The program's moments in timeline order, without those it leaves out."""
+def moments(program: Program, gettext: Callable[[str], str] | None = None) -> list[Moment]:
+    """The program's moments in timeline order, without those it leaves out; `gettext`: the
+    language's messages, for the labels (English without; `LoadedProgram.moments` passes them)."""
     given = program.timeline
     defaults = _defaults(program)
     out = []
@@ -70,7 +75,7 @@ def moments(program: Program) -> list[Moment]:
         if key in given.leave_out:
             continue
         day = getattr(given, key)
-        out.append(Moment(key, day or defaults[key], day is not None))
+        out.append(Moment(key, day or defaults[key], day is not None, gettext(LABELS[key]) if gettext else ""))
     return out
 
 

@@ -39,8 +39,8 @@ def context(served_from_a_subfolder: Path, browser: Any) -> Iterator[Any]:
 
 @pytest.mark.parametrize(("start", "language", "twin"), [
     ("handbook/mentors/say-hello/", "Español", "/handbook/es/mentors/say-hello/"),
-    ("handbook/es/mentors/say-hello/", "Français", "/handbook/fr/mentors/say-hello/"),
-    ("handbook/fr/worksheets/plan/", "English", "/handbook/worksheets/plan/"),
+    ("handbook/es/mentors/say-hello/", "Español (México)", "/handbook/es-MX/mentors/say-hello/"),
+    ("handbook/es-MX/worksheets/plan/", "English", "/handbook/worksheets/plan/"),
 ])
 def test_the_switcher_leads_to_the_twin_page(context: Any, start: str, language: str, twin: str) -> None:
     page = context.new_page()

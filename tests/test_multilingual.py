@@ -1,7 +1,8 @@
 """The site in every language (issue 13): one site per language, the default at the top and the
 others under <code>/, a switcher leading to the same page in each, one 404 page, fallback marks,
-the export and the plugin. A small program in three languages (en, es, fr) where Spanish has a
-page of its own and French nothing: every exact figure below comes from it."""
+the export and the plugin. A small program in three languages (en, es, es-MX) where Spanish has a
+page of its own and Mexican Spanish nothing of its own (its messages fall back to Spanish's, its
+texts to English): every exact figure below comes from it."""
 
 from __future__ import annotations
 
@@ -27,12 +28,12 @@ URL = "https://example.org/handbook/"
 
 
 def three_languages(target: Path) -> Path:
-    """The small program in English (default), Spanish and French; the code of conduct page has
-    its own words in English and Spanish, and none in French."""
+    """The small program in English (default), Spanish and Mexican Spanish; the code of conduct
+    page has its own words in English and Spanish, and none in Mexican Spanish."""
     shutil.copytree(FIXTURES / "small", target)
     program = target / "content/program.yml"
     program.write_text(program.read_text(encoding="utf-8").replace(
-        "program:\n", "program:\n  languages: [en, es, fr]\n", 1), encoding="utf-8")
+        "program:\n", "program:\n  languages: [en, es, es-MX]\n", 1), encoding="utf-8")
     pages = target / "templates/pages"
     pages.mkdir(parents=True)
     (pages / "conduct.md.j2").write_text("# Code of conduct\n\n" + ENGLISH, encoding="utf-8")
@@ -55,21 +56,22 @@ def read(site: Path, page: str) -> str:
 def test_each_language_is_a_whole_site_in_its_folder(site: Path) -> None:
     pages = lambda folder: sorted(  # noqa: E731
         p.relative_to(folder).as_posix() for p in folder.rglob("index.html")
-        if not p.relative_to(folder).as_posix().startswith(("es/", "fr/"))
+        if not p.relative_to(folder).as_posix().startswith(("es/", "es-MX/"))
     )
     top = pages(site)
     assert len(top) == 23
-    assert pages(site / "es") == top and pages(site / "fr") == top
-    for folder in ("", "es/", "fr/"):
+    assert pages(site / "es") == top and pages(site / "es-MX") == top
+    for folder in ("", "es/", "es-MX/"):
         assert (site / f"{folder}worksheets/plan-a4.pdf").read_bytes().startswith(b"%PDF-")
         assert (site / f"{folder}meetings.ics").is_file()
         assert (site / f"{folder}assets/mentoring.css").is_file()
     # One 404 page, at the top, for every language.
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("404.html")) == ["404.html"]
+    assert [lang for lang in re.findall(r'<div lang="([^"]+)">', read(site, "404.html"))] == ["en", "es", "es-MX"]
 
 
 @pytest.mark.parametrize(("folder", "language", "search"), [("", "en", ["en"]), ("es/", "es", ["es"]),
-                                                             ("fr/", "fr", ["fr"])])
+                                                             ("es-MX/", "es", ["es"])])
 def test_each_language_has_its_theme_language_search_index_and_sitemap(
     site: Path, folder: str, language: str, search: list[str]
 ) -> None:
@@ -90,20 +92,21 @@ def switcher(page: str) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize(("page", "links"), [
-    ("index.html", [("./", "en", "English"), ("./es/", "es", "Español"), ("./fr/", "fr", "Français")]),
+    ("index.html", [("./", "en", "English"), ("./es/", "es", "Español"), ("./es-MX/", "es-MX", "Español (México)")]),
     ("mentors/say-hello/index.html",
      [("../../mentors/say-hello/", "en", "English"), ("../../es/mentors/say-hello/", "es", "Español"),
-      ("../../fr/mentors/say-hello/", "fr", "Français")]),
-    ("es/index.html", [("./../", "en", "English"), ("./", "es", "Español"), ("./../fr/", "fr", "Français")]),
+      ("../../es-MX/mentors/say-hello/", "es-MX", "Español (México)")]),
+    ("es/index.html",
+     [("./../", "en", "English"), ("./", "es", "Español"), ("./../es-MX/", "es-MX", "Español (México)")]),
     ("es/mentors/say-hello/index.html",
      [("../../../mentors/say-hello/", "en", "English"), ("../../mentors/say-hello/", "es", "Español"),
-      ("../../../fr/mentors/say-hello/", "fr", "Français")]),
-    ("fr/worksheets/plan/index.html",
+      ("../../../es-MX/mentors/say-hello/", "es-MX", "Español (México)")]),
+    ("es-MX/worksheets/plan/index.html",
      [("../../../worksheets/plan/", "en", "English"), ("../../../es/worksheets/plan/", "es", "Español"),
-      ("../../worksheets/plan/", "fr", "Français")]),
+      ("../../worksheets/plan/", "es-MX", "Español (México)")]),
     # the 404 page, shown at any address: each language's home (from site.url, which this site has)
     ("404.html", [("/handbook/", "en", "English"), ("/handbook/es/", "es", "Español"),
-                  ("/handbook/fr/", "fr", "Français")]),
+                  ("/handbook/es-MX/", "es-MX", "Español (México)")]),
 ])
 def test_the_switcher_leads_to_the_same_page_in_each_language(site: Path, page: str, links: list[Any]) -> None:
     html = read(site, page)
@@ -134,7 +137,7 @@ def test_the_switcher_leads_home_where_a_language_lacks_the_page() -> None:
 @pytest.mark.parametrize(("page", "marked"), [
     ("conduct/index.html", False),  # English, the default language
     ("es/conduct/index.html", False),  # its own Spanish page
-    ("fr/conduct/index.html", True),  # no French page: the English one, marked
+    ("es-MX/conduct/index.html", True),  # no page of its own: the English one, marked
     ("es/extra/index.html", True),  # content/pages/extra.md has no Spanish version
     ("es/mentors/say-hello/index.html", True),  # nor the practices
     ("es/worksheets/plan/index.html", True),
@@ -148,7 +151,7 @@ def test_text_in_the_default_language_is_marked_with_its_lang(site: Path, page: 
 
 def test_the_spanish_page_is_the_one_in_spanish(site: Path) -> None:
     assert SPANISH.strip() in read(site, "es/conduct/index.html")
-    assert ENGLISH.strip() in read(site, "fr/conduct/index.html")
+    assert ENGLISH.strip() in read(site, "es-MX/conduct/index.html")
     assert ENGLISH.strip() in read(site, "conduct/index.html")
 
 
@@ -175,13 +178,13 @@ def test_export_builds_every_language_with_each_engine(site: Path, tmp_path: Pat
     out = tmp_path / "out"
     assert main(["export", str(root), str(out), "-q"]) == 0
     assert sorted(p.name for p in out.iterdir() if p.name != ".mentoring-site-output") == [
-        "docs", "docs-es", "docs-fr", "mkdocs.es.yml", "mkdocs.fr.yml", "mkdocs.yml", "overrides"]
+        "docs", "docs-es", "docs-es-MX", "mkdocs.es-MX.yml", "mkdocs.es.yml", "mkdocs.yml", "overrides"]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     ours = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
     for engine, command in ENGINES.items():
         work = tmp_path / engine
         shutil.copytree(out, work)
-        for config in ("mkdocs.yml", "mkdocs.es.yml", "mkdocs.fr.yml"):  # the default language's first
+        for config in ("mkdocs.yml", "mkdocs.es.yml", "mkdocs.es-MX.yml"):  # the default language's first
             result = subprocess.run(command(config), cwd=work, env=env, capture_output=True, text=True, check=False)
             assert result.returncode == 0, (engine, config, result.stderr[-2000:])
         built = work / "site"
@@ -211,7 +214,7 @@ def test_the_plugin_builds_every_language(site: Path, tmp_path: Path) -> None:
     )
     # (the site above has a sitemap, from its site.url)
     assert [p for p in listing(out) if p.startswith("es/")] == [p for p in listing(site) if p.startswith("es/")]
-    assert switcher(read(out, "fr/index.html")) == switcher(read(site, "fr/index.html"))
+    assert switcher(read(out, "es-MX/index.html")) == switcher(read(site, "es-MX/index.html"))
 
 
 def test_secure_sanitises_each_languages_search_index(tmp_path: Path) -> None:

@@ -132,10 +132,10 @@ def test_serve_previews_every_language(tmp_path: Path) -> None:
         assert status == 200
         assert switcher(page) == [("../../../mentors/say-hello/", "en", "English"),
                                   ("../../mentors/say-hello/", "es", "Español"),
-                                  ("../../../fr/mentors/say-hello/", "fr", "Français")]
+                                  ("../../../es-MX/mentors/say-hello/", "es-MX", "Español (México)")]
         assert '<html lang="es"' in page
         # each language's worksheet, rendered in the background into its own folder
-        for folder in ("", "es/", "fr/"):
+        for folder in ("", "es/", "es-MX/"):
             with urllib.request.urlopen(serving.url + f"{folder}worksheets/plan-a4.pdf", timeout=60) as response:
                 assert response.read().startswith(b"%PDF-"), folder
         status, _, missing = _get(serving.url + "es/no/such/page/")
