@@ -209,8 +209,8 @@ def build(
         multilingual.set_site_url(generated.editions, site_url)
     publish_site(generated, site_dir, verbose=verbose)
     pages = sum(e.stats["pages"] for e in generated.editions)
-    languages = f" in {len(generated.editions)} languages" if generated.others else ""
-    report(f"Published {pages} pages{languages} to {site_dir}")
+    in_languages = f" in {len(generated.editions)} languages" if generated.others else ""
+    report(f"Published {pages} pages{in_languages} to {site_dir}")
     return generated
 
 

@@ -147,7 +147,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "theme": {
             "name": "material",
             "custom_dir": THEME_DIR,
-            "language": theme_language(program.language or p.language),
+            "language": theme_language(program.language),
             "font": False,  # system fonts: no request to any font service
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default",

@@ -6,6 +6,7 @@ texts to English): every exact figure below comes from it."""
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import os
 import re
@@ -228,3 +229,22 @@ def test_secure_sanitises_each_languages_search_index(tmp_path: Path) -> None:
     for folder in ("", "es/"):
         docs = json.loads(read(tmp_path, f"{folder}search/search_index.json"))["docs"]
         assert docs == [{"location": "", "title": '<img src="x">Hola', "text": "<b>sí</b>"}]
+
+
+def test_the_default_program_in_each_of_its_languages(default_built: Path) -> None:
+    from mentoring_site.program import load_program
+
+    program = load_program(default_built.parent)
+    others = program.languages[1:]
+    folders = sorted(p.name for p in default_built.iterdir() if p.is_dir() and p.name in {*others, "es"})
+    assert folders == sorted(others)
+    for code in others:  # every practice's page, in that language where it is translated
+        translated = load_program(default_built.parent, language=code)
+        for role, practices in translated.practices.items():
+            assert len(practices) == 8
+            for practice in practices:
+                html = read(default_built, f"{code}/{role}/{practice.id}/index.html")
+                assert re.search(r"<html lang=\"([^\"]+)\"", html)[1] == code  # type: ignore[index]
+                assert practice.title in html_lib.unescape(html)
+                assert (f"../../../{role}/{practice.id}/", program.default_language) in [
+                    (href, lang) for href, lang, _ in switcher(html)]
