@@ -116,7 +116,7 @@ def generate(
         problems += warnings
     if strict and len(program.languages) > 1 and not program.problems:  # texts without a translation
         problems += languages.strict_problems(program)
-    in_language = f" ({program.language})" if len(program.languages) > 1 else ""
+    in_language = "" if default else f" ({program.language})"  # the default's lines read as with one language
     report(
         f"Loaded {program.config.program.name!r}{in_language}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "

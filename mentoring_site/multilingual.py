@@ -11,7 +11,7 @@ module knows what differs between those sites and how they are joined:
 - `link(editions)`: each site's settings learn of the others: the language switcher
   (Material's `extra.alternate`, drawn by templates/theme/partials/alternate.html, which leads
   to the same page in the other language by a relative link, or to that language's home where
-  the page does not exist there), the search language, and the address with `site.url`;
+  the page does not exist there), and the address with `site.url`;
 - `place(built, target)`: a language's built site moved under the default one's, without its
   own 404 page (the site has one, at its top, for every language).
 
@@ -20,7 +20,6 @@ Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,18 +48,6 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def search_language(code: str) -> str:
-    """The search plugin's `lang` for a language: its own where the theme ships a stemmer for
-    it (es, de, pt), else English, which splits words on spaces and still finds whole words."""
-    spec = importlib.util.find_spec("material")
-    stemmers = (Path(spec.origin).parent / "templates/assets/javascripts/lunr/min"
-                if spec and spec.origin else None)
-    base = code.split("-")[0].lower()
-    if base != "en" and stemmers is not None and (stemmers / f"lunr.{base}.min.js").is_file():
-        return base
-    return "en"
-
-
 def page_urls(files: dict[str, str | bytes]) -> set[str]:
     """The addresses of the pages of one language's site, relative to its top ("" is home)."""
     return {url_of(path) for path in files if path.endswith(".md")}
@@ -70,13 +57,12 @@ def link(editions: Sequence[Generated]) -> None:
     """Give each language's site settings that know the others (see the module's docstring).
 
     `editions`: one Generated a language, the default language first. With one language,
-    nothing changes (the theme's search takes the theme's language)."""
+    nothing changes."""
     if len(editions) == 1:
         return
     urls = [page_urls(e.files) for e in editions]
     for here, edition in enumerate(editions):
         config = edition.config
-        config["plugins"] = [{"search": {"lang": [search_language(edition.program.language)]}}]
         up = "../" if here else ""  # from this site's top to the default language's
         alternate: list[dict[str, Any]] = []
         for there, other in enumerate(editions):
@@ -98,6 +84,11 @@ def link(editions: Sequence[Generated]) -> None:
         config.setdefault("extra", {})["alternate"] = alternate
         if here and "site_url" in config:
             config["site_url"] = config["site_url"].rstrip("/") + "/" + folder(edition.program)
+        # The one 404 page links each language's home from the top; a language's own 404 page,
+        # which only another engine's build of an export keeps, links them from its folder.
+        config.setdefault("extra", {})["not_found"] = [
+            {**said, "home": up + said["home"]} for said in config["extra"].get("not_found", [])
+        ]
 
 
 def set_site_url(editions: Sequence[Generated], url: str) -> None:

@@ -34,7 +34,7 @@ def test_export_needs_no_plugin_of_ours(exported: tuple[Path, Path]) -> None:
     root, out = exported
     config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["docs_dir"] == "docs"
-    assert config["plugins"] == ["search"]
+    assert config["plugins"] == [{"search": {"lang": ["en"]}}]
     assert config["theme"]["name"] == "material"
     docs = out / "docs"
     program = load_program(root)

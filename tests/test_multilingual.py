@@ -132,7 +132,6 @@ def test_the_switcher_leads_home_where_a_language_lacks_the_page() -> None:
     ]
     assert es.config["extra"]["alternate"][0] == {
         "name": "English", "link": "../index.html", "lang": "en", "folder": "../", "missing": {}}
-    assert es.config["plugins"] == [{"search": {"lang": ["es"]}}]
 
 
 @pytest.mark.parametrize(("page", "marked"), [
@@ -248,3 +247,13 @@ def test_the_default_program_in_each_of_its_languages(default_built: Path) -> No
                 assert practice.title in html_lib.unescape(html)
                 assert (f"../../../{role}/{practice.id}/", program.default_language) in [
                     (href, lang) for href, lang, _ in switcher(html)]
+
+
+@pytest.mark.parametrize(("code", "search"), [
+    ("en", "en"), ("es", "es"), ("es-MX", "es"), ("pt-BR", "pt"), ("de", "de"), ("en-GB", "en"),
+    ("sw", "en"),  # no stemmer for Swahili: whole words, as in English
+])
+def test_each_language_searches_with_its_own_stemmer_where_the_theme_has_one(code: str, search: str) -> None:
+    from mentoring_site.siteconfig import search_language
+
+    assert search_language(code) == search
