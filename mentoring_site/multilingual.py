@@ -11,7 +11,8 @@ module knows what differs between those sites and how they are joined:
 - `link(editions)`: each site's settings learn of the others: the language switcher
   (Material's `extra.alternate`, drawn by templates/theme/partials/alternate.html, which leads
   to the same page in the other language by a relative link, or to that language's home where
-  the page does not exist there), and the address with `site.url`;
+  the page does not exist there), the address with `site.url`, and the links of a language's
+  own 404 page (the search language and the theme's are siteconfig's, per language);
 - `place(built, target)`: a language's built site moved under the default one's, without its
   own 404 page (the site has one, at its top, for every language).
 
@@ -118,8 +119,9 @@ def clashes(default: LoadedProgram, files: dict[str, str | bytes]) -> list[Probl
     sources.update({rel: f"content/pages/{rel}" for rel in default.page_files})
     problems = []
     for path in sorted(files):
-        top = path.split("/", 1)[0]
-        if "/" in path and top in others:
+        published = url_of(path) if path.endswith(".md") else path  # es.md is published as es/
+        top = published.split("/", 1)[0]
+        if "/" in published and top in others:
             problems.append(Problem(
                 sources.get(path, path), 1, 1, "",
                 f"would be published in /{top}/, where the {language_name(top)} ({top}) site is; "

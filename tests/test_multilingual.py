@@ -155,13 +155,17 @@ def test_the_spanish_page_is_the_one_in_spanish(site: Path) -> None:
     assert ENGLISH.strip() in read(site, "conduct/index.html")
 
 
-def test_a_page_of_the_default_language_may_not_use_another_languages_folder(tmp_path: Path, capsys: Any) -> None:
+@pytest.mark.parametrize("page", ["es/note.md", "es.md"])
+def test_a_page_of_the_default_language_may_not_use_another_languages_folder(
+    tmp_path: Path, capsys: Any, page: str
+) -> None:
     root = three_languages(tmp_path / "small")
-    (root / "content/pages/es").mkdir()
-    (root / "content/pages/es/note.md").write_text("# Note\n", encoding="utf-8")
+    (root / "content/pages" / page).parent.mkdir(parents=True, exist_ok=True)
+    (root / "content/pages" / page).write_text("# Note\n", encoding="utf-8")
     assert main(["build", str(root), "-q"]) == 2
-    assert ("content/pages/es/note.md:1:1: would be published in /es/, where the Español (es) site is; "
-            "choose another folder name") in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"content/pages/{page}:1:1: would be published in /es/, where the Español (es) site is; "
+        "choose another folder name\n1 problem found; nothing was changed.\n")
     assert not (root / "site").exists()
 
 
