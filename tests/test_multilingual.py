@@ -24,7 +24,7 @@ from mentoring_site.cli import main
 from tests.conftest import FIXTURES, REPO
 
 ENGLISH = "Kindliness is expected at every meeting of the program.\n"
-SPANISH = "Se espera amabilidad en cada encuentro del programa.\n"
+SPANISH = "Se espera gentileza en cada encuentro del programa.\n"
 URL = "https://example.org/handbook/"
 
 
