@@ -1,6 +1,7 @@
 """The pipeline: load -> validate -> render pages -> render worksheets and booklet -> site engine -> publish.
 
-Each stage is a module of its own; this file only runs them in order.
+Each stage is a module of its own; this file only runs them in order, once per language of the
+program (`generate_site`; what differs between the languages' sites is in multilingual.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import booklet as handbook
-from . import cache, engine, htmlsafety, languages, publish, standins
+from . import cache, engine, htmlsafety, languages, multilingual, publish, standins
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
@@ -37,6 +38,18 @@ class Generated:
     stats: dict[str, Any] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # stand-ins still in place
     jobs: list[Job] = field(default_factory=list)  # the worksheet PDFs to make, when not made yet
+    # The other languages' sites, for `generate_site` (each published under <code>/).
+    others: list[Generated] = field(default_factory=list)
+
+    @property
+    def editions(self) -> list[Generated]:
+        """Every language's site: this one (the default language's) first."""
+        return [self, *self.others]
+
+    @property
+    def folder(self) -> str:
+        """Where this language's site is published: "" (the top) or "es/"."""
+        return multilingual.folder(self.program)
 
 
 def _count(n: int, noun: str) -> str:
@@ -68,10 +81,24 @@ def _raise(problems: list[Problem]) -> None:
     raise ProgramError(kept)
 
 
+def generate_site(root: Path, **options: Any) -> Generated:
+    """Every language of the program through the same stages: the default language's Generated,
+    the others' in its `others` (see `generate` for the options). A mistake in what the languages
+    share is reported once, by the default language's run; the others' problems are reported
+    together."""
+    first = generate(root, **options)
+    codes = first.program.languages[1:]
+    first.others = _all_problems(*[lambda code=code: generate(root, language=code, **options) for code in codes])
+    multilingual.link(first.editions)
+    return first
+
+
 def generate(
-    root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True
+    root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True,
+    language: str | None = None,
 ) -> Generated:
-    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration.
+    """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration, in
+    `language` (None: the default language; see `generate_site` for all of them).
 
     Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors.
     `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
@@ -81,21 +108,25 @@ def generate(
     the practices, worksheets, pages, links and templates are all found, then raised together."""
     started = time.perf_counter()
     source_date_epoch()  # a malformed one is refused before any work
-    program = load_program(root, defer=True)
+    program = load_program(root, defer=True, language=language)
     problems = list(program.problems)
-    warnings = standins.stand_ins(program.root)
+    default = program.language == program.default_language
+    warnings = standins.stand_ins(program.root) if default else []  # the files are the same in every language
     if strict and warnings:  # reported with the rest
         problems += warnings
     if strict and len(program.languages) > 1 and not program.problems:  # texts without a translation
         problems += languages.strict_problems(program)
+    in_language = "" if default else f" ({program.language})"  # the default's lines read as with one language
     report(
-        f"Loaded {program.config.program.name!r}: "
+        f"Loaded {program.config.program.name!r}{in_language}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
         f"{_count(len(program.worksheets), 'worksheet')}, {_count(len(program.pages), 'extra page')}"
     )
     with_booklet = booklet and program.config.booklet.enabled
     pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [], problems=problems)
     files: dict[str, str | bytes] = dict(pages.files)
+    if default:
+        problems += multilingual.clashes(program, files)
     brand = program.config.branding
     css_context = {**base_context(program), "site_fonts": site_fonts(brand)}
     try:
@@ -126,12 +157,12 @@ def generate(
         stats.update(figures)
         stats.update(booklet_figures)
         report(
-            f"Worksheets: {_count(figures['worksheets'], 'PDF')} "
+            f"Worksheets{in_language}: {_count(figures['worksheets'], 'PDF')} "
             f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
         )
         if booklets:
             rendered = booklet_figures["booklets_rendered"]
-            report(f"Handbook: {_count(len(booklets), 'PDF')} ({rendered} rendered, "
+            report(f"Handbook{in_language}: {_count(len(booklets), 'PDF')} ({rendered} rendered, "
                    f"{len(booklets) - rendered} unchanged)")
         jobs: list[Job] = []
     else:
@@ -171,18 +202,21 @@ def build(
     publish.check_site_dir(root, site_dir, option=option)
     root, site_dir = root.resolve(), site_dir.resolve()
     publish.remove_leftovers(_validate_target())  # of a `validate` that was killed
-    generated = generate(root, report=report, strict=strict, booklet=booklet)
+    generated = generate_site(root, report=report, strict=strict, booklet=booklet)
     for warning in generated.warnings:
         warn(warning.as_warning())
     if site_url:
-        generated.config["site_url"] = site_url
+        multilingual.set_site_url(generated.editions, site_url)
     publish_site(generated, site_dir, verbose=verbose)
-    report(f"Published {generated.stats['pages']} pages to {site_dir}")
+    pages = sum(e.stats["pages"] for e in generated.editions)
+    in_languages = f" in {len(generated.editions)} languages" if generated.others else ""
+    report(f"Published {pages} pages{in_languages} to {site_dir}")
     return generated
 
 
 def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
-    """Run the site engine on generated files, make the result safe, and swap it into `site_dir`."""
+    """Run the site engine on generated files (every language's), make the result safe, and swap
+    it into `site_dir`, all languages at once."""
     started = time.perf_counter()
     # The engine's input sits beside the site, named so that the next build removes it if this
     # one is killed.
@@ -197,14 +231,15 @@ def check(root: Path, *, report: Report = lambda _: None, strict: bool = False) 
     into a temporary folder that is thrown away, and the safety stage checks it there, so that
     what `validate` passes `build` accepts (theme templates and the engine's own checks included)."""
     root = root.resolve()
-    generated = generate(root, pdfs=False, report=report, strict=strict)
-    program = generated.program
-    # Empty stand-ins for the PDFs, so that links to them resolve as they will in the real build.
-    generated.files.update({
-        f"worksheets/{s.id}-{size}.pdf": b"" for s in program.worksheets for size in program.paper_sizes
-    })
-    if program.config.booklet.enabled:
-        generated.files.update({f"handbook-{size}.pdf": b"" for size in program.paper_sizes})
+    generated = generate_site(root, pdfs=False, report=report, strict=strict)
+    for edition in generated.editions:
+        program = edition.program
+        # Empty stand-ins for the PDFs, so that links to them resolve as they will in the real build.
+        edition.files.update({
+            f"worksheets/{s.id}-{size}.pdf": b"" for s in program.worksheets for size in program.paper_sizes
+        })
+        if program.config.booklet.enabled:
+            edition.files.update({f"handbook-{size}.pdf": b"" for size in program.paper_sizes})
     # In the system's temporary folder, named so that the next `validate` or `build` removes it
     # if this one is killed.
     with publish.workspace(_validate_target()) as work:
@@ -222,7 +257,36 @@ def _run_engine(
     generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None
 ) -> float:
     """Build the site into `target` (the engine's input in `workdir`) and make every page of it
-    safe there (see htmlsafety); returns the seconds the safety stage took."""
+    safe there (see htmlsafety); returns the seconds the safety stage took. The other languages'
+    sites are built the same way, each in a folder of its own, then placed under `target`."""
+    seconds = _run_engine_once(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
+    return seconds + _run_others(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
+
+
+def _run_others(
+    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None
+) -> float:
+    seconds = 0.0
+    for other in generated.others:
+        code = other.program.language
+        (workdir / code).mkdir()
+        seconds += _run_engine_once(other, workdir / code, workdir / code / "site", verbose=verbose,
+                                    bytecode_cache=bytecode_cache)
+        multilingual.place(workdir / code / "site", target / other.folder)
+    return seconds
+
+
+def publish_others(generated: Generated, site: Path, *, verbose: bool = False) -> None:
+    """The other languages' sites, each built and made safe on its own and placed in `site`,
+    which holds the default language's (for the MkDocs plugin, whose MkDocs built that one)."""
+    with publish.workspace(site) as workdir:
+        _run_others(generated, workdir, site, verbose=verbose)
+
+
+def _run_engine_once(
+    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None
+) -> float:
+    """One language's site: see `_run_engine`."""
     theme = generated.program.root / "templates" / "theme"
     own_theme = {rel for rel in generated.theme_files if (theme / rel).is_file()}
     marker = htmlsafety.new_marker()
@@ -240,14 +304,20 @@ def export(root: Path, out: Path, *, report: Report = lambda _: None) -> Generat
     """Write plain Markdown, assets, PDFs and a resolved mkdocs.yml that need no plugin of ours."""
     publish.check_site_dir(root, out, option="output folder")
     root, out = root.resolve(), out.resolve()
-    generated = generate(root, report=report)
+    generated = generate_site(root, report=report)
+    # The theme override marks content for `mentoring-site secure`, run after another engine.
+    marker = htmlsafety.marker_for(generated.files, generated.config)
     with _writing(out), publish.staging(out) as staged:
-        engine.write_tree(generated.files, staged / "docs")
-        engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)
-        # The theme override marks content for `mentoring-site secure`, run after another engine.
-        marker = htmlsafety.marker_for(generated.files, generated.config)
-        engine.write_config(htmlsafety.with_marker(generated.config, marker), staged / "mkdocs.yml")
-    report(f"Exported {len(generated.files)} files and mkdocs.yml to {out}")
+        engine.write_tree(dict(generated.theme_files), staged / THEME_DIR)  # the same in every language
+        for edition in generated.editions:
+            # One configuration a language, each publishing into its folder of site/ (see
+            # multilingual.export_config).
+            docs, config_file, config = multilingual.export_config(edition.program, edition.config)
+            engine.write_tree(edition.files, staged / docs)
+            engine.write_config(htmlsafety.with_marker(config, marker), staged / config_file, docs_dir=docs)
+    files = sum(len(e.files) for e in generated.editions)
+    configs = " and ".join(multilingual.export_config(e.program, e.config)[1] for e in generated.editions)
+    report(f"Exported {files} files and {configs} to {out}")
     return generated
 
 

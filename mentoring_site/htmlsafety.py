@@ -337,9 +337,10 @@ def _files(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if p.is_file() or p.is_symlink())
 
 
-def secure_site(site: Path, marker: str) -> dict[str, float | int]:
+def secure_site(site: Path, marker: str, languages: Iterable[str] = ()) -> dict[str, float | int]:
     """Secure every page of a built site in place; raise ProgramError (nothing written) if any
-    page cannot be made safe."""
+    page cannot be made safe. `languages`: the folders of the site that hold another language's
+    site (an export's, built by another engine), each with its own search index and error page."""
     problems: list[Problem] = []
     pages: dict[Path, str] = {}
     for path in _files(site):
@@ -349,6 +350,7 @@ def secure_site(site: Path, marker: str) -> dict[str, float | int]:
             continue
         pages[path] = path.read_text(encoding="utf-8")
     error_page = site / ERROR_PAGE
+    error_pages = {error_page} | {site / code / ERROR_PAGE for code in languages}
     if error_page in pages:
         reference = reference_scripts(pages[error_page])
     else:  # another theme without an error page: the scripts every page has are the theme's
@@ -357,11 +359,11 @@ def secure_site(site: Path, marker: str) -> dict[str, float | int]:
     secured: dict[Path, str] = {}
     for path, text in pages.items():
         rel = path.relative_to(site).as_posix()
-        result = secure_page(text, rel, marker, reference, content=path != error_page)
+        result = secure_page(text, rel, marker, reference, content=path not in error_pages)
         problems += result.problems
         secured[path] = result.html
     indexes: dict[Path, str] = {}
-    for name in SEARCH_INDEXES:
+    for name in [*SEARCH_INDEXES, *(f"{code}/{index}" for code in languages for index in SEARCH_INDEXES)]:
         index = site / name
         if index.is_symlink():
             problems.append(Problem(name, 1, 1, "", "is a symbolic link; a site file must be a file"))
@@ -400,4 +402,8 @@ def secure_export(site: Path, config_file: Path | None = None) -> dict[str, floa
         raise UsageError(f"{site} has no index.html: build the export first (mkdocs build, zensical build)")
     if content_start(marker) not in (site / "index.html").read_text(encoding="utf-8"):
         raise UsageError(f"{site} is already secured, or was not built from {config_file}")
-    return secure_site(site, marker)
+    # A program in several languages: the others' sites are in the folders its switcher names.
+    alternate = (config.get("extra") or {}).get("alternate") or []
+    languages = [a["folder"].strip("/") for a in alternate if isinstance(a, dict)
+                 and isinstance(a.get("folder"), str) and re.fullmatch(r"[A-Za-z0-9-]+/", a["folder"])]
+    return secure_site(site, marker, languages)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from . import meetings as meeting_calendar
 from . import messages, sourcefiles
 from .errors import Problem, ProgramError, shown
@@ -158,7 +160,7 @@ RESERVED_FOLDERS = {"assets", "search", "overrides"}
 ENGINE_FILES = {"sitemap.xml", "sitemap.xml.gz", "404.html"}
 
 
-def _url(path: str) -> str:
+def url_of(path: str) -> str:
     """The address a Markdown page gets with directory URLs: a/b.md and a/b/index.md -> a/b/."""
     stem = path.removesuffix(".md")
     stem = stem.removesuffix("index").rstrip("/") if stem == "index" or stem.endswith("/index") else stem
@@ -390,10 +392,10 @@ def render_pages(
     running += [(words.gettext(title, program=t.program_word), path) for path, title in RUNNING]
 
     extra: list[NavItem] = []
-    taken = {_url(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
+    taken = {url_of(path): f"the generated page {path}" for path in out.files if path.endswith(".md")}
     listed = len(program.pages) > NAV_EXTRA_PAGES  # on a page of their own, not in the navigation
     if listed:
-        taken[_url(MORE_PAGES)] = f"the generated page {MORE_PAGES}"
+        taken[url_of(MORE_PAGES)] = f"the generated page {MORE_PAGES}"
     # Every address a generated file (not a page) has, and the folders on the way to it.
     generated_files = [f for f in out.files if not f.endswith(".md")]
     file_urls = set(generated_files) | {
@@ -401,7 +403,7 @@ def render_pages(
     }
     for p in program.pages:
         source = p.source.relative_to(program.root).as_posix()
-        url = _url(p.path)
+        url = url_of(p.path)
         clash = taken.get(url)
         top = p.path.split("/", 1)[0]
         if top in RESERVED_FOLDERS:
@@ -446,6 +448,7 @@ def render_pages(
     elif found:
         raise ProgramError(found)
 
+    _mark_fallbacks(program, out.files)
     out.nav = [
         (words.gettext("Home"), "index.md"),
         (words.gettext("Roles and expectations"), "roles.md"),
@@ -459,6 +462,19 @@ def render_pages(
         (words.gettext("About this handbook"), "about.md"),
     ]
     return out
+
+
+def _mark_fallbacks(program: LoadedProgram, files: dict[str, str | bytes]) -> None:
+    """A page whose text is taken from another language (the default one: no translation of it
+    yet, see `LoadedProgram.lang_of`) is wrapped in a block carrying that language, so that
+    screen readers read it in that voice (templates/pages/fallback.md.j2)."""
+    env = environment(program.root)
+    for path, text in sorted(files.items()):
+        if path.endswith(".md") and isinstance(text, str) and text:
+            language = program.lang_of("page", path)
+            if language != program.language:
+                files[path] = render(env, "pages/fallback.md.j2", {"language": language, "markdown": Markup(text)},
+                                     program.root)
 
 
 def _practice_titles(program: LoadedProgram) -> dict[str, str]:

@@ -1,7 +1,9 @@
 """MkDocs plugin: a thin adapter so `mkdocs build` and `mkdocs serve` work in a program folder.
 
-It forwards MkDocs events to the core (`build.generate`) and copies the resolved settings into
-MkDocs' configuration. No generation logic lives here.
+It forwards MkDocs events to the core (`build.generate_site`) and copies the resolved settings into
+MkDocs' configuration. No generation logic lives here. MkDocs builds the default language's site;
+each other language's is built by the core (`build.publish_others`) into `<code>/` of it once
+MkDocs is done, for `mkdocs build` and `mkdocs serve` alike.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import htmlsafety, publish
-from .build import Generated, generate
+from .build import Generated, generate_site, publish_others
 from .engine import write_tree
 from .errors import ProgramError
 from .templating import sandboxed
@@ -51,7 +53,7 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
             theme_dir = root / ".mentoring-site" / "theme"
             publish.check_site_dir(root, theme_dir, option="")
             # `mkdocs serve` rebuilds on every change: the printed handbook is left to `mkdocs build`.
-            self.generated = generate(root, report=log.info, booklet=self.command != "serve")
+            self.generated = generate_site(root, report=log.info, booklet=self.command != "serve")
             for warning in self.generated.warnings:  # `mkdocs build --strict` fails on these
                 log.warning(warning.as_warning())
         except ProgramError as exc:
@@ -117,6 +119,11 @@ class MentoringSitePlugin(BasePlugin):  # type: ignore[type-arg]
         index = Path(config.site_dir, htmlsafety.SEARCH_INDEX)
         if index.is_file() and not index.is_symlink():
             index.write_text(htmlsafety.secure_search_index(index.read_text(encoding="utf-8")), encoding="utf-8")
+        if self.generated is not None and self.generated.others:
+            try:
+                publish_others(self.generated, Path(config.site_dir))
+            except ProgramError as exc:
+                raise PluginError(f"\n{exc}") from None
         if self.staged is not None:
             self.built = True  # swapped in at shutdown, unless strict mode still fails the build
         else:

@@ -45,7 +45,7 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 
 from . import assets, cache, publish, templating
-from .build import Report, generate, publish_site
+from .build import Report, generate_site, publish_site
 from .engine import EngineError
 from .errors import Problem, ProgramError
 from .program import LoadedProgram
@@ -313,8 +313,9 @@ class PdfRenderer:
         self.thread = threading.Thread(target=self._loop, name="worksheet-pdfs")
         self.thread.start()
 
-    def start(self, program: LoadedProgram, jobs: list[Job], folder_id: int) -> None:
-        """Render `jobs` into the preview folder whose inode is `folder_id` (the build they are for)."""
+    def start(self, program: LoadedProgram, jobs: list[tuple[str, Job]], folder_id: int) -> None:
+        """Render `jobs` into the preview folder whose inode is `folder_id` (the build they are for);
+        each job comes with the folder of its language's site ("" or "es/")."""
         self.events.put(("round", (program, jobs, folder_id)))
 
     def stop(self) -> None:
@@ -353,6 +354,7 @@ class PdfRenderer:
         workers = max(1, min(os.cpu_count() or 1, 4))
         todo: list[Job] = []
         wanted: dict[str, Job] = {}  # key -> job of the current round
+        folders: dict[str, list[str]] = {}  # key -> the languages' folders its PDF goes to
         running: set[str] = set()
         done = total = 0
         started = 0.0
@@ -364,7 +366,11 @@ class PdfRenderer:
             if kind == "stop":
                 return
             if kind == "round":
-                program, jobs, folder_id = value
+                program, placed, folder_id = value
+                folders = {}
+                for where, job in placed:  # a PDF the same in two languages is rendered once
+                    folders.setdefault(job.key, []).append(where)
+                jobs = list({job.key: job for _, job in placed}.values())
                 todo = [job for job in jobs if job.key not in running]
                 wanted = {job.key: job for job in jobs}
                 done, total, problems, started = 0, len(jobs), [], time.perf_counter()
@@ -376,7 +382,8 @@ class PdfRenderer:
                 if kind == "pdf":
                     cache.put(folder, job.key, result)
                 # A result for a folder a newer build has replaced waits for that build's round.
-                if job.key in wanted and (kind == "refused" or self._write(job, result, folder_id)):
+                if job.key in wanted and (kind == "refused" or self._write(job, result, folder_id,
+                                                                          folders.get(job.key, [""]))):
                     del wanted[job.key]
                     done += 1
                     if kind == "pdf":
@@ -384,7 +391,8 @@ class PdfRenderer:
                     else:
                         assert program is not None
                         problems.append(_refusal(program, job, result))
-                    self.preview.pdf_done(f"worksheets/{job.filename}")
+                    for where in folders.get(job.key, [""]):
+                        self.preview.pdf_done(f"{where}worksheets/{job.filename}")
                     if not wanted:
                         if problems:
                             self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message)
@@ -398,7 +406,8 @@ class PdfRenderer:
                 job, exc = value
                 running.discard(job.key)
                 wanted.pop(job.key, None)
-                self.preview.pdf_done(f"worksheets/{job.filename}")
+                for where in folders.get(job.key, [""]):
+                    self.preview.pdf_done(f"{where}worksheets/{job.filename}")
                 print(f"error: worksheet {job.filename} could not be rendered: {exc!r}", file=sys.stderr, flush=True)
             while todo and len(running) < workers:
                 job = todo.pop(0)
@@ -411,20 +420,22 @@ class PdfRenderer:
                 future = self._pool(workers).submit(render_pdf, job)
                 future.add_done_callback(functools.partial(self._done, job))
 
-    def _write(self, job: Job, pdf: bytes, folder_id: int) -> bool:
-        """Put a PDF into the preview, if it is still the folder of the build that wants it."""
-        target = self.preview.folder / "worksheets" / job.filename
+    def _write(self, job: Job, pdf: bytes, folder_id: int, where: list[str]) -> bool:
+        """Put a PDF into the preview (in each language's folder of `where`), if it is still the
+        folder of the build that wants it."""
+        targets = [self.preview.folder / f"{folder}worksheets" / job.filename for folder in where]
         with self.preview.swap:
             try:
-                if self.preview.folder.stat().st_ino != folder_id or not target.parent.is_dir():
+                if self.preview.folder.stat().st_ino != folder_id or not all(t.parent.is_dir() for t in targets):
                     return False
             except OSError:
                 return False
-            fd, tmp = tempfile.mkstemp(prefix=".pdf-", dir=target.parent)
-            with os.fdopen(fd, "wb") as out:
-                out.write(pdf)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
+            for target in targets:
+                fd, tmp = tempfile.mkstemp(prefix=".pdf-", dir=target.parent)
+                with os.fdopen(fd, "wb") as out:
+                    out.write(pdf)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
         return True
 
 
@@ -444,33 +455,37 @@ class Builder:
         preview = self.preview
         try:
             # The printed handbook is left out of the preview: `build` makes it.
-            generated = generate(preview.root, pdfs=False, booklet=False,
-                                 report=self.report if self.verbose else lambda _: None)
-            files = dict(generated.files)
-            missing: list[Job] = []
-            for job in generated.jobs:
-                path = f"worksheets/{job.filename}"
-                pdf = cache.get(self.cache, job.key)
-                if pdf is None:
-                    missing.append(job)
-                    # MkDocs must find every linked file; the real PDF replaces this one when made.
-                    previous = preview.folder / path
-                    pdf = previous.read_bytes() if previous.is_file() else b""
-                files[path] = pdf
-            # The preview is served from the server's root, wherever site.url says the site will
-            # live; without site.url the 404 page's links are relative, and `inject` gives it a base.
-            config = {key: value for key, value in generated.config.items() if key != "site_url"}
+            generated = generate_site(preview.root, pdfs=False, booklet=False,
+                                      report=self.report if self.verbose else lambda _: None)
+            missing: list[tuple[str, Job]] = []  # (the language's folder, job)
+            editions = []
+            for edition in generated.editions:  # every language's site
+                files = dict(edition.files)
+                for job in edition.jobs:
+                    path = f"worksheets/{job.filename}"
+                    pdf = cache.get(self.cache, job.key)
+                    if pdf is None:
+                        missing.append((edition.folder, job))
+                        # MkDocs must find every linked file; the real PDF replaces this one when made.
+                        previous = preview.folder / edition.folder / path
+                        pdf = previous.read_bytes() if previous.is_file() else b""
+                    files[path] = pdf
+                # The preview is served from the server's root, wherever site.url says the site will
+                # live; without site.url the 404 page's links are relative, and `inject` gives it a base.
+                config = {key: value for key, value in edition.config.items() if key != "site_url"}
+                editions.append(dataclasses.replace(edition, files=files, config=config, others=[]))
+            shown = dataclasses.replace(editions[0], others=editions[1:])
             with preview.swap:
-                publish_site(dataclasses.replace(generated, files=files, config=config), preview.folder,
-                             verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE)
+                publish_site(shown, preview.folder, verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE)
                 folder_id = preview.folder.stat().st_ino
         except (ProgramError, EngineError) as exc:
             preview.failed(shown_problems(exc))
             # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
             print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
             return False
-        preview.published({f"worksheets/{job.filename}" for job in missing})
-        self.report(f"Pages ready in {time.perf_counter() - started:.1f} s ({generated.stats['pages']} pages)")
+        preview.published({f"{folder}worksheets/{job.filename}" for folder, job in missing})
+        pages = sum(e.stats["pages"] for e in generated.editions)
+        self.report(f"Pages ready in {time.perf_counter() - started:.1f} s ({pages} pages)")
         ready()
         self.renderer.start(generated.program, missing, folder_id)
         return True

@@ -125,6 +125,18 @@ def theme_language(tag: str) -> str:
     return "en"
 
 
+def search_language(code: str) -> str:
+    """The search plugin's `lang` for a language: its own where the theme ships a stemmer for
+    it (es, de, pt), else English, which splits words on spaces and still finds whole words."""
+    spec = importlib.util.find_spec("material")
+    stemmers = (Path(spec.origin).parent / "templates/assets/javascripts/lunr/min"
+                if spec and spec.origin else None)
+    base = code.split("-")[0].lower()
+    if base != "en" and stemmers is not None and (stemmers / f"lunr.{base}.min.js").is_file():
+        return base
+    return "en"
+
+
 def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
     cfg = program.config
     p = cfg.program
@@ -148,7 +160,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "theme": {
             "name": "material",
             "custom_dir": THEME_DIR,
-            "language": theme_language(p.language),
+            "language": theme_language(program.language),
             "font": False,  # system fonts: no request to any font service
             "palette": [
                 {"media": "(prefers-color-scheme: light)", "scheme": "default",
@@ -166,7 +178,7 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
                 "toc.follow",
             ],
         },
-        "plugins": ["search"],
+        "plugins": [{"search": {"lang": [search_language(program.language)]}}],
         "markdown_extensions": markdown_extensions(words),
         "extra_css": [STYLESHEET],
         "nav": _nav(pages.nav, text),

@@ -62,6 +62,18 @@ def default_program(tmp_path: Path) -> Path:
     return copy_default_program(tmp_path / "default")
 
 
+@pytest.fixture(scope="session")
+def default_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's default program, every language of it, built once for the whole run
+    (`build`, worksheets and printed handbook included): the site folder of a copy. Tests only
+    read it; one that changes the program or the site makes its own."""
+    from mentoring_site.build import build
+
+    root = copy_default_program(tmp_path_factory.mktemp("default-built") / "program")
+    build(root)
+    return root / "site"
+
+
 def tree_digest(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 

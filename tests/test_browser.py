@@ -15,14 +15,11 @@ from playwright.sync_api import expect
 from mentoring_site.cli import main
 from mentoring_site.program import LoadedProgram, load_program
 from tests.browser import Watch, serve, site_pages
-from tests.conftest import copy_default_program
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedProgram, Path]:
-    root = copy_default_program(tmp_path_factory.mktemp("browser") / "program")
-    assert main(["build", str(root), "-q"]) == 0
-    return load_program(root), root / "site"
+def built(default_built: Path) -> tuple[LoadedProgram, Path]:
+    return load_program(default_built.parent), default_built  # built once for the run (conftest)
 
 
 @pytest.fixture

@@ -120,3 +120,25 @@ def test_compiled_templates_are_reused_until_their_source_changes(tmp_path: Path
     assert len(cache.store) == 1
     template.write_text("second {{ problems | length }}")  # serve builds again with a new environment
     assert templating.environment(tmp_path).get_template("serve/banner.html.j2").render(problems=[]) == "second 0"
+
+
+def test_serve_previews_every_language(tmp_path: Path) -> None:
+    from tests.test_multilingual import switcher, three_languages
+
+    program = three_languages(tmp_path / "small")
+    serving = ServeProcess(program)
+    try:
+        status, _, page = _get(serving.url + "es/mentors/say-hello/")
+        assert status == 200
+        assert switcher(page) == [("../../../mentors/say-hello/", "en", "English"),
+                                  ("../../mentors/say-hello/", "es", "Español"),
+                                  ("../../../es-MX/mentors/say-hello/", "es-MX", "Español (México)")]
+        assert '<html lang="es"' in page
+        # each language's worksheet, rendered in the background into its own folder
+        for folder in ("", "es/", "es-MX/"):
+            with urllib.request.urlopen(serving.url + f"{folder}worksheets/plan-a4.pdf", timeout=60) as response:
+                assert response.read().startswith(b"%PDF-"), folder
+        status, _, missing = _get(serving.url + "es/no/such/page/")
+        assert status == 404 and '<base href="/">' in missing
+    finally:
+        serving.close()
