@@ -261,3 +261,26 @@ def test_each_language_searches_with_its_own_stemmer_where_the_theme_has_one(cod
     from mentoring_site.siteconfig import search_language
 
     assert search_language(code) == search
+
+
+def test_build_says_what_it_made_in_each_language(tmp_path: Path, capsys: Any) -> None:
+    root = three_languages(tmp_path / "small")
+    assert main(["build", str(root), "--no-booklet"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("Worksheets")]
+    assert lines == [
+        "Loaded 'Tiny Test Program': 4 practices, 1 worksheet, 1 extra page",
+        "Loaded 'Tiny Test Program' (es): 4 practices, 1 worksheet, 1 extra page",
+        "Loaded 'Tiny Test Program' (es-MX): 4 practices, 1 worksheet, 1 extra page",
+        f"Published 69 pages in 3 languages to {root / 'site'}",
+    ]
+
+
+def test_a_mistake_in_another_language_is_found_by_validate_and_build(tmp_path: Path, capsys: Any) -> None:
+    root = three_languages(tmp_path / "small")
+    (root / "templates/pages/conduct.es.md.j2").write_text("# Código\n\n{{ nothing }}\n", encoding="utf-8")
+    expected = ("templates/pages/conduct.es.md.j2:3:1: template error: 'nothing' is undefined\n"
+                "1 problem found; nothing was changed.\n")
+    for command in ("validate", "build"):
+        assert main([command, str(root), "-q"]) == 2, command
+        assert capsys.readouterr().err == expected, command
+    assert not (root / "site").exists()
