@@ -72,7 +72,7 @@ def test_each_language_is_a_whole_site_in_its_folder(site: Path) -> None:
 
 
 @pytest.mark.parametrize(("folder", "language", "search"), [("", "en", ["en"]), ("es/", "es", ["es"]),
-                                                             ("es-MX/", "es", ["es"])])
+                                                             ("es-MX/", "es-MX", ["es"])])
 def test_each_language_has_its_theme_language_search_index_and_sitemap(
     site: Path, folder: str, language: str, search: list[str]
 ) -> None:
@@ -196,6 +196,7 @@ def test_export_builds_every_language_with_each_engine(site: Path, tmp_path: Pat
                       if p.name != "404.html") == ours, engine
         assert switcher(read(built, "es/mentors/say-hello/index.html")) == switcher(
             read(site, "es/mentors/say-hello/index.html")), engine
+        assert '<html lang="es-MX"' in read(built, "es-MX/conduct/index.html"), engine
         # `mentoring-site secure` covers every language: its pages, error pages and search indexes
         assert main(["secure", str(built), "-q"]) == 0, engine
         for page in sorted(built.rglob("*.html")):
