@@ -106,15 +106,21 @@ def main(argv: list[str] | None = None) -> int:
                        f"{stats['engine_seconds']:.2f} s for MkDocs")
         elif args.command == "validate":
             from .build import check
+            from .languages import as_problems, lacking, summary
 
-            g = check(args.dir, report=report if verbose else lambda _: None, strict=args.strict)
+            try:
+                g = check(args.dir, report=report if verbose else lambda _: None, strict=args.strict)
+            except ProgramError as exc:  # the other languages' mistakes (their translations) join the round
+                try:
+                    lacking(args.dir)
+                except ProgramError as more:
+                    raise ProgramError(exc.problems + more.problems) from None
+                raise
             for warning in g.warnings:
                 warn(warning.as_warning())
             from .packs import validate_roster
 
             n_pairs = validate_roster(g.program)  # before saying OK: a bad roster is a problem too
-            from .languages import as_problems, lacking, summary
-
             lacks = lacking(args.dir) if len(g.program.languages) > 1 else {}  # each other language, loaded
             if args.strict and any(lacks.values()):
                 raise ProgramError(as_problems([m for items in lacks.values() for m in items]))

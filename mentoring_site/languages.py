@@ -72,13 +72,13 @@ def overlay_code(name: str, languages: list[str]) -> tuple[str, str] | None:
     """(the original's name, the code) when a file name carries a language suffix before its
     extension: goals.es.yml -> ("goals.yml", "es"). A suffix that is a language code but not one
     of the program's is returned too (the caller reports it); any other dot is part of the name."""
-    from .model import language_problem
+    from .model import known_language
 
     stem, dot, ext = name.rpartition(".")
     base, dot2, code = stem.rpartition(".")
     if not (dot and dot2 and base and code):
         return None
-    if code in languages or not language_problem(code):
+    if code in languages or known_language(code):
         return f"{base}.{ext}", code
     return None
 
@@ -166,7 +166,7 @@ class _Pass:
                 if isinstance(value, dict):
                     out[key] = self.pick(value, here)
             elif isinstance(value, dict) and value and set(value) <= set(self.languages) and (
-                    hints[key] is str or typing.get_origin(hints[key]) is list):
+                    _dataclass_in(hints[key]) is None):
                 if self.report:
                     self.ctx.error(here, "is the same in every language; write one value, not one per language")
             elif (inner := _dataclass_in(hints[key])) is not None:
@@ -193,7 +193,7 @@ class _Pass:
 
     def terminology(self, data: Any, path: Path_) -> Any:
         """The base words with this language's mapping merged over them."""
-        from .model import Terminology, language_problem
+        from .model import Terminology, known_language
 
         if not isinstance(data, dict):
             return data
@@ -204,7 +204,7 @@ class _Pass:
                 if not isinstance(value, dict) and self.report:
                     self.ctx.error((*path, key), f"must be a mapping of the {language_name(key)} words "
                                                  f"({', '.join(sorted(words))})")
-            elif key not in words and not language_problem(key):
+            elif key not in words and known_language(key):
                 if self.report:
                     self.ctx.error_at_key((*path, key), not_listed(key, self.languages))
             else:
@@ -215,8 +215,13 @@ class _Pass:
                 self.miss(path, f"no {language_name(self.code)} ({self.code}) words; the "
                                 f"{language_name(self.default)} ones are used (give terminology.{self.code})")
             return base
-        for key in own:
+        from .terms import grammar
+
+        for key, value in own.items():
             self.origin[(*path, key)] = (*path, self.code, key)
+            if isinstance(value, str) and key in words - {"mentoring"} and grammar(self.code) is None:
+                self.ctx.error((*path, self.code, key), f"give {{singular: ..., plural: ...}}: there is no "
+                               f"{language_name(self.code)} plural rule here to make the plural of {value!r}")
         self.own_words = set(own)
         return {**base, **own}
 
@@ -230,7 +235,7 @@ def localise_program(doc: Document, problems: Problems, languages: list[str]) ->
 
     for code in languages:
         one = _Pass(code, languages, Ctx(doc, problems), report=code == languages[0])
-        data = one.walk(ProgramFile, doc.data if isinstance(doc.data, dict) else {}, ())
+        data = one.walk(ProgramFile, doc.data, ())  # (anything but a mapping is left as it is, to be reported)
         out[code] = (View(doc, data, one.origin), one)
     return out
 
@@ -488,7 +493,8 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
                 for k, c in enumerate(f["columns"]):
                     if isinstance(c, dict) and _given(c.get("label")) and c.get("id") not in labels:
                         layer.miss(original, (*fpath, "columns", k, "label"))
-            if f.get("id") and ("label" in entry or ("text" in entry and not _given(f.get("label")))):
+            shown = "label" if _given(f.get("label")) else "text" if _given(f.get("text")) else ""
+            if f.get("id") and (not shown or shown in entry):  # (no text of its own: the catalog's default)
                 layer.given("field", f"{sheet}/{f['id']}")
             merged_fields.append(result)
         merged_sections.append({**section, **texts, "fields": merged_fields})
@@ -523,11 +529,6 @@ def _merge_columns(ctx: Ctx, value: Any, path: Path_, source: dict[str, Any], re
 # ---------------------------------------------------------------------------------------------
 # Page templates: templates/pages/<name>.<code>.md.j2 beside <name>.md.j2
 
-# Page templates whose words come from the message catalogs: never copied per language.
-STRUCTURAL = {"pages/practice.md.j2", "pages/practices.md.j2", "pages/worksheet.md.j2", "pages/worksheets.md.j2",
-              "pages/more-pages.md.j2"}
-
-
 def _template_folders(root: Path) -> list[Path]:
     from . import assets
 
@@ -535,15 +536,14 @@ def _template_folders(root: Path) -> list[Path]:
     return [own, builtin] if own.is_dir() and own.resolve() != builtin.resolve() else [builtin]
 
 
-def page_templates(root: Path) -> list[str]:
-    """The page templates written per language ("pages/conduct.md.j2"), ours and the program's."""
-    names: set[str] = set()
-    for folder in _template_folders(root):
-        for file in (folder / "pages").glob("*.md.j2"):
-            name = f"pages/{file.name}"
-            if name not in STRUCTURAL and not overlay_code(file.name.removesuffix(".j2"), []):
-                names.add(name)
-    return sorted(names)
+def page_templates() -> list[str]:
+    """The page templates written whole per language ("pages/conduct.md.j2"): the pages made
+    from a template of their own. (The structural ones, a practice's or a worksheet's page, take
+    their words from the message catalog; other templates are parts of pages.)"""
+    from .pages import RUNNING, TAKING_PART
+
+    fixed = ["index.md", "roles.md", "timeline.md", "meetings.md", "program-managers.md", "about.md"]
+    return [f"pages/{page}.j2" for page in fixed + [path for path, _ in TAKING_PART + RUNNING]]
 
 
 def page_template(root: Path, name: str, language: str) -> tuple[str, bool]:
@@ -551,14 +551,17 @@ def page_template(root: Path, name: str, language: str) -> tuple[str, bool]:
 
     The program's own files come first, as for every template: its own translation, then its
     own original (a program that rewrote a page keeps its text, in the default language, rather
-    than our translation of text it replaced), then ours."""
+    than our translation of text it replaced), then ours. Our originals are in English, so they
+    are English's own (in a program whose default language is another)."""
     stem = name.removesuffix(".md.j2")
     translated = f"{stem}.{language}.md.j2"
-    for folder in _template_folders(root):
+    folders = _template_folders(root)
+    for folder in folders:
         if (folder / translated).is_file():
             return translated, True
         if (folder / name).is_file():
-            return name, False
+            # Ours are written in English; so is a page of English in a program whose default is not.
+            return name, folder == folders[-1] and language.split("-")[0] == "en"
     return name, False
 
 
@@ -571,8 +574,8 @@ def untranslated_messages(root: Path, code: str) -> list[Missing]:
     messages.untranslated), as missing texts of its catalog."""
     from . import messages
 
-    shown = f"{messages.FOLDER}/{code}.po"
-    return [Missing(shown, 1, 1, "", f"{no_text(code)} for {msgid!r} (used at {where})")
+    file = f"{messages.FOLDER}/{code}.po"
+    return [Missing(file, 1, 1, f"msgid {msgid!r}", f"{no_text(code)} (used at {where})")
             for msgid, where in messages.untranslated(root, code)]
 
 
@@ -627,3 +630,47 @@ def strict_problems(program: Any) -> list[Problem]:
     if program.language != program.default_language:
         return as_problems(program.missing + untranslated_messages(program.root, program.language))
     return as_problems([m for items in lacking(program.root).values() for m in items])
+
+
+def choose_templates(root: Path, layer: Layer) -> dict[str, str]:
+    """The page templates of the layer's language (see `page_template`), each recorded as given
+    in it or missing."""
+    chosen: dict[str, str] = {}
+    for name in page_templates():
+        template, own = page_template(root, name, layer.language)
+        chosen[name] = template
+        if own:
+            layer.given("page", name.removeprefix("pages/").removesuffix(".j2"))
+        elif layer.other:
+            layer.missing.append(Missing(f"templates/{name}", 1, 1, "", no_text(layer.language)))
+    return chosen
+
+
+# Where translations of the program's own sit, and the extension of their originals.
+TRANSLATED_FOLDERS = {"content/practices": ".yml", "worksheets": ".yml", "content/pages": ".md"}
+
+
+def check_translations(root: Path, languages: list[str], sheets: set[str], problems: Problems) -> None:
+    """Report the program's translations that translate nothing: of a language the program does
+    not list, or of an original that does not exist. `sheets`: the worksheets' names."""
+    from .program import ROLES
+
+    for folder, ext in TRANSLATED_FOLDERS.items():
+        top = root / folder
+        if not top.is_dir():
+            continue
+        for file in sorted(top.rglob(f"*{ext}") if ext == ".md" else top.glob(f"*{ext}")):
+            found = overlay_code(file.name, languages)
+            if found is None or file.is_dir():
+                continue
+            original, code = found
+            if code not in languages:
+                problems.add(file, 1, 1, "", f"{not_listed(code, languages)}; add it there, or remove this translation")
+                continue
+            name = original.removesuffix(ext)
+            exists = {"content/practices": name in ROLES, "worksheets": name in sheets}.get(
+                folder, (file.parent / original).is_file())
+            if not exists:
+                shown = (file.parent / original).relative_to(root).as_posix()
+                problems.add(file, 1, 1, "", f"translates {shown}, which does not exist; a translation sits beside "
+                             "its original, named like it with the language before the extension")

@@ -45,6 +45,7 @@ from . import assets, sourcefiles
 from .errors import Problem, ProgramError, shown
 
 SOURCE_LANGUAGE = "en"
+CODE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47's shape
 FOLDER = "templates/messages"
 TEMPLATE = "messages.pot"
 
@@ -165,6 +166,8 @@ def catalog(root: Path, code: str) -> Catalog:
 
     Raises ProgramError listing every mistake in the files read.
     """
+    if not CODE.fullmatch(code):  # checked where it is written; this names a file
+        raise ValueError(f"not a language code: {code!r}")
     files = _files(root, code)
     key = (str(root.resolve()), code)
     stamp = _stamp(path for path, _ in files)
@@ -177,6 +180,9 @@ def catalog(root: Path, code: str) -> Catalog:
         if seen is None and not path.is_symlink():
             continue  # no such file (a dangling link is reported: it cannot be read)
         name = path.relative_to(base).as_posix()
+        if not path.resolve().is_relative_to(base.resolve()):  # loading refuses it too, first
+            problems.append(Problem(name, 1, 1, "", "is a link to something outside the program; copy it in instead"))
+            continue
         try:
             data = sourcefiles.read_bytes(path)
         except sourcefiles.Refused as exc:
@@ -227,6 +233,9 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
     state = "start"  # start, msgctxt, msgid, msgid_plural, msgstr
     entry_line = msgid_line = 0
     plural = False
+    key: dict[str, str] = {}  # the message's msgctxt and msgid as written (and "ok" while they read
+    # well), to find a message given twice
+    seen: dict[tuple[str | None, str], int] = {}  # (msgctxt, msgid) -> the line of its msgid
 
     def add(line: int, column: int, message: str) -> None:
         problems.append(Problem(file, line, column, "", message))
@@ -248,7 +257,7 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
             if word in ("msgctxt", "msgid"):
                 if not (word == "msgid" and state == "msgctxt"):  # a new message begins
                     unfinished()
-                    entry_line, plural = number, False
+                    entry_line, plural, key = number, False, {"ok": "yes"}
                 if word == "msgid":
                     msgid_line = number
                 state = word
@@ -256,13 +265,16 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
                 if state != "msgid":
                     add(number, indent + 1, "msgid_plural must follow a msgid")
                 state, plural = word, True
-            elif word == "msgstr":
-                if state not in ("msgid",):
+            else:  # msgstr, msgstr[n]
+                if state in ("msgid", "msgid_plural") and key.get("ok"):  # the message is complete
+                    message = (key.get("msgctxt"), key.get("msgid", ""))
+                    if message in seen:
+                        add(msgid_line, 1, f"this message is given twice: first at line {seen[message]}; keep one")
+                    seen.setdefault(message, msgid_line)
+                if word == "msgstr" and state != "msgid":
                     add(number, indent + 1, "msgstr must follow its msgid" if state != "msgid_plural"
                         else "a message with msgid_plural takes msgstr[0], msgstr[1], ...")
-                state = "msgstr"
-            else:  # msgstr[n]
-                if not plural:
+                elif word != "msgstr" and not plural:
                     add(number, indent + 1, f"{word} belongs to a message with a msgid_plural; write msgstr")
                 state = "msgstr"
         elif not line.startswith('"'):
@@ -275,9 +287,12 @@ def _syntax(text: str, file: str) -> tuple[list[Problem], dict[int, tuple[int, i
             translations.setdefault(msgid_line, (number, column))
         quoted = QUOTED.fullmatch(rest)
         if not quoted:
+            key.pop("ok", None)  # no telling which message this is
             what = "a \"quoted\" text" if not rest.startswith('"') else "the closing \" of this text"
             add(number, column, f"expected {what}")
             continue
+        if state in ("msgctxt", "msgid"):
+            key[state] = key.get(state, "") + quoted.group(1)
         for escape in ESCAPE.finditer(quoted.group(1)):
             if escape.group(1) not in ESCAPES:
                 add(number, column + 1 + escape.start(),
@@ -410,42 +425,61 @@ def install(env: jinja2.Environment, catalog: Catalog) -> jinja2.Environment:
 # ---------------------------------------------------------------------------------------------
 # What a language lacks, and the template a translator starts from
 
-def template_catalog(root: Path) -> Any:
-    """Babel's catalog of `messages.pot`: ours, with the program's own added if it has one."""
+def template_catalog() -> Any:
+    """Babel's catalog of our `messages.pot`."""
     from babel.messages.pofile import read_po
 
-    merged = None
-    for folder, _base in _folders(root):
-        path = folder / TEMPLATE
-        if not path.is_file():
-            continue
-        po = read_po(io.StringIO(sourcefiles.read_text(path)))
-        if merged is None:
-            merged = po
-        else:
-            for message in po:
-                if message.id and message.id not in merged:
-                    merged[message.id] = message
-    return merged
+    return read_po(io.StringIO(sourcefiles.read_text(assets.builtin_root() / FOLDER / TEMPLATE)))
 
 
 def untranslated(root: Path, code: str) -> list[tuple[str, str]]:
-    """The messages of `messages.pot` that language `code` lacks (its text falls back to
-    English), as (msgid, where it is used: "templates/pages/practice.md.j2:7"). The source
-    language lacks nothing."""
+    """The messages that language `code` lacks (their text falls back to English), as (msgid,
+    where it is used: "templates/pages/practice.md.j2:7"): those of our `messages.pot`, then
+    those the program's own templates add. The source language lacks nothing."""
     if chain(code)[0] == SOURCE_LANGUAGE:
         return []
     translations = catalog(root, code)
-    pot = template_catalog(root)
-    out: list[tuple[str, str]] = []
-    for message in pot or ():
-        if not message.id:
-            continue
+    known: set[Key] = set()
+    lacking = []
+    for message in template_catalog():
         msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-        if not translations.has(msgid, message.context):
-            where = f"{message.locations[0][0]}:{message.locations[0][1]}" if message.locations else FOLDER
+        if msgid:
+            known.add((message.context, msgid))
+            if not translations.has(msgid, message.context):
+                lacking.append((message.context, msgid, message.locations[0][0] if message.locations else ""))
+    # messages.pot names files, not lines (lines move with every edit): find each in its file.
+    lines: dict[str, dict[Key, int]] = {}
+    out: list[tuple[str, str]] = []
+    for context, msgid, file in lacking:
+        if file and file not in lines:
+            lines[file] = _first_lines(file)
+        line = lines.get(file, {}).get((context, msgid))
+        out.append((msgid, f"{file}:{line}" if file and line else file or FOLDER))
+    for context, msgid, where in _program_messages(root):
+        if (context, msgid) not in known and not translations.has(msgid, context):
+            known.add((context, msgid))
             out.append((msgid, where))
     return out
+
+
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+
+
+def _first_lines(file: str) -> dict[Key, int]:
+    """{(context, msgid): the line it is first used on} of one of our files named in messages.pot."""
+    from babel.messages.extract import extract_from_file
+
+    path = assets.PACKAGE.parent / file if file.startswith("mentoring_site/") else assets.builtin_root() / file
+    if not path.is_file():
+        return {}
+    method = "python" if path.suffix == ".py" else "jinja2"
+    found: dict[tuple[str | None, str], int] = {}
+    for lineno, message, _comments, context in extract_from_file(
+        method, str(path), keywords=KEYWORDS, options=JINJA_OPTIONS if method == "jinja2" else None,
+    ):
+        msgid = message[0] if isinstance(message, (tuple, list)) else message
+        found.setdefault((context, msgid), lineno)
+    return found
 
 
 def not_found(root: Path, languages: list[str]) -> list[dict[str, str]]:
@@ -466,6 +500,26 @@ def not_found(root: Path, languages: list[str]) -> list[dict[str, str]]:
     return out
 
 
+TEMPLATE_METHODS = [("messages/**", "ignore"), ("**.j2", "jinja2"), ("theme/**.html", "jinja2")]
+TEMPLATE_OPTIONS = {"**.j2": JINJA_OPTIONS, "theme/**.html": JINJA_OPTIONS}
+
+
+def _program_messages(root: Path) -> list[tuple[str | None, str, str]]:
+    """(context, msgid, "templates/...:line") of every message the program's own templates
+    mark (its overrides may add some of their own)."""
+    from babel.messages.extract import extract_from_dir
+
+    own = root / "templates"
+    if root.resolve() == assets.builtin_root().resolve() or not own.is_dir() or own.is_symlink():
+        return []
+    return [
+        (context, message[0] if isinstance(message, (tuple, list)) else message, f"templates/{filename}:{lineno}")
+        for filename, lineno, message, _comments, context in extract_from_dir(
+            str(own), method_map=TEMPLATE_METHODS, options_map=TEMPLATE_OPTIONS, keywords=KEYWORDS,
+        )
+    ]
+
+
 def extract(base: Path | None = None) -> Any:
     """Babel's catalog of every message marked in the package's templates and Python modules,
     with where each is used (what `messages.pot` holds)."""
@@ -478,15 +532,13 @@ def extract(base: Path | None = None) -> Any:
         "# Copy this file to templates/messages/<code>.po (e.g. pt-BR.po) and translate each msgstr.\n"
         "# Made by `python -m mentoring_site.messages`; do not edit it by hand."
     ))
-    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
     sources = (
-        ("templates", base / "templates",
-         [("messages/**", "ignore"), ("**.j2", "jinja2"), ("theme/**.html", "jinja2")]),
+        ("templates", base / "templates", TEMPLATE_METHODS),
         ("mentoring_site", Path(__file__).resolve().parent, [("**.py", "python")]),
     )
     for where, folder, method_map in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
-            str(folder), method_map=method_map, options_map={"**.j2": options, "theme/**.html": options},
+            str(folder), method_map=method_map, options_map=TEMPLATE_OPTIONS,
             keywords=KEYWORDS, comment_tags=("Translators:",),
         ):
             pot.add(message, None, [(f"{where}/{filename}", lineno)], auto_comments=comments, context=context)
@@ -499,7 +551,9 @@ def write_template(target: Path | None = None) -> Path:
 
     target = target or assets.builtin_root() / FOLDER / TEMPLATE
     buffer = io.BytesIO()
-    write_po(buffer, extract(), omit_header=False, width=100, sort_output=False, include_lineno=True)
+    # Files without lines: a line number would change with every edit of a template, and
+    # `untranslated` finds the line when it names one.
+    write_po(buffer, extract(), omit_header=False, width=100, sort_output=False, include_lineno=False)
     text = buffer.getvalue().decode("utf-8")
     # No dates or versions: the file changes only when the messages do.
     text = re.sub(r'"(POT-Creation-Date|Generated-By): [^"]*\\n"\n', "", text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -184,6 +185,13 @@ def _time(value: str, ctx: Ctx, path: Path_) -> Any:
 def bcp47(locale: Any) -> str:
     """A Babel locale's BCP 47 code: Locale('pt', territory='BR') -> "pt-BR"."""
     return "-".join(filter(None, (locale.language, locale.script, locale.territory, locale.variant)))
+
+
+@functools.lru_cache(maxsize=512)
+def known_language(code: str) -> bool:
+    """Whether `code` is a BCP 47 code Babel knows, as written (cheap: a file name's suffix is
+    asked about)."""
+    return bool(LANGUAGE.match(code)) and not language_problem(code)
 
 
 def language_problem(value: str) -> str:

@@ -166,9 +166,16 @@ class LoadedProgram:
         "pages/conduct.es.md.j2" where there is one (see `languages.page_template`)."""
         return self.templates.get(name, name)
 
-    def long_date(self, day: dt.date) -> str:
-        """A date written out in this program's language."""
-        return long_date(day, self.language)
+    @property
+    def long_date(self) -> Callable[[dt.date], str]:
+        """Writes a date out in this program's language: `program.long_date(day)`, and templates'
+        `long_date(day)` (a plain function: templates run sandboxed)."""
+        language = self.language
+
+        def written(day: dt.date) -> str:
+            return long_date(day, language)
+
+        return written
 
     @property
     def moments(self) -> list[timeline.Moment]:
@@ -185,7 +192,13 @@ class LoadedProgram:
 
     def lang_of(self, kind: str, key: str) -> str:
         """The language the text of an item is in: this program's language when translated, the
-        default language when it fell back. Kinds and keys: see `languages.KINDS`."""
+        default language when it fell back. Kinds and keys: see `languages.KINDS`.
+
+        An item counts as translated when its translation gives its title (a practice, a worksheet,
+        a section), its label (a field; a note's text), or the whole page (an extra page, a page
+        template); a text it leaves out is still in `missing`. Pages made from the structural
+        templates (mentors/index.md, worksheets/index.md) are in the language: their words are
+        the message catalog's, which `validate` counts apart."""
         if kind not in KINDS:
             raise ValueError(f"lang_of: unknown kind {kind!r}; one of {', '.join(KINDS)}")
         if self.language == self.default_language or (kind, key) in self.translated:
@@ -469,7 +482,7 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         base_config = configs[default]
         base_facts = _facts(base_config, _terms(base_config, default, default, None, catalogs[default]),
                             catalogs[default])
-    _check_overlays(root, all_languages, problems)
+    languages.check_translations(root, all_languages, set(_worksheet_files(root)), problems)
 
     practices: dict[str, list[Practice]] = {}
     for role in ROLES:
@@ -500,7 +513,7 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
     budget = _Budget(problems)
     pages = _load_pages(root, base_facts, problems, sources, budget, allow_html=config.site.allow_html,
                         layer=layer, own_facts=facts)
-    templates = _choose_templates(root, layer)
+    templates = languages.choose_templates(root, layer)
     for structural in ("mentors/index.md", "mentees/index.md", "worksheets/index.md", "more-pages.md"):
         layer.given("page", structural)  # their words are the message catalog's (counted there)
     page_files = _load_page_files(root, problems, sources, budget)
@@ -579,50 +592,6 @@ def _overlay(root: Path, original: Path, relative: str, facts: dict[str, str], p
         return None, None
     _texts(odoc, odoc.data, (), problems.rel(file), texts)
     return odoc, _fill(odoc, odoc.data, (), facts, problems)
-
-
-def _check_overlays(root: Path, all_languages: list[str], problems: Problems) -> None:
-    """Translations of the program's own that translate nothing: of a language the program does
-    not list, or of an original that does not exist."""
-    folders = {"content/practices": ".yml", "worksheets": ".yml", "content/pages": ".md"}
-    sheets = _worksheet_files(root)
-    for folder, ext in folders.items():
-        top = root / folder
-        if not top.is_dir():
-            continue
-        for file in sorted(top.rglob(f"*{ext}") if ext == ".md" else top.glob(f"*{ext}")):
-            found = languages.overlay_code(file.name, all_languages)
-            if found is None or file.is_dir():
-                continue
-            original, code = found
-            if code not in all_languages:
-                problems.add(file, 1, 1, "", f"{languages.not_listed(code, all_languages)}; add it there, or "
-                             "remove this translation")
-                continue
-            if folder == "content/practices":
-                exists = original.removesuffix(ext) in ROLES
-            elif folder == "worksheets":
-                exists = original.removesuffix(ext) in sheets
-            else:
-                exists = (file.parent / original).is_file()
-            if not exists:
-                shown_original = (file.parent / original).relative_to(root).as_posix()
-                problems.add(file, 1, 1, "", f"translates {shown_original}, which does not exist; a translation "
-                             "sits beside its original, named like it with the language before the extension")
-
-
-def _choose_templates(root: Path, layer: languages.Layer) -> dict[str, str]:
-    """The page templates of the layer's language, recorded as given or missing."""
-    chosen: dict[str, str] = {}
-    for name in languages.page_templates(root):
-        template, own = languages.page_template(root, name, layer.language)
-        chosen[name] = template
-        page = name.removeprefix("pages/").removesuffix(".j2")
-        if own:
-            layer.given("page", page)
-        elif layer.other:
-            layer.missing.append(Missing(name.join(("templates/", "")), 1, 1, "", languages.no_text(layer.language)))
-    return chosen
 
 
 # Files beside the extra pages that are published with them, e.g. a diagram a page shows.

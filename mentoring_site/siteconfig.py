@@ -146,8 +146,9 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
     # so that a name like "R&D <Mentoring>" shows as written and cannot carry markup.
     text: Callable[[str], str] = html.escape
     toggle = {
-        "default": {"icon": "material/weather-night", "name": words.gettext("Switch to dark mode")},
-        "slate": {"icon": "material/weather-sunny", "name": words.gettext("Switch to light mode")},
+        # Translations come from .po files, possibly a program's own: escaped like the rest.
+        "default": {"icon": "material/weather-night", "name": text(words.gettext("Switch to dark mode"))},
+        "slate": {"icon": "material/weather-sunny", "name": text(words.gettext("Switch to light mode"))},
     }
     config: dict[str, Any] = {
         "site_name": _markup_free(p.name),

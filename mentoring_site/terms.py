@@ -91,8 +91,7 @@ class Words:
     gender: str | None = None
 
     @classmethod
-    def from_config(cls, value: str | Term, rules: Grammar | None = None) -> Words:
-        rules = rules or GRAMMARS["en"]
+    def from_config(cls, value: str | Term, rules: Grammar = GRAMMARS["en"]) -> Words:
         if isinstance(value, Term):
             return cls(lower_words(value.singular.strip()), lower_words(value.plural.strip()), value.gender)
         word = lower_words(value.strip())
@@ -106,7 +105,7 @@ class Terms:
 
     `language`: whose grammar makes plurals and the `a_` forms (English when not given); words
     not in `own` were written for the `default` language and take its plural rule. A language
-    we have no grammar for has no `a_` forms. `manager`: the program manager's word when the
+    we have no grammar for takes English's. `manager`: the program manager's word when the
     program sets none (made from the program word, in the language's own words)."""
 
     ROLES = ("mentor", "mentee", "program_manager")
@@ -121,9 +120,12 @@ class Terms:
         origin = {"program_word": "program", "program_manager": "program" if made and not manager else
                   "program_manager"}
 
-        def rules_of(role: str) -> Grammar | None:
+        def rules_of(role: str) -> Grammar:
+            # A language we have no grammar for takes English's, as every program did before there
+            # were languages: the built-in templates (English, also where a page falls back) use
+            # t.a_mentor. A translator writes the article in the text instead (see the README).
             mine = own is None or origin.get(role, role) in own or (role == "program_manager" and made and manager)
-            return rules if mine else grammar(default)
+            return (rules if mine else grammar(default)) or GRAMMARS["en"]
 
         self.words = {role: Words.from_config(word, rules_of(role)) for role, word in chosen.items()}
         self.forms: dict[str, str] = {}
@@ -133,10 +135,8 @@ class Terms:
             self.forms[role + "s"] = words.plural
             self.forms[capitalise(role) + "s"] = capitalise(words.plural)
         for role in self.ROLES:  # "a guide", "an apprentice", "un mentor": t.a_mentor, [[a_mentee]]
-            words, role_rules = self.words[role], rules_of(role)
-            if role_rules is None:
-                continue
-            self.forms["a_" + role] = role_rules.indefinite(words.singular, words.gender)
+            words = self.words[role]
+            self.forms["a_" + role] = rules_of(role).indefinite(words.singular, words.gender)
             self.forms["A_" + role] = capitalise(self.forms["a_" + role])
         activity = lower_words(terminology.mentoring.strip())
         self.forms["mentoring"], self.forms["Mentoring"] = activity, capitalise(activity)

@@ -130,6 +130,15 @@ def test_spanish_site_settings_and_404(bilingual: Path) -> None:
     ]
 
 
+def test_translations_in_theme_settings_are_escaped(bilingual: Path) -> None:
+    """The theme prints the palette toggle's name into attributes unescaped: a program's own
+    translation cannot end the attribute or add markup."""
+    _po(bilingual, "es", 'msgid "Switch to dark mode"\nmsgstr "Modo \\"oscuro\\" <b>"\n')
+    program = load_program(bilingual, language="es")
+    config = siteconfig.site_config(program, render_pages(program))
+    assert config["theme"]["palette"][0]["toggle"]["name"] == "Modo &quot;oscuro&quot; &lt;b&gt;"
+
+
 def test_program_catalog_merges_over_ours_and_regions_fall_back(small: Path) -> None:
     _po(small, "es", 'msgid "What it is"\nmsgstr "Qué es"\n')
     _po(small, "es-MX", 'msgid "Tip"\nmsgstr "Sugerencia"\n')
@@ -143,9 +152,10 @@ def test_program_catalog_merges_over_ours_and_regions_fall_back(small: Path) -> 
     assert mexican.files == ["templates/messages/es.po", "templates/messages/es.po", "templates/messages/es-MX.po"]
     # A language nobody translated is the source text; untranslated() lists what it lacks.
     assert messages.catalog(small, "pt-BR").gettext("What it is") == "What it is"
-    _po(small, "pt", 'msgid "What it is"\nmsgstr "O que é"\n')
+    _po(small, "pt", 'msgid "What it is"\nmsgstr "O que é"\n\n#, fuzzy\nmsgid "Tip"\nmsgstr "Dica?"\n')
+    assert messages.catalog(small, "pt-BR").gettext("Tip") == "Tip"  # a fuzzy translation is a draft
     lacking = messages.untranslated(small, "pt-BR")
-    assert "What it is" not in [msgid for msgid, _ in lacking]
+    assert "What it is" not in [msgid for msgid, _ in lacking] and "Tip" in [msgid for msgid, _ in lacking]
     assert len(lacking) == len(_ids(read_po(io.StringIO(POT.read_text(encoding="utf-8"))))) - 1
     where = dict(lacking)["Why it matters"]
     assert where.startswith("templates/pages/practice.md.j2:")
@@ -190,6 +200,9 @@ BROKEN = [
     pytest.param('msgid "What it is"\nmsgstr "Qué es al 100%"\n',
                  "6:8: the translation of 'What it is' is not a valid format string (incomplete format); write %% "
                  "for a percent sign", id="lone-percent"),
+    pytest.param('msgid "Tip"\nmsgstr "Consejo"\n\nmsgctxt "paper size"\nmsgid "Tip"\nmsgstr "Punta"\n\n'
+                 'msgid ""\n"Tip"\nmsgstr "Pista"\n',
+                 "12:1: this message is given twice: first at line 5; keep one", id="twice"),
     pytest.param('msgid "%(num)d page"\nmsgid_plural "%(num)d pages"\nmsgstr[0] "%(num)d página"\n'
                  'msgstr[1] "%(num)d páginas"\n',
                  "7:11: Spanish (es) has 3 plural forms: give msgstr[0] to msgstr[2]", id="plural-forms"),
@@ -216,3 +229,29 @@ def test_broken_catalog_in_validate_with_the_other_problems(small: Path, capsys)
     err = capsys.readouterr().err.splitlines()
     assert 'templates/messages/es.po:6:8: expected the closing " of this text' in err
     assert next(line for line in err if "nowhere.md" in line).startswith("content/pages/extra.md:")
+
+
+def test_catalog_linking_outside_the_program_is_not_read(small: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.po"
+    outside.write_text(HEADER + 'msgid "Tip"\nmsgstr "Consejo de fuera"\n', encoding="utf-8")
+    folder = small / "templates/messages"
+    folder.mkdir(parents=True)
+    (folder / "es.po").symlink_to(outside)
+    with pytest.raises(ProgramError) as caught:
+        messages.catalog(small, "es")
+    assert [str(p) for p in caught.value.problems] == [
+        "templates/messages/es.po:1:1: is a link to something outside the program; copy it in instead"]
+
+
+def test_untranslated_counts_the_program_own_template_messages(small: Path) -> None:
+    """An override may mark messages of its own: a language lacks them until a .po of the
+    program translates them."""
+    override = small / "templates/pages/practice.md.j2"
+    override.parent.mkdir(parents=True)
+    text = (REPO / "templates/pages/practice.md.j2").read_text(encoding="utf-8")
+    override.write_text(text + '\n{{ _("Ask your program manager") }}\n', encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    where = f"templates/pages/practice.md.j2:{line}"
+    assert messages.untranslated(small, "es") == [("Ask your program manager", where)]
+    _po(small, "es", 'msgid "Ask your program manager"\nmsgstr "Pregunta a quien coordina el programa"\n')
+    assert messages.untranslated(small, "es") == []
