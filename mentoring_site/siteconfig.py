@@ -183,6 +183,8 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         "extra_css": [STYLESHEET],
         "nav": _nav(pages.nav, text),
     }
+    if config["theme"]["language"] != program.language:  # see templates/theme/partials/language.html
+        config.setdefault("extra", {})["page_language"] = program.language
     brand = cfg.branding
     if brand.logo:
         config["theme"]["logo"] = brand_asset("logo", brand.logo)
@@ -192,11 +194,11 @@ def site_config(program: LoadedProgram, pages: Pages) -> dict[str, Any]:
         config["site_url"] = cfg.site.url
     if brand.support:
         link = f"mailto:{brand.support.email}" if brand.support.email else brand.support.url
-        config["extra"] = {"social": [
+        config.setdefault("extra", {})["social"] = [
             # The theme escapes this one itself (a title attribute).
             {"icon": "material/lifebuoy", "link": link,
              "name": words.gettext("Help: %(name)s", name=brand.support.name)},
-        ]}
+        ]
     # What the one 404 page says, in every language of the program (its template escapes it).
     config.setdefault("extra", {})["not_found"] = messages.not_found(program.root, program.languages)
     return config

@@ -72,7 +72,7 @@ def test_each_language_is_a_whole_site_in_its_folder(site: Path) -> None:
 
 
 @pytest.mark.parametrize(("folder", "language", "search"), [("", "en", ["en"]), ("es/", "es", ["es"]),
-                                                             ("es-MX/", "es", ["es"])])
+                                                             ("es-MX/", "es-MX", ["es"])])
 def test_each_language_has_its_theme_language_search_index_and_sitemap(
     site: Path, folder: str, language: str, search: list[str]
 ) -> None:
@@ -196,6 +196,7 @@ def test_export_builds_every_language_with_each_engine(site: Path, tmp_path: Pat
                       if p.name != "404.html") == ours, engine
         assert switcher(read(built, "es/mentors/say-hello/index.html")) == switcher(
             read(site, "es/mentors/say-hello/index.html")), engine
+        assert '<html lang="es-MX"' in read(built, "es-MX/conduct/index.html"), engine
         # `mentoring-site secure` covers every language: its pages, error pages and search indexes
         assert main(["secure", str(built), "-q"]) == 0, engine
         for page in sorted(built.rglob("*.html")):
@@ -261,3 +262,26 @@ def test_each_language_searches_with_its_own_stemmer_where_the_theme_has_one(cod
     from mentoring_site.siteconfig import search_language
 
     assert search_language(code) == search
+
+
+def test_build_says_what_it_made_in_each_language(tmp_path: Path, capsys: Any) -> None:
+    root = three_languages(tmp_path / "small")
+    assert main(["build", str(root), "--no-booklet"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("Worksheets")]
+    assert lines == [
+        "Loaded 'Tiny Test Program': 4 practices, 1 worksheet, 1 extra page",
+        "Loaded 'Tiny Test Program' (es): 4 practices, 1 worksheet, 1 extra page",
+        "Loaded 'Tiny Test Program' (es-MX): 4 practices, 1 worksheet, 1 extra page",
+        f"Published 69 pages in 3 languages to {root / 'site'}",
+    ]
+
+
+def test_a_mistake_in_another_language_is_found_by_validate_and_build(tmp_path: Path, capsys: Any) -> None:
+    root = three_languages(tmp_path / "small")
+    (root / "templates/pages/conduct.es.md.j2").write_text("# Código\n\n{{ nothing }}\n", encoding="utf-8")
+    expected = ("templates/pages/conduct.es.md.j2:3:1: template error: 'nothing' is undefined\n"
+                "1 problem found; nothing was changed.\n")
+    for command in ("validate", "build"):
+        assert main([command, str(root), "-q"]) == 2, command
+        assert capsys.readouterr().err == expected, command
+    assert not (root / "site").exists()
