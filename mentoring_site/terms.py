@@ -63,17 +63,46 @@ def spanish_plural(phrase: str) -> str:
     return f"{word} {rest}" if rest else word
 
 
+# Spanish articles and the contractions of "de" and "a" with them, by gender: a role word with
+# what comes before it, e.g. [[del_mentee]] "del mentorado", "de la persona mentorada".
+# (name prefix, masculine, feminine); the singular word follows the first three groups, the
+# plural the rest. The names are what a Spanish translator writes where the article would be.
+SPANISH_SINGULAR = (("el_", "el", "la"), ("del_", "del", "de la"), ("al_", "al", "a la"), ("un_", "un", "una"))
+SPANISH_PLURAL = (("los_", "los", "las"), ("de_los_", "de los", "de las"), ("a_los_", "a los", "a las"))
+
+
+def spanish_articles(role: str, singular: str, plural: str, gender: str | None) -> dict[str, str]:
+    """[[el_mentee]], [[los_mentees]], [[del_mentee]], [[de_los_mentees]], [[al_mentee]],
+    [[a_los_mentees]], [[un_mentee]] and their capitals ([[El_mentee]]) for one role word;
+    masculine unless `gender` is "feminine"."""
+    feminine = gender == "feminine"
+    forms = {}
+    for groups, key, word in ((SPANISH_SINGULAR, role, singular), (SPANISH_PLURAL, role + "s", plural)):
+        for prefix, masculine, feminine_form in groups:
+            forms[prefix + key] = f"{feminine_form if feminine else masculine} {word}"
+            forms[capitalise(prefix) + key] = capitalise(forms[prefix + key])
+    return forms
+
+
+def no_articles(role: str, singular: str, plural: str, gender: str | None) -> dict[str, str]:
+    return {}
+
+
 @dataclass(frozen=True)
 class Grammar:
-    """What a language's placeholders need: a plural, and a noun with its indefinite article."""
+    """What a language's placeholders need: a plural, a noun with its indefinite article, and
+    the forms a language's texts need before a role word (its articles), if any."""
 
     plural: Callable[[str], str]
     indefinite: Callable[[str, str | None], str]  # (word, gender) -> "a guide", "una mentora"
+    # (role, singular, plural, gender) -> {"el_mentee": "la persona mentorada", ...}
+    articles: Callable[[str, str, str, str | None], dict[str, str]] = no_articles
 
 
 GRAMMARS = {
     "en": Grammar(plural, lambda word, gender: f"{article(word)} {word}"),
-    "es": Grammar(spanish_plural, lambda word, gender: f"{'una' if gender == 'feminine' else 'un'} {word}"),
+    "es": Grammar(spanish_plural, lambda word, gender: f"{'una' if gender == 'feminine' else 'un'} {word}",
+                  spanish_articles),
 }
 
 
@@ -102,6 +131,11 @@ class Terms:
     """Role words for templates: t.mentor, t.Mentor, t.mentors, t.Mentors, and so on; the
     word for the activity: t.mentoring, t.Mentoring; and the word for the program itself:
     t.program_word, t.Program_word, t.program_words, t.Program_words ("programme", "scheme").
+
+    In Spanish (the language's or the default language's grammar), each role word and the program
+    word also come with their articles by the word's gender: t.el_mentee, t.los_mentees,
+    t.del_mentee, t.de_los_mentees, t.al_mentee, t.a_los_mentees, t.un_mentee and their capitals
+    (t.El_mentee), see `spanish_articles`.
 
     `language`: whose grammar makes plurals and the `a_` forms (English when not given); words
     not in `own` were written for the `default` language and take its plural rule. A language
@@ -138,6 +172,13 @@ class Terms:
             words = self.words[role]
             self.forms["a_" + role] = rules_of(role).indefinite(words.singular, words.gender)
             self.forms["A_" + role] = capitalise(self.forms["a_" + role])
+        # The articles of the language, and of the default language when its text falls back
+        # here (its pages are filled with these words too): "[[el_mentee]]" in a Spanish page.
+        for code in dict.fromkeys((language, default)):
+            article_rules = grammar(code)
+            for role, words in self.words.items() if article_rules else ():
+                for name, form in article_rules.articles(role, words.singular, words.plural, words.gender).items():
+                    self.forms.setdefault(name, form)
         activity = lower_words(terminology.mentoring.strip())
         self.forms["mentoring"], self.forms["Mentoring"] = activity, capitalise(activity)
 

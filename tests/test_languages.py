@@ -237,7 +237,7 @@ def test_each_language_gets_its_own_values_words_and_dates(multi: Path) -> None:
     words = ("mentor", "mentors", "a_mentor", "mentee", "mentees", "A_mentee", "program_manager", "program_managers",
              "program_word", "Mentoring")
     assert [es.facts[w] for w in words] == ["guía", "guías", "un guía", "aprendiz", "aprendices", "Una aprendiz",
-                                            "responsable del programa", "responsables del programa", "programa",
+                                            "responsable de programa", "responsables de programa", "programa",
                                             "Mentoría"]
     assert [en.facts[w] for w in words] == ["guide", "guides", "a guide", "apprentice", "apprentices", "An apprentice",
                                             "program manager", "program managers", "program", "Mentoring"]

@@ -31,16 +31,25 @@ LINK = re.compile(r"\]\(([^)\s]+)\)|<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\
 
 
 def spanish_copy(source: Path, target: Path) -> Path:
-    """The program at `source` with every Spanish page template as its own override of the original."""
+    """The program at `source` with every Spanish page template as its own override of the original
+    (a one-language fixture made Spanish: the templates write the Spanish articles, t.el_mentee)."""
     if source == REPO:
         copy_default_program(target)
     else:
         shutil.copytree(source, target)
+        spanish(target)
     folder = target / "templates" / "pages"
     folder.mkdir(parents=True, exist_ok=True)
     for path in SPANISH:
         shutil.copy2(path, folder / path.name.replace(".es.md.j2", ".md.j2"))
     return target
+
+
+def spanish(root: Path) -> None:
+    """Make a one-language program Spanish (`program.language: es`)."""
+    config = root / "content" / "program.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("program:\n", "program:\n  language: es\n", 1),
+                      encoding="utf-8")
 
 
 PROGRAMS = {"default": REPO, "full": FIXTURES / "full", "small": FIXTURES / "small"}
@@ -53,7 +62,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dic
     for key, source in PROGRAMS.items():
         english = pages.render_pages(load_program(source)).files
         root = spanish_copy(source, tmp_path_factory.mktemp(key) / "program")
-        out[key] = (english, pages.render_pages(load_program(root)).files)
+        out[key] = (english, pages.render_pages(load_program(root, language="es" if source == REPO else None)).files)
     return out
 
 
@@ -125,6 +134,7 @@ def test_no_english_left_in_the_prose(name: str) -> None:
 
 
 def render_one(root: Path, name: str) -> str:
+    spanish(root)
     program = load_program(root)
     env = environment(root)
     ctx = {**pages.base_context(program), "link": lambda text, target: f"[{text}]({target})",
@@ -158,7 +168,7 @@ def test_de_before_the_program_name(small: Path, name_in_text: str, written: str
 
 
 def test_days_without_meetings_in_a_spanish_list(sites: dict) -> None:
-    program = load_program(REPO)
+    program = load_program(REPO, language="es")
     long_date = pages.base_context(program)["long_date"]
     first, single = program.config.program.meetings.skip
     expected = (f"No hay reuniones del {long_date(first.start)} al {long_date(first.end)} "

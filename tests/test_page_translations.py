@@ -101,10 +101,21 @@ def context(root: Path) -> dict[str, Any]:
     return ctx
 
 
+def in_language(root: Path, code: str) -> Path:
+    """Make the one-language program in `root` one of language `code`: a page template of a
+    language is rendered with that language's words (the Spanish ones write t.el_mentee)."""
+    config = root / "content" / "program.yml"
+    config.write_text(config.read_text("utf-8").replace("program:\n", f"program:\n  language: {code}\n", 1), "utf-8")
+    return root
+
+
 @pytest.fixture(scope="module")
-def contexts() -> dict[str, dict[str, Any]]:
+def contexts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     # small leaves every optional key out, full sets them all: both sides of every {% if %}.
-    return {name: context(FIXTURES / name) for name in ("small", "full")}
+    # The programs in Spanish, as the templates these contexts render are.
+    folder = tmp_path_factory.mktemp("contexts")
+    return {name: context(in_language(Path(shutil.copytree(FIXTURES / name, folder / name)), "es"))
+            for name in ("small", "full")}
 
 
 @pytest.mark.parametrize("program", ["small", "full"])
@@ -113,7 +124,7 @@ def test_renders_through_the_page_stage(code: str, program: str, tmp_path: Path)
     """Each translated template put in place of its original, as a project overrides one: the page
     stage renders them all (a template error or a dead link raises)."""
     root = tmp_path / program
-    shutil.copytree(FIXTURES / program, root)
+    in_language(Path(shutil.copytree(FIXTURES / program, root)), code)
     (root / "templates" / "pages").mkdir(parents=True)
     ours = [p for p in TRANSLATED if p.name.split(".")[1] == code]
     for path in ours:
@@ -145,6 +156,6 @@ def test_spanish_home_page_contracts_de_el(in_text: str, welcome: str, contexts:
 ])
 def test_spanish_and_before_the_mentees_word(mentees: str, written: str, contexts: dict[str, dict[str, Any]]) -> None:
     words = Terminology(mentor=Term("mentor", "mentores"), mentee=Term("mentee", mentees))
-    ctx = {**contexts["full"], "t": Terms(words)}
+    ctx = {**contexts["full"], "t": Terms(words, "es")}
     text = environment(REPO).get_template("pages/measuring.es.md.j2").render(ctx)
     assert written in " ".join(text.split())
