@@ -509,8 +509,9 @@ class Term:
     plural: str = field(metadata=meta("The word for several people.", check=_nonblank))
     gender: Literal["masculine", "feminine"] | None = field(
         default=None,
-        metadata=meta("Grammatical gender, for languages whose articles follow it: in Spanish "
-                      "[[a_mentee]] is \"una mentorada\" with feminine, \"un mentorado\" without."),
+        metadata=meta("Grammatical gender, for languages whose articles follow it (masculine when not "
+                      "given): in Spanish [[el_mentee]] is \"la mentorada\" and [[a_mentee]] \"una mentorada\" "
+                      "with feminine, \"el mentorado\", \"un mentorado\" without."),
     )
 
 
