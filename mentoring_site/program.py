@@ -25,7 +25,7 @@ from .messages import N_
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
 from .schema import INVALID, Ctx, RuleError, convert, convert_mapping, meta
-from .terms import PLACEHOLDER, Terms, capitalise, substitute
+from .terms import PLACEHOLDER, Terms, article_name, capitalise, substitute
 from .yamlsource import Document, Path_
 
 ROLES = ("mentors", "mentees")
@@ -344,7 +344,11 @@ def known_placeholders(values: dict[str, str]) -> str:
 
 def unknown_placeholder(name: str, values: dict[str, str]) -> str:
     """The message for `[[name]]` when no placeholder has that name."""
-    hint = did_you_mean(name, set(values), shown_as="[[{}]]")
+    meant = article_name(name)
+    if meant in values:  # [[la_mentee]]: the article is the word's, feminine or not
+        hint = f"; write [[{meant}]], whose article follows the word's gender (here \"{values[meant]}\")"
+    else:
+        hint = did_you_mean(name, set(values), shown_as="[[{}]]")
     return f"unknown placeholder [[{name}]]{hint} ({known_placeholders(values)})"
 
 

@@ -84,6 +84,22 @@ def spanish_articles(role: str, singular: str, plural: str, gender: str | None) 
     return forms
 
 
+# A translator thinking of a feminine word may write the feminine article in the name: the
+# name it means ([[la_mentee]] -> [[el_mentee]]), for the unknown placeholder's message.
+FEMININE_NAMES = sorted(((feminine.replace(" ", "_") + "_", prefix) for prefix, _, feminine in
+                         (*SPANISH_SINGULAR, *SPANISH_PLURAL)), key=lambda pair: -len(pair[0]))
+
+
+def article_name(name: str) -> str | None:
+    """The article form a name with a feminine article means: "De_la_mentee" -> "Del_mentee"."""
+    for feminine, prefix in FEMININE_NAMES:
+        if name.startswith(feminine):
+            return prefix + name[len(feminine):]
+        if name.startswith(capitalise(feminine)):
+            return capitalise(prefix) + name[len(feminine):]
+    return None
+
+
 def no_articles(role: str, singular: str, plural: str, gender: str | None) -> dict[str, str]:
     return {}
 

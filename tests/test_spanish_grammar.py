@@ -10,7 +10,7 @@ import pytest
 
 from mentoring_site.model import Term, Terminology
 from mentoring_site.pages import render_pages
-from mentoring_site.program import load_program
+from mentoring_site.program import load_program, unknown_placeholder
 from mentoring_site.terms import Terms, substitute
 
 REPO = Path(__file__).resolve().parent.parent
@@ -78,6 +78,20 @@ def test_article_forms_are_spanish_only_and_come_with_a_spanish_default() -> Non
     # build, with the English build's words.
     fallback = Terms(Terminology(), "en", default="es").forms
     assert (fallback["el_mentee"], fallback["De_los_mentors"]) == ("el mentee", "De los mentors")
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("la_mentee", '; write [[el_mentee]], whose article follows the word\'s gender (here "la persona mentorada")'),
+    ("De_las_mentors", "; write [[De_los_mentors]], whose article follows the word's gender "
+                       '(here "De las personas mentoras")'),
+    ("una_program_word", "; write [[un_program_word]], whose article follows the word's gender "
+                         '(here "una iniciativa")'),
+    ("el_mentorado", "; did you mean [[el_mentor]], [[del_mentor]] or [[Del_mentor]]?"),  # no article to mend
+])
+def test_a_feminine_article_in_a_placeholder_points_to_the_one_to_write(name: str, hint: str) -> None:
+    forms = Terms(FEMININE, "es", default="en").forms
+    message = unknown_placeholder(name, forms)
+    assert message.startswith(f"unknown placeholder [[{name}]]{hint} (known: a_los_mentees*, ")
 
 
 # What a translator must not write by hand before a role word: an article, a contraction or a
