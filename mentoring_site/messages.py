@@ -488,7 +488,10 @@ def not_found(root: Path, languages: list[str]) -> list[dict[str, str]]:
     folder relative to the site's root ("" for the default language, "es/" for the others)."""
     out = []
     for number, code in enumerate(languages):
-        cat = catalog(root, code)
+        try:
+            cat = catalog(root, code)
+        except ProgramError:  # reported by that language's own run, with its other problems
+            cat = SOURCE
         out.append({
             "lang": code,
             "title": cat.gettext("404 - Not found"),
