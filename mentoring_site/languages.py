@@ -302,6 +302,14 @@ def _unknown(ctx: Ctx, path: Path_, key: str, known: list[str]) -> None:
     ctx.error_at_key((*path, key), f"unknown key{did_you_mean(key, known)} (known keys: {', '.join(known)})")
 
 
+def _which(word: str, ids: list[str], what: str) -> str:
+    """'; did you mean X?' for an id spelled like one of `ids`; otherwise the ids there are, so
+    a translator who guessed an id (or translated it) sees the ones to write."""
+    from .program import did_you_mean
+
+    return did_you_mean(word, ids) or (f" (its {what}: {', '.join(ids)})" if ids else "")
+
+
 def _texts_of(ctx: Ctx, item: dict[str, Any], path: Path_, texts: dict[str, Any], skip: set[str],
               structure: set[str] | None = None, original: str = "") -> dict[str, Any]:
     """The valid text keys of an overlay's mapping; every other key reported."""
@@ -357,9 +365,7 @@ def merge_practices(original: Document, data: Any, overlay: Document | None, ove
             if not isinstance(item, dict) or not isinstance(pid, str):
                 ctx.error(path, f"must be a mapping with the id of the practice it translates (an id in {rel})")
             elif pid not in ids:
-                from .program import did_you_mean
-
-                ctx.error((*path, "id"), f"no practice {pid!r} in {rel}{did_you_mean(pid, ids)}")
+                ctx.error((*path, "id"), f"no practice {pid!r} in {rel}{_which(pid, ids, 'practices')}")
             elif pid in where:
                 ctx.error((*path, "id"), f"practice {pid!r} is translated twice (also practices[{where[pid] + 1}])")
             else:
@@ -385,7 +391,6 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
     """A worksheet (placeholders filled) with its overlay's texts over it: sections by position,
     fields and table columns by id; what the overlay does not give is recorded as missing."""
     from .fields import FIELD_TYPES
-    from .program import did_you_mean
 
     if not isinstance(data, dict):
         return data
@@ -454,7 +459,7 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
             if fid not in ids:
                 elsewhere = all_ids.get(fid)
                 hint = (f"; it is in section {elsewhere} (sections are matched by their order)" if elsewhere
-                        else did_you_mean(fid, ids))
+                        else _which(fid, ids, 'fields'))
                 ctx.error((*fpath, "id"), f"no field {fid!r} in section {n + 1} of {rel}{hint}")
                 continue
             if fid in entries:
@@ -503,7 +508,6 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
 
 def _merge_columns(ctx: Ctx, value: Any, path: Path_, source: dict[str, Any], rel: str) -> dict[str, str]:
     """A table's column labels from an overlay, by column id."""
-    from .program import did_you_mean
 
     ids = [c.get("id") for c in source.get("columns") or [] if isinstance(c, dict)]
     if "columns" not in source:
@@ -518,7 +522,7 @@ def _merge_columns(ctx: Ctx, value: Any, path: Path_, source: dict[str, Any], re
         if not isinstance(item, dict) or not isinstance(cid, str):
             ctx.error((*path, i), "must be a mapping with the id of the column it translates")
         elif cid not in ids:
-            ctx.error((*path, i, "id"), f"no column {cid!r} in this table of {rel}{did_you_mean(cid, ids)}")
+            ctx.error((*path, i, "id"), f"no column {cid!r} in this table of {rel}{_which(cid, ids, 'columns')}")
         else:
             texts = _texts_of(ctx, item, (*path, i), {"label": str}, {"id"}, {"type", "width", "prefill"}, rel)
             if "label" in texts:

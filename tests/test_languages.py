@@ -106,6 +106,9 @@ OVERLAY_MISTAKES = [
     pytest.param(M, "practices:\n  - id: say-helo\n    title: Hola\n", "es",
                  [f"{M}:2:9: practices[1] \"Hola\".id: no practice 'say-helo' in content/practices/mentors.yml; "
                   "did you mean 'say-hello'?"], id="practice-unknown-id"),
+    pytest.param(M, "practices:\n  - id: saludar\n    title: Hola\n", "es",
+                 [f"{M}:2:9: practices[1] \"Hola\".id: no practice 'saludar' in content/practices/mentors.yml "
+                  "(its practices: say-hello, set-rhythm)"], id="practice-translated-id"),
     pytest.param(M, "practices:\n  - id: say-hello\n    titel: Hola\n", "es",
                  [f"{M}:3:5: practices[1] \"say-hello\".titel: unknown key; did you mean 'title'? (known keys: id, "
                   "title, summary, what, why, how, questions, pitfalls, tip)"], id="practice-unknown-key"),
@@ -133,6 +136,9 @@ OVERLAY_MISTAKES = [
     pytest.param(W, "sections:\n  - fields:\n      - {id: topik, label: Tema}\n", "es",
                  [f"{W}:3:14: sections[1].fields[1].id: no field 'topik' in section 1 of "
                   "worksheets/plan.yml; did you mean 'topic'?"], id="field-unknown-id"),
+    pytest.param(W, "sections:\n  - fields:\n      - {id: tema, label: Tema}\n", "es",
+                 [f"{W}:3:14: sections[1].fields[1].id: no field 'tema' in section 1 of "
+                  "worksheets/plan.yml (its fields: topic, when, hopes)"], id="field-translated-id"),
     pytest.param(W, "sections:\n  - fields:\n      - {id: areas, label: Áreas}\n", "es",
                  [f"{W}:3:14: sections[1].fields[1].id: no field 'areas' in section 1 of "
                   "worksheets/plan.yml; it is in section 2 (sections are matched by their order)"],
@@ -147,6 +153,10 @@ OVERLAY_MISTAKES = [
                     "          - {id: stepp, label: Paso}\n", "es",
                  [f"{W}:7:18: sections[3].fields[1] \"steps\".columns[1].id: no column 'stepp' in this "
                   "table of worksheets/plan.yml; did you mean 'step'?"], id="column-unknown-id"),
+    pytest.param(W, "sections:\n  - {}\n  - {}\n  - fields:\n      - id: steps\n        columns:\n"
+                    "          - {id: paso, label: Paso}\n", "es",
+                 [f"{W}:7:18: sections[3].fields[1] \"steps\".columns[1].id: no column 'paso' in this "
+                  "table of worksheets/plan.yml (its columns: step, done)"], id="column-translated-id"),
     pytest.param(W, "title: \"[[mentorr]]\"\n", "es",
                  [f"{W}:1:8: title: unknown placeholder [[mentorr]]; did you mean [[mentor]], [[mentors]] or "
                   "[[a_mentor]]?"], id="placeholder"),
