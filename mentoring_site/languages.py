@@ -579,7 +579,8 @@ def untranslated_messages(root: Path, code: str) -> list[Missing]:
     from . import messages
 
     file = f"{messages.FOLDER}/{code}.po"
-    return [Missing(file, 1, 1, f"msgid {msgid!r}", f"{no_text(code)} (used at {where})")
+    lines = messages.msgid_lines(root, code)  # a .po started from messages.pot lists them all
+    return [Missing(file, lines.get(msgid, 1), 1, f"msgid {msgid!r}", f"{no_text(code)} (used at {where})")
             for msgid, where in messages.untranslated(root, code)]
 
 

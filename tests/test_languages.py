@@ -426,6 +426,22 @@ def test_validate_counts_what_each_language_lacks(multi: Path, capsys: pytest.Ca
     assert "  templates/pages/about.md.j2:1:1: no French (fr) text" in out
 
 
+def test_a_lacking_message_is_shown_at_its_line_of_the_program_po(multi: Path) -> None:
+    """A fr.po started from messages.pot (as the README says): each message it still lacks is
+    shown at its msgid's line there, not at line 1."""
+    from mentoring_site.assets import builtin_root
+    from mentoring_site.languages import untranslated_messages
+
+    pot = (builtin_root() / "templates/messages/messages.pot").read_text(encoding="utf-8")
+    _write(multi, "templates/messages/fr.po", pot.replace('msgid "Tip"\nmsgstr ""', 'msgid "Tip"\nmsgstr "Astuce"'))
+    line = pot.splitlines().index('msgid "What it is"') + 1
+    out = [str(m) for m in untranslated_messages(multi, "fr")]  # what validate -v lists
+    assert next(m for m in out if "'What it is'" in m).startswith(
+        f"templates/messages/fr.po:{line}:1: msgid 'What it is': no French (fr) text (used at "
+        "templates/pages/practice.md.j2:")
+    assert not any("msgid 'Tip'" in m for m in out)
+
+
 def test_strict_fails_on_what_a_language_lacks(multi: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _validate(multi, capsys, "--strict")
     assert (code, out) == (2, [])
