@@ -658,7 +658,7 @@ TRANSLATED_FOLDERS = {"content/practices": ".yml", "worksheets": ".yml", "conten
 def check_translations(root: Path, languages: list[str], sheets: set[str], problems: Problems) -> None:
     """Report the program's translations that translate nothing: of a language the program does
     not list, or of an original that does not exist. `sheets`: the worksheets' names."""
-    from .program import ROLES
+    from .program import ROLES, did_you_mean
 
     for folder, ext in TRANSLATED_FOLDERS.items():
         top = root / folder
@@ -677,5 +677,8 @@ def check_translations(root: Path, languages: list[str], sheets: set[str], probl
                 folder, (file.parent / original).is_file())
             if not exists:
                 shown = (file.parent / original).relative_to(root).as_posix()
+                names = {"content/practices": list(ROLES), "worksheets": sorted(sheets)}.get(folder) or sorted(
+                    f.name.removesuffix(ext) for f in file.parent.glob(f"*{ext}") if not overlay_code(f.name, []))
+                hint = did_you_mean(name, names, shown_as=f"{{}}.{code}{ext}")  # a misspelt original's name
                 problems.add(file, 1, 1, "", f"translates {shown}, which does not exist; a translation sits beside "
-                             "its original, named like it with the language before the extension")
+                             f"its original, named like it with the language before the extension{hint}")

@@ -168,6 +168,18 @@ OVERLAY_MISTAKES = [
                  ["content/pages/gone.es.md:1:1: translates content/pages/gone.md, which does not exist; a "
                   "translation sits beside its original, named like it with the language before the extension"],
                  id="page-without-original"),
+    pytest.param("content/practices/mentor.es.yml", "practices: []\n", "en",
+                 ["content/practices/mentor.es.yml:1:1: translates content/practices/mentor.yml, which does not "
+                  "exist; a translation sits beside its original, named like it with the language before the "
+                  "extension; did you mean mentors.es.yml or mentees.es.yml?"], id="practices-misspelt-original"),
+    pytest.param("worksheets/plans.es.yml", "title: Plan\n", "en",
+                 ["worksheets/plans.es.yml:1:1: translates worksheets/plans.yml, which does not exist; a "
+                  "translation sits beside its original, named like it with the language before the extension; "
+                  "did you mean plan.es.yml?"], id="worksheet-misspelt-original"),
+    pytest.param("content/pages/extras.es.md", "# Nada\n", "en",
+                 ["content/pages/extras.es.md:1:1: translates content/pages/extras.md, which does not exist; a "
+                  "translation sits beside its original, named like it with the language before the extension; "
+                  "did you mean extra.es.md?"], id="page-misspelt-original"),
     pytest.param("content/practices/mentors.de.yml", "practices: []\n", "en",
                  ["content/practices/mentors.de.yml:1:1: de is not in program.languages [en, es, fr]; add it "
                   "there, or remove this translation"], id="language-not-listed"),
