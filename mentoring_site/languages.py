@@ -65,6 +65,9 @@ def no_text(code: str) -> str:
 
 
 def not_listed(code: str, languages: list[str]) -> str:
+    if len(languages) == 1:  # `language: en` (or `languages: [en]`): say how to add one
+        return f"{code} is not a language of this program, which is in {languages[0]} only " \
+               f"(to add {code}: languages: [{languages[0]}, {code}])"
     return f"{code} is not in program.languages [{', '.join(languages)}]"
 
 

@@ -58,6 +58,13 @@ def test_language_codes_are_checked_at_their_line(small: Path, line: str, expect
     assert _problems(small) == expected
 
 
+def test_a_text_in_a_language_a_one_language_program_lacks_says_how_to_add_it(small: Path) -> None:
+    """`language: en` (what `new` writes) and a French name: the message says what to write."""
+    _set(small, '  name: "Tiny Test Program"\n', '  name:\n    en: "Tiny Test Program"\n    fr: "Petit programme"\n')
+    assert _problems(small) == [f"{P}:4:5: program.name.fr: fr is not a language of this program, which is in en "
+                                "only (to add fr: languages: [en, fr])"]
+
+
 @pytest.mark.parametrize(("line", "languages", "language"), [
     ("", ["en"], "en"),
     ("  language: de", ["de"], "de"),
