@@ -673,7 +673,8 @@ def check_translations(root: Path, languages: list[str], sheets: set[str], probl
                 continue
             original, code = found
             if code not in languages:
-                problems.add(file, 1, 1, "", f"{not_listed(code, languages)}; add it there, or remove this translation")
+                add = "or " if len(languages) == 1 else "add it there, or "  # (one language: said how to add)
+                problems.add(file, 1, 1, "", f"{not_listed(code, languages)}; {add}remove this translation")
                 continue
             name = original.removesuffix(ext)
             exists = {"content/practices": name in ROLES, "worksheets": name in sheets}.get(

@@ -63,6 +63,10 @@ def test_a_text_in_a_language_a_one_language_program_lacks_says_how_to_add_it(sm
     _set(small, '  name: "Tiny Test Program"\n', '  name:\n    en: "Tiny Test Program"\n    fr: "Petit programme"\n')
     assert _problems(small) == [f"{P}:4:5: program.name.fr: fr is not a language of this program, which is in en "
                                 "only (to add fr: languages: [en, fr])"]
+    _set(small, '    fr: "Petit programme"\n', "")
+    (small / "worksheets/plan.fr.yml").write_text("title: Plan\n", encoding="utf-8")
+    assert _problems(small) == ["worksheets/plan.fr.yml:1:1: fr is not a language of this program, which is in en "
+                                "only (to add fr: languages: [en, fr]); or remove this translation"]
 
 
 @pytest.mark.parametrize(("line", "languages", "language"), [
