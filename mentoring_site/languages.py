@@ -65,6 +65,9 @@ def no_text(code: str) -> str:
 
 
 def not_listed(code: str, languages: list[str]) -> str:
+    if len(languages) == 1:  # `language: en` (or `languages: [en]`): say how to add one
+        return f"{code} is not a language of this program, which is in {languages[0]} only " \
+               f"(to add {code}: languages: [{languages[0]}, {code}])"
     return f"{code} is not in program.languages [{', '.join(languages)}]"
 
 
@@ -302,6 +305,14 @@ def _unknown(ctx: Ctx, path: Path_, key: str, known: list[str]) -> None:
     ctx.error_at_key((*path, key), f"unknown key{did_you_mean(key, known)} (known keys: {', '.join(known)})")
 
 
+def _which(word: str, ids: list[str], what: str) -> str:
+    """'; did you mean X?' for an id spelled like one of `ids`; otherwise the ids there are, so
+    a translator who guessed an id (or translated it) sees the ones to write."""
+    from .program import did_you_mean
+
+    return did_you_mean(word, ids) or (f" (its {what}: {', '.join(ids)})" if ids else "")
+
+
 def _texts_of(ctx: Ctx, item: dict[str, Any], path: Path_, texts: dict[str, Any], skip: set[str],
               structure: set[str] | None = None, original: str = "") -> dict[str, Any]:
     """The valid text keys of an overlay's mapping; every other key reported."""
@@ -357,9 +368,7 @@ def merge_practices(original: Document, data: Any, overlay: Document | None, ove
             if not isinstance(item, dict) or not isinstance(pid, str):
                 ctx.error(path, f"must be a mapping with the id of the practice it translates (an id in {rel})")
             elif pid not in ids:
-                from .program import did_you_mean
-
-                ctx.error((*path, "id"), f"no practice {pid!r} in {rel}{did_you_mean(pid, ids)}")
+                ctx.error((*path, "id"), f"no practice {pid!r} in {rel}{_which(pid, ids, 'practices')}")
             elif pid in where:
                 ctx.error((*path, "id"), f"practice {pid!r} is translated twice (also practices[{where[pid] + 1}])")
             else:
@@ -385,7 +394,6 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
     """A worksheet (placeholders filled) with its overlay's texts over it: sections by position,
     fields and table columns by id; what the overlay does not give is recorded as missing."""
     from .fields import FIELD_TYPES
-    from .program import did_you_mean
 
     if not isinstance(data, dict):
         return data
@@ -454,7 +462,7 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
             if fid not in ids:
                 elsewhere = all_ids.get(fid)
                 hint = (f"; it is in section {elsewhere} (sections are matched by their order)" if elsewhere
-                        else did_you_mean(fid, ids))
+                        else _which(fid, ids, 'fields'))
                 ctx.error((*fpath, "id"), f"no field {fid!r} in section {n + 1} of {rel}{hint}")
                 continue
             if fid in entries:
@@ -503,7 +511,6 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
 
 def _merge_columns(ctx: Ctx, value: Any, path: Path_, source: dict[str, Any], rel: str) -> dict[str, str]:
     """A table's column labels from an overlay, by column id."""
-    from .program import did_you_mean
 
     ids = [c.get("id") for c in source.get("columns") or [] if isinstance(c, dict)]
     if "columns" not in source:
@@ -518,7 +525,7 @@ def _merge_columns(ctx: Ctx, value: Any, path: Path_, source: dict[str, Any], re
         if not isinstance(item, dict) or not isinstance(cid, str):
             ctx.error((*path, i), "must be a mapping with the id of the column it translates")
         elif cid not in ids:
-            ctx.error((*path, i, "id"), f"no column {cid!r} in this table of {rel}{did_you_mean(cid, ids)}")
+            ctx.error((*path, i, "id"), f"no column {cid!r} in this table of {rel}{_which(cid, ids, 'columns')}")
         else:
             texts = _texts_of(ctx, item, (*path, i), {"label": str}, {"id"}, {"type", "width", "prefill"}, rel)
             if "label" in texts:
@@ -575,7 +582,8 @@ def untranslated_messages(root: Path, code: str) -> list[Missing]:
     from . import messages
 
     file = f"{messages.FOLDER}/{code}.po"
-    return [Missing(file, 1, 1, f"msgid {msgid!r}", f"{no_text(code)} (used at {where})")
+    lines = messages.msgid_lines(root, code)  # a .po started from messages.pot lists them all
+    return [Missing(file, lines.get(msgid, 1), 1, f"msgid {msgid!r}", f"{no_text(code)} (used at {where})")
             for msgid, where in messages.untranslated(root, code)]
 
 
@@ -653,7 +661,7 @@ TRANSLATED_FOLDERS = {"content/practices": ".yml", "worksheets": ".yml", "conten
 def check_translations(root: Path, languages: list[str], sheets: set[str], problems: Problems) -> None:
     """Report the program's translations that translate nothing: of a language the program does
     not list, or of an original that does not exist. `sheets`: the worksheets' names."""
-    from .program import ROLES
+    from .program import ROLES, did_you_mean
 
     for folder, ext in TRANSLATED_FOLDERS.items():
         top = root / folder
@@ -665,12 +673,16 @@ def check_translations(root: Path, languages: list[str], sheets: set[str], probl
                 continue
             original, code = found
             if code not in languages:
-                problems.add(file, 1, 1, "", f"{not_listed(code, languages)}; add it there, or remove this translation")
+                add = "or " if len(languages) == 1 else "add it there, or "  # (one language: said how to add)
+                problems.add(file, 1, 1, "", f"{not_listed(code, languages)}; {add}remove this translation")
                 continue
             name = original.removesuffix(ext)
             exists = {"content/practices": name in ROLES, "worksheets": name in sheets}.get(
                 folder, (file.parent / original).is_file())
             if not exists:
                 shown = (file.parent / original).relative_to(root).as_posix()
+                names = {"content/practices": list(ROLES), "worksheets": sorted(sheets)}.get(folder) or sorted(
+                    f.name.removesuffix(ext) for f in file.parent.glob(f"*{ext}") if not overlay_code(f.name, []))
+                hint = did_you_mean(name, names, shown_as=f"{{}}.{code}{ext}")  # a misspelt original's name
                 problems.add(file, 1, 1, "", f"translates {shown}, which does not exist; a translation sits beside "
-                             "its original, named like it with the language before the extension")
+                             f"its original, named like it with the language before the extension{hint}")

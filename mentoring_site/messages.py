@@ -462,6 +462,27 @@ def untranslated(root: Path, code: str) -> list[tuple[str, str]]:
     return out
 
 
+def msgid_lines(root: Path, code: str) -> dict[str, int]:
+    """{msgid: its line} in the program's own `templates/messages/<code>.po`, so that what a
+    language lacks is shown where its translation goes; empty without one (or one `catalog`
+    refuses: it reports that itself)."""
+    from babel.messages.pofile import read_po
+
+    path = root / FOLDER / f"{code}.po"
+    if not path.is_file() or not path.resolve().is_relative_to(root.resolve()):
+        return {}
+    try:
+        po = read_po(io.StringIO(sourcefiles.decode(sourcefiles.read_bytes(path))))
+    except (OSError, ValueError):  # a broken file is catalog()'s to report, at its line
+        return {}
+    out: dict[str, int] = {}
+    for message in po:
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        if msgid and message.lineno:
+            out.setdefault(msgid, message.lineno)
+    return out
+
+
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
 
 
@@ -488,7 +509,10 @@ def not_found(root: Path, languages: list[str]) -> list[dict[str, str]]:
     folder relative to the site's root ("" for the default language, "es/" for the others)."""
     out = []
     for number, code in enumerate(languages):
-        cat = catalog(root, code)
+        try:
+            cat = catalog(root, code)
+        except ProgramError:  # reported by that language's own run, with its other problems
+            cat = SOURCE
         out.append({
             "lang": code,
             "title": cat.gettext("404 - Not found"),

@@ -43,6 +43,9 @@ DEFAULT_NAME = "Our Mentoring Program"
 # and the Northwind details above are written once), without the other languages' files.
 OTHER_LANGUAGES = ("es",)
 LANGUAGES_LINE = re.compile(r"(?m)^  languages: \[.*\]$")
+# The comment above that line, as it reads once the line says `language:` (a program manager
+# reads it there when adding a language).
+ONE_LANGUAGE_NOTE = "A one-language program may write `language: en` instead."
 
 TEMPLATES_README = """\
 # Your template overrides
@@ -86,7 +89,10 @@ def one_language(text: str, code: str) -> str:
                     continue
         out.append(line)
         i += 1
-    return LANGUAGES_LINE.sub(f"  language: {code}", "".join(out))
+    other = "fr" if code != "fr" else "en"
+    text = "".join(out).replace(
+        ONE_LANGUAGE_NOTE, f"To add a language, write `languages: [{code}, {other}]` in place of this line.")
+    return LANGUAGES_LINE.sub(f"  language: {code}", text)
 
 
 def _deeper(line: str, width: int) -> bool:

@@ -58,6 +58,17 @@ def test_language_codes_are_checked_at_their_line(small: Path, line: str, expect
     assert _problems(small) == expected
 
 
+def test_a_text_in_a_language_a_one_language_program_lacks_says_how_to_add_it(small: Path) -> None:
+    """`language: en` (what `new` writes) and a French name: the message says what to write."""
+    _set(small, '  name: "Tiny Test Program"\n', '  name:\n    en: "Tiny Test Program"\n    fr: "Petit programme"\n')
+    assert _problems(small) == [f"{P}:4:5: program.name.fr: fr is not a language of this program, which is in en "
+                                "only (to add fr: languages: [en, fr])"]
+    _set(small, '    fr: "Petit programme"\n', "")
+    (small / "worksheets/plan.fr.yml").write_text("title: Plan\n", encoding="utf-8")
+    assert _problems(small) == ["worksheets/plan.fr.yml:1:1: fr is not a language of this program, which is in en "
+                                "only (to add fr: languages: [en, fr]); or remove this translation"]
+
+
 @pytest.mark.parametrize(("line", "languages", "language"), [
     ("", ["en"], "en"),
     ("  language: de", ["de"], "de"),
@@ -106,6 +117,9 @@ OVERLAY_MISTAKES = [
     pytest.param(M, "practices:\n  - id: say-helo\n    title: Hola\n", "es",
                  [f"{M}:2:9: practices[1] \"Hola\".id: no practice 'say-helo' in content/practices/mentors.yml; "
                   "did you mean 'say-hello'?"], id="practice-unknown-id"),
+    pytest.param(M, "practices:\n  - id: saludar\n    title: Hola\n", "es",
+                 [f"{M}:2:9: practices[1] \"Hola\".id: no practice 'saludar' in content/practices/mentors.yml "
+                  "(its practices: say-hello, set-rhythm)"], id="practice-translated-id"),
     pytest.param(M, "practices:\n  - id: say-hello\n    titel: Hola\n", "es",
                  [f"{M}:3:5: practices[1] \"say-hello\".titel: unknown key; did you mean 'title'? (known keys: id, "
                   "title, summary, what, why, how, questions, pitfalls, tip)"], id="practice-unknown-key"),
@@ -133,6 +147,9 @@ OVERLAY_MISTAKES = [
     pytest.param(W, "sections:\n  - fields:\n      - {id: topik, label: Tema}\n", "es",
                  [f"{W}:3:14: sections[1].fields[1].id: no field 'topik' in section 1 of "
                   "worksheets/plan.yml; did you mean 'topic'?"], id="field-unknown-id"),
+    pytest.param(W, "sections:\n  - fields:\n      - {id: tema, label: Tema}\n", "es",
+                 [f"{W}:3:14: sections[1].fields[1].id: no field 'tema' in section 1 of "
+                  "worksheets/plan.yml (its fields: topic, when, hopes)"], id="field-translated-id"),
     pytest.param(W, "sections:\n  - fields:\n      - {id: areas, label: Áreas}\n", "es",
                  [f"{W}:3:14: sections[1].fields[1].id: no field 'areas' in section 1 of "
                   "worksheets/plan.yml; it is in section 2 (sections are matched by their order)"],
@@ -147,6 +164,10 @@ OVERLAY_MISTAKES = [
                     "          - {id: stepp, label: Paso}\n", "es",
                  [f"{W}:7:18: sections[3].fields[1] \"steps\".columns[1].id: no column 'stepp' in this "
                   "table of worksheets/plan.yml; did you mean 'step'?"], id="column-unknown-id"),
+    pytest.param(W, "sections:\n  - {}\n  - {}\n  - fields:\n      - id: steps\n        columns:\n"
+                    "          - {id: paso, label: Paso}\n", "es",
+                 [f"{W}:7:18: sections[3].fields[1] \"steps\".columns[1].id: no column 'paso' in this "
+                  "table of worksheets/plan.yml (its columns: step, done)"], id="column-translated-id"),
     pytest.param(W, "title: \"[[mentorr]]\"\n", "es",
                  [f"{W}:1:8: title: unknown placeholder [[mentorr]]; did you mean [[mentor]], [[mentors]] or "
                   "[[a_mentor]]?"], id="placeholder"),
@@ -158,6 +179,18 @@ OVERLAY_MISTAKES = [
                  ["content/pages/gone.es.md:1:1: translates content/pages/gone.md, which does not exist; a "
                   "translation sits beside its original, named like it with the language before the extension"],
                  id="page-without-original"),
+    pytest.param("content/practices/mentor.es.yml", "practices: []\n", "en",
+                 ["content/practices/mentor.es.yml:1:1: translates content/practices/mentor.yml, which does not "
+                  "exist; a translation sits beside its original, named like it with the language before the "
+                  "extension; did you mean mentors.es.yml or mentees.es.yml?"], id="practices-misspelt-original"),
+    pytest.param("worksheets/plans.es.yml", "title: Plan\n", "en",
+                 ["worksheets/plans.es.yml:1:1: translates worksheets/plans.yml, which does not exist; a "
+                  "translation sits beside its original, named like it with the language before the extension; "
+                  "did you mean plan.es.yml?"], id="worksheet-misspelt-original"),
+    pytest.param("content/pages/extras.es.md", "# Nada\n", "en",
+                 ["content/pages/extras.es.md:1:1: translates content/pages/extras.md, which does not exist; a "
+                  "translation sits beside its original, named like it with the language before the extension; "
+                  "did you mean extra.es.md?"], id="page-misspelt-original"),
     pytest.param("content/practices/mentors.de.yml", "practices: []\n", "en",
                  ["content/practices/mentors.de.yml:1:1: de is not in program.languages [en, es, fr]; add it "
                   "there, or remove this translation"], id="language-not-listed"),
@@ -414,6 +447,22 @@ def test_validate_counts_what_each_language_lacks(multi: Path, capsys: pytest.Ca
         '  content/practices/mentors.yml:17:14: practices[2] "set-rhythm".summary: no Spanish (es) text',
         '  content/practices/mentors.yml:18:11: practices[2] "set-rhythm".what: no Spanish (es) text']
     assert "  templates/pages/about.md.j2:1:1: no French (fr) text" in out
+
+
+def test_a_lacking_message_is_shown_at_its_line_of_the_program_po(multi: Path) -> None:
+    """A fr.po started from messages.pot (as the README says): each message it still lacks is
+    shown at its msgid's line there, not at line 1."""
+    from mentoring_site.assets import builtin_root
+    from mentoring_site.languages import untranslated_messages
+
+    pot = (builtin_root() / "templates/messages/messages.pot").read_text(encoding="utf-8")
+    _write(multi, "templates/messages/fr.po", pot.replace('msgid "Tip"\nmsgstr ""', 'msgid "Tip"\nmsgstr "Astuce"'))
+    line = pot.splitlines().index('msgid "What it is"') + 1
+    out = [str(m) for m in untranslated_messages(multi, "fr")]  # what validate -v lists
+    assert next(m for m in out if "'What it is'" in m).startswith(
+        f"templates/messages/fr.po:{line}:1: msgid 'What it is': no French (fr) text (used at "
+        "templates/pages/practice.md.j2:")
+    assert not any("msgid 'Tip'" in m for m in out)
 
 
 def test_strict_fails_on_what_a_language_lacks(multi: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -231,6 +231,21 @@ def test_broken_catalog_in_validate_with_the_other_problems(small: Path, capsys)
     assert next(line for line in err if "nowhere.md" in line).startswith("content/pages/extra.md:")
 
 
+def test_broken_catalog_of_another_language_in_validate_with_its_other_problems(bilingual: Path, capsys) -> None:
+    """A broken es.po in an [en, es] program does not hide the Spanish translations' mistakes:
+    the default language's run (its 404 page names every language) leaves it to the Spanish run."""
+    _po(bilingual, "es", 'msgid "What it is"\nmsgstr "Qué es\n')
+    overlay = bilingual / "content/practices/mentors.es.yml"
+    overlay.write_text("practices:\n  - id: say-helo\n    title: Saluda\n", encoding="utf-8")
+    assert main(["validate", "-q", str(bilingual)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "content/practices/mentors.es.yml:2:9: practices[1] \"Saluda\".id: no practice 'say-helo' in "
+        "content/practices/mentors.yml; did you mean 'say-hello'?",
+        'templates/messages/es.po:6:8: expected the closing " of this text',
+        "2 problems found; nothing was changed.",
+    ]
+
+
 def test_catalog_linking_outside_the_program_is_not_read(small: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.po"
     outside.write_text(HEADER + 'msgid "Tip"\nmsgstr "Consejo de fuera"\n', encoding="utf-8")

@@ -93,6 +93,8 @@ def test_a_new_program_is_in_the_first_language_only(fresh: Path) -> None:
     the English alone (so every stand-in above replaces it), without the Spanish files."""
     text = (fresh / P).read_text(encoding="utf-8")
     assert "\n  language: en\n" in text and "\n  languages:" not in text
+    assert "  # the first language. To add a language, write `languages: [en, fr]` in place of this line.\n" \
+           "  language: en\n" in text  # the comment above it says how, not that it could be written
     assert "\n  es:" not in text and "    en:" not in text
     assert '\n  footer: ""\n' in text and '\n    place: ""\n' in text
     assert '\n  questions:\n    - "What you would like to work on, in two or three sentences."\n' in text
