@@ -448,3 +448,73 @@ def test_validate_reports_every_language_s_mistakes_in_one_round(multi: Path,
         f"{W}:2:1: filled_by: structure is defined in worksheets/plan.yml; a translation gives text only",
         "2 problems found; nothing was changed.",
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# A page that falls back is written wholly in the default language: its role words, facts,
+# dates and template strings too (not the language's words inside the default language's text).
+
+
+@pytest.fixture(scope="module")
+def fallen_back() -> dict[str, dict[str, str | bytes]]:
+    from mentoring_site.pages import render_pages
+
+    return {code: render_pages(load_program(MULTI, language=code)).files for code in ("es", "fr")}
+
+
+LEAD_IN_ENGLISH = """<div lang="en" markdown>
+
+# Lead the pairing
+
+*Practice 1 of 2 for apprentices*
+
+You set up the meetings, not your Guide.
+
+## What it is
+
+Taking the initiative.
+
+## Why it matters
+
+Your guide gives time freely.
+
+## How to do it
+
+1. Send the invitation.
+
+## Worksheets for this practice
+
+No worksheet is tied to this practice; the [worksheets page](../worksheets/index.md) lists them all.
+
+
+</div>
+"""
+
+
+@pytest.mark.parametrize(("code", "page", "line"), [
+    # a practice with no Spanish text: headings, role words and counts in English (not "Qué es")
+    ("es", "mentees/lead.md", LEAD_IN_ENGLISH),
+    # the fixture's own conduct page has no Spanish twin: the English program name and role words
+    # (not "Programa de Prueba", "guía", "aprendiz")
+    ("es", "conduct.md", "Everyone in Tiny Test Program agrees to these points by taking part. They protect both"),
+    ("es", "conduct.md", "- **Work.** The guide does not do the apprentice's work, and neither asks the other"),
+    # French has no page templates: its timeline is the English one, with English dates (not "1 mars 2027")
+    ("fr", "timeline.md", "Tiny Test Program runs from **1 March 2027** to **26 April 2027**. These are the moments"),
+    ("fr", "timeline.md", "| 4 January 2027 | Applications open | Anyone who wants to join as a guide or an apprentice |"),
+    ("fr", "mentors/say-hello.md", "*Practice 1 of 2 for guides*"),
+])
+def test_a_page_that_falls_back_is_wholly_in_the_default_language(
+    fallen_back: dict[str, dict[str, str | bytes]], code: str, page: str, line: str
+) -> None:
+    text = fallen_back[code][page]
+    assert isinstance(text, str) and text.startswith('<div lang="en" markdown>\n')
+    if line.startswith("<div"):
+        assert text == line
+    else:
+        assert line in text.splitlines()
+
+
+def test_a_translated_page_keeps_the_language_s_own_words(fallen_back: dict[str, dict[str, str | bytes]]) -> None:
+    text = fallen_back["es"]["mentors/say-hello.md"]
+    assert isinstance(text, str) and not text.startswith("<div lang")
+    assert text.splitlines()[:3] == ["# Saluda", "", "*Práctica 1 de 2 para guías*"]
