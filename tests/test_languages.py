@@ -500,7 +500,8 @@ No worksheet is tied to this practice; the [worksheets page](../worksheets/index
     ("es", "conduct.md", "- **Work.** The guide does not do the apprentice's work, and neither asks the other"),
     # French has no page templates: its timeline is the English one, with English dates (not "1 mars 2027")
     ("fr", "timeline.md", "Tiny Test Program runs from **1 March 2027** to **26 April 2027**. These are the moments"),
-    ("fr", "timeline.md", "| 4 January 2027 | Applications open | Anyone who wants to join as a guide or an apprentice |"),
+    ("fr", "timeline.md",
+     "| 4 January 2027 | Applications open | Anyone who wants to join as a guide or an apprentice |"),
     ("fr", "mentors/say-hello.md", "*Practice 1 of 2 for guides*"),
 ])
 def test_a_page_that_falls_back_is_wholly_in_the_default_language(
@@ -518,3 +519,139 @@ def test_a_translated_page_keeps_the_language_s_own_words(fallen_back: dict[str,
     text = fallen_back["es"]["mentors/say-hello.md"]
     assert isinstance(text, str) and not text.startswith("<div lang")
     assert text.splitlines()[:3] == ["# Saluda", "", "*Práctica 1 de 2 para guías*"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A practice or worksheet translated in part: each text its translation leaves out is marked
+# with the default language where it shows, on a page that is otherwise in the language.
+
+
+@pytest.fixture(scope="module")
+def in_part(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    root = Path(shutil.copytree(MULTI, tmp_path_factory.mktemp("in-part") / "multi"))
+    _write(root, M, 'practices:\n  - id: say-hello\n    title: "Saluda"\n'
+                    '    what: "Una primera conversación amable."\n')
+    plan = root / W
+    plan.write_text("".join(line for line in plan.read_text(encoding="utf-8").splitlines(True)
+                            if not line.startswith("intro:")), encoding="utf-8")
+    return root
+
+
+SAY_HELLO_IN_PART = """# Saluda
+
+*Práctica 1 de 2 para guías*
+
+<div lang="en" markdown>
+
+Open warmly so the apprentice feels at ease.
+
+</div>
+
+## En qué consiste
+
+Una primera conversación amable.
+
+## Por qué importa
+
+<div lang="en" markdown>
+
+Trust grows from small moments.
+
+</div>
+
+## Cómo hacerlo
+
+<div lang="en" markdown>
+
+1. Share something about your own start.
+2. Ask what the apprentice hopes for.
+
+</div>
+
+## Preguntas que puedes hacer
+
+<div lang="en" markdown>
+
+- What brought you to Tiny Test Program?
+
+</div>
+
+## Errores que conviene evitar
+
+<div lang="en" markdown>
+
+- Talking only about yourself: ask, then listen.
+
+</div>
+
+!!! tip "Consejo"
+    <div lang="en" markdown>
+
+    Keep the first meeting light.
+
+    </div>
+
+## Hojas de trabajo para esta práctica
+
+Esta práctica no tiene una hoja de trabajo propia; en la [página de hojas de trabajo](../worksheets/index.md) están todas.
+"""
+
+
+def test_the_texts_a_practice_s_translation_leaves_out_are_marked(in_part: Path) -> None:
+    import markdown
+
+    from mentoring_site.htmlsafety import sanitise
+    from mentoring_site.pages import render_pages
+    from mentoring_site.siteconfig import MARKDOWN_EXTENSIONS
+
+    text = render_pages(load_program(in_part, language="es")).files["mentors/say-hello.md"]
+    assert text == SAY_HELLO_IN_PART
+    # the tip's text, inside the admonition, is marked too, and the page as published keeps each mark
+    html = sanitise(markdown.markdown(str(text), extensions=[e for e in MARKDOWN_EXTENSIONS if isinstance(e, str)]))
+    assert html.count('<div lang="en">') == 6
+    assert ('<p class="admonition-title">Consejo</p>\n<div lang="en">\n<p>Keep the first meeting light.</p>\n'
+            '</div>') in html
+
+
+def test_the_texts_a_worksheet_s_translation_leaves_out_are_marked(in_part: Path) -> None:
+    from mentoring_site.pages import render_pages
+
+    text = str(render_pages(load_program(in_part, language="es")).files["worksheets/plan.md"])
+    assert text.splitlines()[:16] == [
+        "# Plan de la reunión", "", "Planifica una reunión.", "",
+        "**Quién la completa:** Aprendiz  ", "**Descarga:** [PDF A4](plan-a4.pdf)", "",
+        # the practices with no Spanish text have their English titles, marked
+        '**Prácticas relacionadas:** [Come prepared](../mentees/prepare.md){ lang="en" }, '
+        '[Set a rhythm](../mentors/set-rhythm.md){ lang="en" }', "",
+        '<div lang="en" markdown>', "", "Fill this in before you meet your guide.", "", "</div>", "",
+        "## Vista previa {: #preview }",
+    ]
+    # the preview (and the PDF, from the same template) marks the intro too
+    assert '<div class="ws-intro" lang="en"><p>Fill this in before you meet your guide.</p></div>' in text
+
+
+@pytest.mark.parametrize(("kind", "key", "text", "language"), [
+    ("practice", "mentors/say-hello", "title", "es"),
+    ("practice", "mentors/say-hello", "what", "es"),
+    ("practice", "mentors/say-hello", "why", "en"),
+    ("practice", "mentors/say-hello", "tip", "en"),
+    ("practice", "mentees/lead", "title", "en"),
+    ("worksheet", "plan", "purpose", "es"),
+    ("worksheet", "plan", "intro", "en"),
+])
+def test_lang_of_answers_for_each_text(in_part: Path, kind: str, key: str, text: str, language: str) -> None:
+    assert load_program(in_part, language="es").lang_of(kind, key, text=text) == language
+    assert load_program(in_part).lang_of(kind, key, text=text) == "en"
+
+
+@pytest.mark.parametrize(("kind", "text", "message"), [
+    ("section", "title", "lang_of: section has no texts of its own; text= is for practice, worksheet"),
+    ("practice", "label", "lang_of: a practice has no text 'label'; one of title, summary, what, why, how, "
+                          "questions, pitfalls, tip"),
+])
+def test_lang_of_refuses_a_text_it_does_not_know(kind: str, text: str, message: str) -> None:
+    with pytest.raises(ValueError) as exc:
+        load_program(MULTI, language="es").lang_of(kind, "plan/1", text=text)
+    assert str(exc.value) == message
