@@ -655,3 +655,23 @@ def test_lang_of_refuses_a_text_it_does_not_know(kind: str, text: str, message: 
     with pytest.raises(ValueError) as exc:
         load_program(MULTI, language="es").lang_of(kind, "plan/1", text=text)
     assert str(exc.value) == message
+
+
+@pytest.mark.parametrize(("left_out", "line"), [
+    ({"title"}, '- [Meeting plan](../worksheets/plan.md){ lang="en" }: Planifica una reunión.'),
+    ({"title", "purpose"}, '- [Meeting plan](../worksheets/plan.md){ lang="en" }: <span lang="en">Plan one meeting.</span>'),
+    ({"intro"}, "- [Plan de la reunión](../worksheets/plan.md): Planifica una reunión."),
+])
+def test_a_worksheet_listed_on_a_practice_page_is_marked_where_it_falls_back(
+    tmp_path: Path, left_out: set[str], line: str
+) -> None:
+    import shutil
+
+    from mentoring_site.pages import render_pages
+
+    root = Path(shutil.copytree(MULTI, tmp_path / "multi"))
+    plan = root / W
+    plan.write_text("".join(row for row in plan.read_text(encoding="utf-8").splitlines(True)
+                            if row.split(":")[0] not in left_out), encoding="utf-8")
+    text = str(render_pages(load_program(root, language="es")).files["mentors/set-rhythm.md"])
+    assert line in text.splitlines()
