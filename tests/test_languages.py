@@ -657,21 +657,44 @@ def test_lang_of_refuses_a_text_it_does_not_know(kind: str, text: str, message: 
     assert str(exc.value) == message
 
 
-@pytest.mark.parametrize(("left_out", "line"), [
-    ({"title"}, '- [Meeting plan](../worksheets/plan.md){ lang="en" }: Planifica una reunión.'),
-    ({"title", "purpose"}, '- [Meeting plan](../worksheets/plan.md){ lang="en" }: <span lang="en">Plan one meeting.</span>'),
-    ({"intro"}, "- [Plan de la reunión](../worksheets/plan.md): Planifica una reunión."),
+ROW_END = ('| Aprendiz | [<span class="ms-visually-hidden">{title}, </span>A4<span class="ms-visually-hidden"> PDF</span>]'
+           "(plan-a4.pdf) |")
+
+
+@pytest.mark.parametrize(("left_out", "line", "row"), [
+    ({"title"}, '- [Meeting plan](../worksheets/plan.md){ lang="en" }: Planifica una reunión.',
+     '| [Meeting plan](plan.md){ lang="en" } | Planifica una reunión. ' + ROW_END.format(title="Meeting plan")),
+    ({"title", "purpose"},
+     '- [Meeting plan](../worksheets/plan.md){ lang="en" }: <span lang="en">Plan one meeting.</span>',
+     '| [Meeting plan](plan.md){ lang="en" } | <span lang="en">Plan one meeting.</span> '
+     + ROW_END.format(title="Meeting plan")),
+    ({"intro"}, "- [Plan de la reunión](../worksheets/plan.md): Planifica una reunión.",
+     "| [Plan de la reunión](plan.md) | Planifica una reunión. " + ROW_END.format(title="Plan de la reunión")),
 ])
-def test_a_worksheet_listed_on_a_practice_page_is_marked_where_it_falls_back(
-    tmp_path: Path, left_out: set[str], line: str
+def test_a_worksheet_listed_on_another_page_is_marked_where_it_falls_back(
+    tmp_path: Path, left_out: set[str], line: str, row: str
 ) -> None:
+    """On the practice pages that link it, and in the table of all worksheets."""
     import shutil
 
     from mentoring_site.pages import render_pages
 
     root = Path(shutil.copytree(MULTI, tmp_path / "multi"))
     plan = root / W
-    plan.write_text("".join(row for row in plan.read_text(encoding="utf-8").splitlines(True)
-                            if row.split(":")[0] not in left_out), encoding="utf-8")
-    text = str(render_pages(load_program(root, language="es")).files["mentors/set-rhythm.md"])
-    assert line in text.splitlines()
+    plan.write_text("".join(kept for kept in plan.read_text(encoding="utf-8").splitlines(True)
+                            if kept.split(":")[0] not in left_out), encoding="utf-8")
+    files = render_pages(load_program(root, language="es")).files
+    assert line in str(files["mentors/set-rhythm.md"]).splitlines()
+    assert row in str(files["worksheets/index.md"]).splitlines()
+
+
+def test_the_practices_page_marks_the_titles_and_summaries_that_fall_back(in_part: Path) -> None:
+    from mentoring_site.pages import render_pages
+
+    text = str(render_pages(load_program(in_part, language="es")).files["mentors/index.md"])
+    assert text.split("\n\n", 2)[2].split("!!! note")[0] == (
+        "## 1. [Saluda](say-hello.md)\n\n"  # translated, but not its summary
+        '<div lang="en" markdown>\n\nOpen warmly so the apprentice feels at ease.\n\n</div>\n\n'
+        '## 2. [Set a rhythm](set-rhythm.md) {: lang="en" }\n\n'  # no Spanish text at all
+        '<div lang="en" markdown>\n\nAgree when and how you meet.\n\n</div>\n\n'
+    )
