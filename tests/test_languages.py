@@ -595,8 +595,8 @@ Trust grows from small moments.
 
 ## Hojas de trabajo para esta práctica
 
-Esta práctica no tiene una hoja de trabajo propia; en la [página de hojas de trabajo](../worksheets/index.md) están todas.
-"""
+""" + ("Esta práctica no tiene una hoja de trabajo propia; en la [página de hojas de trabajo](../worksheets/index.md) "
+       "están todas.\n")
 
 
 def test_the_texts_a_practice_s_translation_leaves_out_are_marked(in_part: Path) -> None:
@@ -657,8 +657,8 @@ def test_lang_of_refuses_a_text_it_does_not_know(kind: str, text: str, message: 
     assert str(exc.value) == message
 
 
-ROW_END = ('| Aprendiz | [<span class="ms-visually-hidden">{title}, </span>A4<span class="ms-visually-hidden"> PDF</span>]'
-           "(plan-a4.pdf) |")
+ROW_END = ('| Aprendiz | [<span class="ms-visually-hidden">{title}, </span>A4'
+           '<span class="ms-visually-hidden"> PDF</span>](plan-a4.pdf) |')
 
 
 @pytest.mark.parametrize(("left_out", "line", "row"), [
