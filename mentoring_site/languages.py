@@ -297,6 +297,8 @@ FIELD_TEXTS: dict[str, Any] = {
 WORKSHEET_STRUCTURE = {"id", "filled_by", "order", "practices"}
 FIELD_STRUCTURE = {"type", "rows", "lines", "width", "prefill", "parties", "order", "filled_by", "practices"}
 NONBLANK = {"title", "summary", "label"}
+# The texts `LoadedProgram.lang_of(kind, key, text=...)` answers for, one by one.
+TEXTS_OF = {"practice": list(PRACTICE_TEXTS), "worksheet": list(WORKSHEET_TEXTS)}
 
 
 def _unknown(ctx: Ctx, path: Path_, key: str, known: list[str]) -> None:
@@ -383,6 +385,8 @@ def merge_practices(original: Document, data: Any, overlay: Document | None, ove
         for key in PRACTICE_TEXTS:
             if _given(item.get(key)) and key not in entry:
                 layer.miss(original, ("practices", j, key))
+        for key in entry:
+            layer.given("practice", f"{role}/{item.get('id')}#{key}")
         if "title" in entry:
             layer.given("practice", f"{role}/{item.get('id')}")
             layer.given("page", f"{role}/{item.get('id')}.md")
@@ -420,6 +424,8 @@ def merge_worksheet(original: Document, data: Any, overlay: Document | None, ove
     for key in WORKSHEET_TEXTS:
         if _given(data.get(key)) and key not in top:
             layer.miss(original, (key,))
+    for key in top:
+        layer.given("worksheet", f"{sheet}#{key}")
     if "title" in top:
         layer.given("worksheet", sheet)
         layer.given("page", f"worksheets/{sheet}.md")

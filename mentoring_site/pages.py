@@ -10,18 +10,21 @@ import datetime as dt
 import difflib
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from jinja2 import Environment
 from markupsafe import Markup
 
 from . import meetings as meeting_calendar
 from . import messages, sourcefiles
 from .errors import Problem, ProgramError, shown
 from .messages import N_
-from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, rhythm_parts, target_path
+from .model import Practice
+from .program import IMAGE, URL_SCHEME, LoadedProgram, Page, Text, Worksheet, load_program, rhythm_parts, target_path
 from .publish import UsageError
 from .templating import environment, render
 
@@ -349,39 +352,67 @@ def render_pages(
     t = program.terms
     out = Pages()
 
-    def page(path: str, template: str, **extra: Any) -> None:
+    # A page with no text of this language's own is written wholly in the default language:
+    # its role words, facts, dates and template strings too, so that no sentence mixes the two.
+    # Its links are the same relative ones, so they stay in this language's tree. The default
+    # language's program is loaded the first time such a page comes (its own problems are
+    # reported by the default language's build).
+    fallback: list[tuple[LoadedProgram, Environment, dict[str, Any]]] = []
+
+    def in_default() -> tuple[LoadedProgram, Environment, dict[str, Any]]:
+        if not fallback:
+            base = load_program(program.root, defer=True, language=program.default_language)
+            base_ctx = {**base_context(base), "booklet_sizes": list(booklet_sizes), "link": link}
+            fallback.append((base, environment(program.root, messages.of(base, [])), base_ctx))
+        return fallback[0]
+
+    def page(path: str, template: str, extra: Callable[[LoadedProgram], dict[str, Any]] | None = None) -> None:
+        """Render a page; `extra` gives its own variables from the program it is rendered with."""
+        source, source_env, source_ctx = program, env, ctx
+        if program.lang_of("page", path) != program.language:
+            source, source_env, source_ctx = in_default()
         try:
-            out.files[path] = render(env, program.template(template), {**ctx, **extra, "page_path": path},
-                                     program.root)
+            variables = {**source_ctx, **(extra(source) if extra else {}), "page_path": path}
+            out.files[path] = render(source_env, source.template(template), variables, program.root)
         except ProgramError as exc:  # the page stays (empty), so links to it are not dead too
             found.extend(exc.problems)
             out.files[path] = ""
+
+    def practice_page(role: str, practice: Practice, number: int) -> Callable[[LoadedProgram], dict[str, Any]]:
+        def variables(source: LoadedProgram) -> dict[str, Any]:
+            own = next((p for p in source.practices.get(role, []) if p.id == practice.id), practice)
+            return {"role": role, "practice": own, "number": number,
+                    "supporting": source.worksheets_for(role, practice.id)}
+        return variables
+
+    def worksheet_page(sheet: Worksheet) -> Callable[[LoadedProgram], dict[str, Any]]:
+        def variables(source: LoadedProgram) -> dict[str, Any]:
+            own = next((w for w in source.worksheets if w.id == sheet.id), sheet)
+            return {"sheet": own, "practice_titles": _practice_titles(source)}
+        return variables
 
     page("index.md", "pages/index.md.j2")
     page("roles.md", "pages/roles.md.j2")
     role_nav: list[NavItem] = []
     for role, items in program.practices.items():
-        page(f"{role}/index.md", "pages/practices.md.j2", role=role, practices=items)
+        page(f"{role}/index.md", "pages/practices.md.j2",
+             lambda source, role=role: {"role": role, "practices": source.practices.get(role, [])})
         children: list[NavItem] = [(words.gettext("Overview"), f"{role}/index.md")]
         for number, practice in enumerate(items, 1):
-            page(
-                f"{role}/{practice.id}.md", "pages/practice.md.j2", role=role, practice=practice,
-                number=number, supporting=program.worksheets_for(role, practice.id),
-            )
+            page(f"{role}/{practice.id}.md", "pages/practice.md.j2", practice_page(role, practice, number))
             children.append((practice.title, f"{role}/{practice.id}.md"))
         role_nav.append((words.gettext("For %(role)s", role=getattr(t, role)), children))
 
     cfg = program.config.program
     schedule = meeting_calendar.schedule(cfg)
-    page("timeline.md", "pages/timeline.md.j2", schedule=schedule)
-    page("meetings.md", "pages/meetings.md.j2", schedule=schedule)
+    page("timeline.md", "pages/timeline.md.j2", lambda _: {"schedule": schedule})
+    page("meetings.md", "pages/meetings.md.j2", lambda _: {"schedule": schedule})
     out.files["meetings.ics"] = meeting_calendar.site_calendar(program, build_stamp()).decode("utf-8")
 
     page("worksheets/index.md", "pages/worksheets.md.j2")
     sheet_nav: list[NavItem] = [(words.gettext("All worksheets"), "worksheets/index.md")]
     for sheet in program.worksheets:
-        page(f"worksheets/{sheet.id}.md", "pages/worksheet.md.j2", sheet=sheet,
-             practice_titles=_practice_titles(program))
+        page(f"worksheets/{sheet.id}.md", "pages/worksheet.md.j2", worksheet_page(sheet))
         sheet_nav.append((sheet.title, f"worksheets/{sheet.id}.md"))
     page("program-managers.md", "pages/program-managers.md.j2")
     page("about.md", "pages/about.md.j2")
@@ -422,9 +453,8 @@ def render_pages(
         out.files[p.path] = p.markdown
         extra.append((p.title, p.path))
     if listed:
-        page(MORE_PAGES, "pages/more-pages.md.j2", extra_pages=[
-            (_link_text(title), quote(path)) for title, path in extra if isinstance(path, str)
-        ])
+        more = [(_link_text(title), quote(path)) for title, path in extra if isinstance(path, str)]
+        page(MORE_PAGES, "pages/more-pages.md.j2", lambda _: {"extra_pages": more})
         extra = [(words.gettext("More pages"), MORE_PAGES)]
     pdfs = {f"worksheets/{s.id}-{size}.pdf" for s in program.worksheets for size in program.paper_sizes}
     pdfs |= {f"handbook-{size}.pdf" for size in booklet_sizes}

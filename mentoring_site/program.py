@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from . import assets, languages, messages, sourcefiles, svgsafety, timeline, yamlsource
 from .errors import Problem, Problems, ProgramError, shown
 from .fields import BaseField, convert_field, localised_defaults
-from .languages import KINDS, Missing
+from .languages import KINDS, TEXTS_OF, Missing
 from .messages import N_
 from .model import SLUG, Practice, PracticeFile, ProgramFile
 from .sanitise import neutralise
@@ -190,9 +190,13 @@ class LoadedProgram:
     def default_language(self) -> str:
         return self.languages[0]
 
-    def lang_of(self, kind: str, key: str) -> str:
+    def lang_of(self, kind: str, key: str, text: str | None = None) -> str:
         """The language the text of an item is in: this program's language when translated, the
-        default language when it fell back. Kinds and keys: see `languages.KINDS`.
+        default language when it fell back. Kinds and keys: see `languages.KINDS`. With `text`,
+        the language of that one text of a translated practice or worksheet (`lang_of("practice",
+        "mentors/break-the-ice", text="why")`, `lang_of("worksheet", "goals", text="intro")`): a
+        translation may give a practice's title and not its `why`, which is then in the default
+        language on a page in this one.
 
         An item counts as translated when its translation gives its title (a practice, a worksheet,
         a section), its label (a field; a note's text), or the whole page (an extra page, a page
@@ -201,6 +205,12 @@ class LoadedProgram:
         the message catalog's, which `validate` counts apart."""
         if kind not in KINDS:
             raise ValueError(f"lang_of: unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        if text is not None:
+            if kind not in TEXTS_OF:
+                raise ValueError(f"lang_of: {kind} has no texts of its own; text= is for {', '.join(TEXTS_OF)}")
+            if text not in TEXTS_OF[kind]:
+                raise ValueError(f"lang_of: a {kind} has no text {text!r}; one of {', '.join(TEXTS_OF[kind])}")
+            key = f"{key}#{text}"
         if self.language == self.default_language or (kind, key) in self.translated:
             return self.language
         return self.default_language

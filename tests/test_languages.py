@@ -497,3 +497,253 @@ def test_validate_reports_every_language_s_mistakes_in_one_round(multi: Path,
         f"{W}:2:1: filled_by: structure is defined in worksheets/plan.yml; a translation gives text only",
         "2 problems found; nothing was changed.",
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# A page that falls back is written wholly in the default language: its role words, facts,
+# dates and template strings too (not the language's words inside the default language's text).
+
+
+@pytest.fixture(scope="module")
+def fallen_back() -> dict[str, dict[str, str | bytes]]:
+    from mentoring_site.pages import render_pages
+
+    return {code: render_pages(load_program(MULTI, language=code)).files for code in ("es", "fr")}
+
+
+LEAD_IN_ENGLISH = """<div lang="en" markdown>
+
+# Lead the pairing
+
+*Practice 1 of 2 for apprentices*
+
+You set up the meetings, not your Guide.
+
+## What it is
+
+Taking the initiative.
+
+## Why it matters
+
+Your guide gives time freely.
+
+## How to do it
+
+1. Send the invitation.
+
+## Worksheets for this practice
+
+No worksheet is tied to this practice; the [worksheets page](../worksheets/index.md) lists them all.
+
+
+</div>
+"""
+
+
+@pytest.mark.parametrize(("code", "page", "line"), [
+    # a practice with no Spanish text: headings, role words and counts in English (not "Qué es")
+    ("es", "mentees/lead.md", LEAD_IN_ENGLISH),
+    # the fixture's own conduct page has no Spanish twin: the English program name and role words
+    # (not "Programa de Prueba", "guía", "aprendiz")
+    ("es", "conduct.md", "Everyone in Tiny Test Program agrees to these points by taking part. They protect both"),
+    ("es", "conduct.md", "- **Work.** The guide does not do the apprentice's work, and neither asks the other"),
+    # French has no page templates: its timeline is the English one, with English dates (not "1 mars 2027")
+    ("fr", "timeline.md", "Tiny Test Program runs from **1 March 2027** to **26 April 2027**. These are the moments"),
+    ("fr", "timeline.md",
+     "| 4 January 2027 | Applications open | Anyone who wants to join as a guide or an apprentice |"),
+    ("fr", "mentors/say-hello.md", "*Practice 1 of 2 for guides*"),
+])
+def test_a_page_that_falls_back_is_wholly_in_the_default_language(
+    fallen_back: dict[str, dict[str, str | bytes]], code: str, page: str, line: str
+) -> None:
+    text = fallen_back[code][page]
+    assert isinstance(text, str) and text.startswith('<div lang="en" markdown>\n')
+    if line.startswith("<div"):
+        assert text == line
+    else:
+        assert line in text.splitlines()
+
+
+def test_a_translated_page_keeps_the_language_s_own_words(fallen_back: dict[str, dict[str, str | bytes]]) -> None:
+    text = fallen_back["es"]["mentors/say-hello.md"]
+    assert isinstance(text, str) and not text.startswith("<div lang")
+    assert text.splitlines()[:3] == ["# Saluda", "", "*Práctica 1 de 2 para guías*"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A practice or worksheet translated in part: each text its translation leaves out is marked
+# with the default language where it shows, on a page that is otherwise in the language.
+
+
+@pytest.fixture(scope="module")
+def in_part(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    root = Path(shutil.copytree(MULTI, tmp_path_factory.mktemp("in-part") / "multi"))
+    _write(root, M, 'practices:\n  - id: say-hello\n    title: "Saluda"\n'
+                    '    what: "Una primera conversación amable."\n')
+    plan = root / W
+    plan.write_text("".join(line for line in plan.read_text(encoding="utf-8").splitlines(True)
+                            if not line.startswith("intro:")), encoding="utf-8")
+    return root
+
+
+SAY_HELLO_IN_PART = """# Saluda
+
+*Práctica 1 de 2 para guías*
+
+<div lang="en" markdown>
+
+Open warmly so the apprentice feels at ease.
+
+</div>
+
+## En qué consiste
+
+Una primera conversación amable.
+
+## Por qué importa
+
+<div lang="en" markdown>
+
+Trust grows from small moments.
+
+</div>
+
+## Cómo hacerlo
+
+<div lang="en" markdown>
+
+1. Share something about your own start.
+2. Ask what the apprentice hopes for.
+
+</div>
+
+## Preguntas que puedes hacer
+
+<div lang="en" markdown>
+
+- What brought you to Tiny Test Program?
+
+</div>
+
+## Errores que conviene evitar
+
+<div lang="en" markdown>
+
+- Talking only about yourself: ask, then listen.
+
+</div>
+
+!!! tip "Consejo"
+    <div lang="en" markdown>
+
+    Keep the first meeting light.
+
+    </div>
+
+## Hojas de trabajo para esta práctica
+
+""" + ("Esta práctica no tiene una hoja de trabajo propia; en la [página de hojas de trabajo](../worksheets/index.md) "
+       "están todas.\n")
+
+
+def test_the_texts_a_practice_s_translation_leaves_out_are_marked(in_part: Path) -> None:
+    import markdown
+
+    from mentoring_site.htmlsafety import sanitise
+    from mentoring_site.pages import render_pages
+    from mentoring_site.siteconfig import MARKDOWN_EXTENSIONS
+
+    text = render_pages(load_program(in_part, language="es")).files["mentors/say-hello.md"]
+    assert text == SAY_HELLO_IN_PART
+    # the tip's text, inside the admonition, is marked too, and the page as published keeps each mark
+    html = sanitise(markdown.markdown(str(text), extensions=[e for e in MARKDOWN_EXTENSIONS if isinstance(e, str)]))
+    assert html.count('<div lang="en">') == 6
+    assert ('<p class="admonition-title">Consejo</p>\n<div lang="en">\n<p>Keep the first meeting light.</p>\n'
+            '</div>') in html
+
+
+def test_the_texts_a_worksheet_s_translation_leaves_out_are_marked(in_part: Path) -> None:
+    from mentoring_site.pages import render_pages
+
+    text = str(render_pages(load_program(in_part, language="es")).files["worksheets/plan.md"])
+    assert text.splitlines()[:16] == [
+        "# Plan de la reunión", "", "Planifica una reunión.", "",
+        "**Quién la completa:** Aprendiz  ", "**Descarga:** [PDF A4](plan-a4.pdf)", "",
+        # the practices with no Spanish text have their English titles, marked
+        '**Prácticas relacionadas:** [Come prepared](../mentees/prepare.md){ lang="en" }, '
+        '[Set a rhythm](../mentors/set-rhythm.md){ lang="en" }', "",
+        '<div lang="en" markdown>', "", "Fill this in before you meet your guide.", "", "</div>", "",
+        "## Vista previa {: #preview }",
+    ]
+    # the preview (and the PDF, from the same template) marks the intro too
+    assert '<div class="ws-intro" lang="en"><p>Fill this in before you meet your guide.</p></div>' in text
+
+
+@pytest.mark.parametrize(("kind", "key", "text", "language"), [
+    ("practice", "mentors/say-hello", "title", "es"),
+    ("practice", "mentors/say-hello", "what", "es"),
+    ("practice", "mentors/say-hello", "why", "en"),
+    ("practice", "mentors/say-hello", "tip", "en"),
+    ("practice", "mentees/lead", "title", "en"),
+    ("worksheet", "plan", "purpose", "es"),
+    ("worksheet", "plan", "intro", "en"),
+])
+def test_lang_of_answers_for_each_text(in_part: Path, kind: str, key: str, text: str, language: str) -> None:
+    assert load_program(in_part, language="es").lang_of(kind, key, text=text) == language
+    assert load_program(in_part).lang_of(kind, key, text=text) == "en"
+
+
+@pytest.mark.parametrize(("kind", "text", "message"), [
+    ("section", "title", "lang_of: section has no texts of its own; text= is for practice, worksheet"),
+    ("practice", "label", "lang_of: a practice has no text 'label'; one of title, summary, what, why, how, "
+                          "questions, pitfalls, tip"),
+])
+def test_lang_of_refuses_a_text_it_does_not_know(kind: str, text: str, message: str) -> None:
+    with pytest.raises(ValueError) as exc:
+        load_program(MULTI, language="es").lang_of(kind, "plan/1", text=text)
+    assert str(exc.value) == message
+
+
+ROW_END = ('| Aprendiz | [<span class="ms-visually-hidden">{title}, </span>A4'
+           '<span class="ms-visually-hidden"> PDF</span>](plan-a4.pdf) |')
+
+
+@pytest.mark.parametrize(("left_out", "line", "row"), [
+    ({"title"}, '- [Meeting plan](../worksheets/plan.md){ lang="en" }: Planifica una reunión.',
+     '| [Meeting plan](plan.md){ lang="en" } | Planifica una reunión. ' + ROW_END.format(title="Meeting plan")),
+    ({"title", "purpose"},
+     '- [Meeting plan](../worksheets/plan.md){ lang="en" }: <span lang="en">Plan one meeting.</span>',
+     '| [Meeting plan](plan.md){ lang="en" } | <span lang="en">Plan one meeting.</span> '
+     + ROW_END.format(title="Meeting plan")),
+    ({"intro"}, "- [Plan de la reunión](../worksheets/plan.md): Planifica una reunión.",
+     "| [Plan de la reunión](plan.md) | Planifica una reunión. " + ROW_END.format(title="Plan de la reunión")),
+])
+def test_a_worksheet_listed_on_another_page_is_marked_where_it_falls_back(
+    tmp_path: Path, left_out: set[str], line: str, row: str
+) -> None:
+    """On the practice pages that link it, and in the table of all worksheets."""
+    import shutil
+
+    from mentoring_site.pages import render_pages
+
+    root = Path(shutil.copytree(MULTI, tmp_path / "multi"))
+    plan = root / W
+    plan.write_text("".join(kept for kept in plan.read_text(encoding="utf-8").splitlines(True)
+                            if kept.split(":")[0] not in left_out), encoding="utf-8")
+    files = render_pages(load_program(root, language="es")).files
+    assert line in str(files["mentors/set-rhythm.md"]).splitlines()
+    assert row in str(files["worksheets/index.md"]).splitlines()
+
+
+def test_the_practices_page_marks_the_titles_and_summaries_that_fall_back(in_part: Path) -> None:
+    from mentoring_site.pages import render_pages
+
+    text = str(render_pages(load_program(in_part, language="es")).files["mentors/index.md"])
+    assert text.split("\n\n", 2)[2].split("!!! note")[0] == (
+        "## 1. [Saluda](say-hello.md)\n\n"  # translated, but not its summary
+        '<div lang="en" markdown>\n\nOpen warmly so the apprentice feels at ease.\n\n</div>\n\n'
+        '## 2. [Set a rhythm](set-rhythm.md) {: lang="en" }\n\n'  # no Spanish text at all
+        '<div lang="en" markdown>\n\nAgree when and how you meet.\n\n</div>\n\n'
+    )

@@ -64,6 +64,9 @@ def _po(root: Path, code: str, body: str) -> Path:
 
 
 def test_spanish_pages_and_navigation(bilingual: Path) -> None:
+    # A practice with a Spanish title has a Spanish page (one with none is wholly in English).
+    (bilingual / "content/practices/mentors.es.yml").write_text(
+        'practices:\n  - {id: say-hello, title: "Saluda"}\n', encoding="utf-8")
     program = load_program(bilingual, language="es")
     pages = render_pages(program)
     practice = pages.files["mentors/say-hello.md"]
