@@ -21,7 +21,7 @@ from markdown.extensions.toc import slugify
 from mentoring_site import pages
 from mentoring_site.program import load_program
 from mentoring_site.templating import environment, render
-from tests.conftest import FIXTURES, REPO, copy_default_program
+from tests.conftest import FIXTURES, REPO
 
 TEMPLATES = REPO / "templates" / "pages"
 SPANISH = sorted(TEMPLATES.glob("*.es.md.j2"))
@@ -33,11 +33,8 @@ LINK = re.compile(r"\]\(([^)\s]+)\)|<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\
 def spanish_copy(source: Path, target: Path) -> Path:
     """The program at `source` with every Spanish page template as its own override of the original
     (a one-language fixture made Spanish: the templates write the Spanish articles, t.el_mentee)."""
-    if source == REPO:
-        copy_default_program(target)
-    else:
-        shutil.copytree(source, target)
-        spanish(target)
+    shutil.copytree(source, target)
+    spanish(target)
     folder = target / "templates" / "pages"
     folder.mkdir(parents=True, exist_ok=True)
     for path in SPANISH:
@@ -61,8 +58,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dic
     out = {}
     for key, source in PROGRAMS.items():
         english = pages.render_pages(load_program(source)).files
+        if source == REPO:  # bilingual: its Spanish build takes the Spanish templates as they are
+            out[key] = (english, pages.render_pages(load_program(REPO, language="es")).files)
+            continue
         root = spanish_copy(source, tmp_path_factory.mktemp(key) / "program")
-        out[key] = (english, pages.render_pages(load_program(root, language="es" if source == REPO else None)).files)
+        out[key] = (english, pages.render_pages(load_program(root)).files)
     return out
 
 
