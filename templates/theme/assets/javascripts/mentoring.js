@@ -59,7 +59,7 @@
       !select.hasAttribute("data-ms-closed") && (select.matches(":focus-within") || select.matches(":hover"))));
     state();
     const open = () => { select.removeAttribute("data-ms-closed"); state(); };
-    select.addEventListener("focusin", open);
+    select.addEventListener("focusin", event => { if (!select.contains(event.relatedTarget)) open(); });
     select.addEventListener("mouseenter", open);
     select.addEventListener("mouseleave", () => requestAnimationFrame(state));
     select.addEventListener("focusout", () => requestAnimationFrame(() => {
@@ -70,7 +70,7 @@
       if (event.key === "Escape" && !select.hasAttribute("data-ms-closed")) {
         event.stopPropagation();  // Escape closes the list here, nothing else
         select.setAttribute("data-ms-closed", "");
-        button.focus();
+        button.focus();  // from a link of the list: focus stays inside, the list stays closed
         state();
       } else if (event.target === button && ["Enter", " ", "ArrowDown"].includes(event.key)) {
         event.preventDefault();
