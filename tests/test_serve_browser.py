@@ -141,6 +141,9 @@ def test_site_works_from_a_subfolder_without_site_url(browser: Any, small: Path)
             # Links lead into the subfolder, never to the server's root.
             home = page.locator("a.md-header__button.md-logo").get_attribute("href")
             assert page.evaluate("href => new URL(href, document.baseURI).pathname", home) == "/sub/"
+            # ... and so does the theme's script (search, for one), which reads its own base.
+            theirs = "new URL(JSON.parse(document.getElementById('__config').textContent).base, location.href).pathname"
+            assert page.evaluate(theirs) == "/sub/", path
             checked.append(path)
         # The 404 page's own link, from deep down, leads home.
         page.goto(base + "a/b/c/d/e")
