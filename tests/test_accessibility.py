@@ -324,6 +324,14 @@ def test_drawer_by_keyboard(browser: Any, default_site: Path, scheme: str) -> No
             assert menu.get_attribute("aria-expanded") == "false"
             back = page.evaluate(FOCUS)
             assert back["name"] == "Navegación" and back["ring"] >= 3 and back["onScreen"], back
+        # A link to a part of this page closes the drawer (the theme's script does), and the
+        # button says so.
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        page.locator(".md-sidebar--primary .md-nav--secondary a").first.click()
+        page.wait_for_timeout(400)  # the theme closes it 125 ms after the address changes
+        assert not page.evaluate("document.getElementById('__drawer').checked")
+        assert menu.get_attribute("aria-expanded") == "false"
         context.close()
     assert faults == [], "\n".join(faults)
 

@@ -22,6 +22,14 @@
     let byKeyboard = false;
     const state = () => menu.setAttribute("aria-expanded", String(drawer.checked));
     state();
+    // The theme also closes the drawer from its script (after a link to a part of this page, for
+    // one), by setting `checked`, which fires no event: watch that setter too.
+    const checked = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "checked");
+    Object.defineProperty(drawer, "checked", {
+      configurable: true,
+      get() { return checked.get.call(this); },
+      set(value) { checked.set.call(this, value); state(); },
+    });
     menu.addEventListener("keydown", event => { byKeyboard = event.key === "Enter" || event.key === " "; });
     menu.addEventListener("keydown", event => {
       if (event.key === " ") {  // a button opens on Space too (the theme answers Enter only)
@@ -42,8 +50,7 @@
     });
     document.addEventListener("keydown", event => {
       if (event.key === "Escape" && drawer.checked) {
-        drawer.checked = false;  // as the theme closes it; no change event
-        state();
+        drawer.checked = false;  // as the theme closes it
         menu.focus();
       }
     });
