@@ -302,7 +302,8 @@ MENU = ".md-header label[for='__drawer']"
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_drawer_by_keyboard(browser: Any, default_site: Path, scheme: str) -> None:
     """The menu button says whether the drawer is open; opened with Enter (or Space), focus moves
-    to the drawer's first link, ringed; Escape closes it and focus is back on the button."""
+    to the drawer's first link, ringed, and Tab goes round the drawer and its button; Escape
+    closes it and focus is back on the button."""
     with serve(default_site) as base:
         context = browser.new_context(base_url=base, color_scheme=scheme, viewport={"width": 390, "height": 844})
         page = context.new_page()
@@ -324,10 +325,24 @@ def test_drawer_by_keyboard(browser: Any, default_site: Path, scheme: str) -> No
             assert menu.get_attribute("aria-expanded") == "false"
             back = page.evaluate(FOCUS)
             assert back["name"] == "Navegación" and back["ring"] >= 3 and back["onScreen"], back
-        # A link to a part of this page closes the drawer (the theme's script does), and the
-        # button says so.
+        # While it is open, Tab goes round the drawer, never under it or its shade (the button
+        # is under it too), and Shift+Tab the other way.
         page.keyboard.press("Enter")
         page.wait_for_timeout(300)
+        first = page.evaluate(FOCUS)
+        round_trip: list[dict[str, Any]] = []
+        while len(round_trip) < 100:
+            page.keyboard.press("Tab")
+            round_trip.append(page.evaluate(FOCUS))
+            if round_trip[-1]["where"] == first["where"]:
+                break
+        assert round_trip[-1]["where"] == first["where"] and len(round_trip) > 20, len(round_trip)
+        assert all(s["inDrawer"] and s["onScreen"] and s["uncovered"] and s["ring"] >= 3 for s in round_trip), [
+            s for s in round_trip if not (s["inDrawer"] and s["onScreen"] and s["uncovered"] and s["ring"] >= 3)]
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUS) == round_trip[-2]  # its last link
+        # A link to a part of this page closes the drawer (the theme's script does), and the
+        # button says so.
         page.locator(".md-sidebar--primary .md-nav--secondary a").first.click()
         page.wait_for_timeout(400)  # the theme closes it 125 ms after the address changes
         assert not page.evaluate("document.getElementById('__drawer').checked")

@@ -13,8 +13,8 @@
 
   /* The drawer is a checkbox (#__drawer) that the theme's menu button, a label, toggles; the
      theme opens it on Enter. Here: the button says whether the drawer is open (aria-expanded);
-     opened from the keyboard, focus moves to the first link in it; Escape closes it; closing it
-     returns focus to the button. */
+     opened from the keyboard, focus moves to the first link in it; Tab stays in it while it is
+     open (the button lies under it); Escape closes it; closing it returns focus to the button. */
   const drawer = document.getElementById("__drawer");
   const menu = document.querySelector('.md-header label[for="__drawer"]');
   const sidebar = document.querySelector(".md-sidebar--primary");
@@ -52,6 +52,18 @@
       if (event.key === "Escape" && drawer.checked) {
         drawer.checked = false;  // as the theme closes it
         menu.focus();
+      } else if (event.key === "Tab" && drawer.checked) {
+        // While the drawer is open, Tab goes round the drawer: the page, the header's logo and
+        // the menu button itself lie under the drawer and its shade, where focus is unseen.
+        const items = focusable(sidebar);
+        const [first, last] = [items[0], items[items.length - 1]];
+        const at = document.activeElement;
+        const inside = sidebar.contains(at);
+        const to = event.shiftKey ? (at === first || !inside ? last : null) : (at === last || !inside ? first : null);
+        if (to) {
+          event.preventDefault();
+          to.focus();
+        }
       }
     });
   }
