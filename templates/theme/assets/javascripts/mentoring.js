@@ -20,6 +20,9 @@
   const sidebar = document.querySelector(".md-sidebar--primary");
   if (drawer && menu && sidebar) {
     let byKeyboard = false;
+    // Where the sidebar is a drawer (the theme's breakpoint, as in mentoring.css); wider, it is
+    // part of the page, whatever the checkbox says.
+    const narrow = matchMedia("(max-width: 76.234375em)");
     const state = () => menu.setAttribute("aria-expanded", String(drawer.checked));
     state();
     // The theme also closes the drawer from its script (after a link to a part of this page, for
@@ -52,7 +55,7 @@
       if (event.key === "Escape" && drawer.checked) {
         drawer.checked = false;  // as the theme closes it
         menu.focus();
-      } else if (event.key === "Tab" && drawer.checked) {
+      } else if (event.key === "Tab" && drawer.checked && narrow.matches) {
         // While the drawer is open, Tab goes round the drawer: the page, the header's logo and
         // the menu button itself lie under the drawer and its shade, where focus is unseen.
         const items = focusable(sidebar);
