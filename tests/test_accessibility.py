@@ -6,7 +6,9 @@ colours only just pass our contrast check are checked on one page of each kind (
 the same; what changes is colour), to show that any colours the configuration accepts stay
 readable. The states a reader puts a page in (search open with results, the navigation drawer
 open on a 390 px phone, the page zoomed to 320 px wide) are checked on a representative few
-pages of each site: the markup there is the same on every page.
+pages of each site: the markup there is the same on every page. Every page of the Spanish site
+(/es/) is among the default handbook's pages; its 404 page is checked too, and a Spanish page with
+the language list open.
 """
 
 from __future__ import annotations
@@ -37,10 +39,14 @@ AXE_OPTIONS = {
 }
 # The state a page is checked in: viewport, and what the reader did after it loaded.
 DESKTOP, SEARCH, DRAWER, ZOOM = "desktop", "search open", "drawer open at 390 px", "320 px wide"
-VIEWPORTS = {DESKTOP: (1280, 900), SEARCH: (1280, 900), DRAWER: (390, 844), ZOOM: (320, 640)}
+LANGUAGES = "language list open"
+VIEWPORTS = {DESKTOP: (1280, 900), SEARCH: (1280, 900), DRAWER: (390, 844), ZOOM: (320, 640), LANGUAGES: (1280, 900)}
 STATES = (SEARCH, DRAWER, ZOOM)
 # Pages the states are checked on: the home page, a practice, the worksheet table, a worksheet.
 STATE_PAGES = ["", "mentors/open-doors/", "worksheets/", "worksheets/agreement/"]
+# A missing address two folders down the Spanish site: the web server answers with the site's
+# 404 page (tests/browser.py, as GitHub Pages does), which finds the site's top by itself.
+MISSING = "es/no-such-page/here/"
 
 
 def build(tmp: Path, source: Path, extra_branding: str = "") -> Path:
@@ -66,13 +72,17 @@ def enter_state(page: Any, state: str) -> None:
     """Put a loaded page in `state` as a reader would, and check that it got there."""
     if state == SEARCH:
         page.locator(".md-search__input").click()
-        page.keyboard.type("goal")
+        # Each language's search finds its own words only.
+        page.keyboard.type("mentoría" if "/es/" in page.url else "goal")
         page.locator(".md-search-result__item").first.wait_for()
     elif state == DRAWER:
         page.locator('.md-header__button[for="__drawer"]').click()
         page.locator(".md-sidebar--primary .md-nav__link").first.wait_for()
         page.wait_for_timeout(300)  # the drawer slides in for .25 s
         assert page.evaluate("document.getElementById('__drawer').checked")
+    elif state == LANGUAGES:
+        page.locator(".md-select button").focus()  # the list opens while the switcher has focus
+        assert page.locator(".md-select button").get_attribute("aria-expanded") == "true"
     elif state == ZOOM:
         # Reflow (WCAG 1.4.10): nothing but wide tables, in their own scroll box, is wider than the screen.
         assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[ZOOM][0]
@@ -111,7 +121,12 @@ def serious(browser: Any, site: Path, pages: list[str], states: tuple[str, ...] 
                                          f"e.g. {example['target']}: {example.get('failureSummary', '')}")
                     checked += 1
                 context.close()
-                assert watch.foreign == [] and watch.errors == []
+                # A missing page is answered with status 404, and the 404 page asks the server
+                # for 404.html in the folders above it (see templates/theme/404.html): Chromium
+                # reports each 404 answer as an error.
+                errors = [e for e in watch.errors
+                          if not (e.startswith(f"{base}{MISSING}:") and "status of 404" in e)]
+                assert watch.foreign == [] and errors == []
     return found, checked
 
 
@@ -131,6 +146,25 @@ def test_default_handbook_in_every_state(browser: Any, default_site: Path) -> No
     found, checked = serious(browser, default_site, STATE_PAGES, STATES)
     assert checked == 2 * len(STATES) * len(STATE_PAGES)
     assert found == []
+
+
+def test_spanish_sample_in_states_and_the_language_list(browser: Any, default_site: Path) -> None:
+    """Every Spanish page is checked at desktop size with the rest (site_pages finds them); here
+    the 404 page at a missing Spanish address, and a Spanish practice with the language list open
+    (the list is the same on every page)."""
+    found, checked = serious(browser, default_site, [MISSING])
+    more, checked_more = serious(browser, default_site, ["es/mentors/open-doors/"], (LANGUAGES,))
+    found += more
+    assert checked + checked_more == 2 * (1 + 1)
+    assert found == []
+    # The 404 page checked was styled: it found the site's top from two folders down.
+    with serve(default_site) as base:
+        page = browser.new_page()
+        assert page.goto(base + MISSING).status == 404
+        assert page.evaluate("document.baseURI") == base
+        assert page.evaluate("[...document.styleSheets].every(s => s.cssRules.length > 0)")
+        assert page.evaluate("document.styleSheets.length") == 3
+        page.close()
 
 
 @pytest.mark.parametrize(
@@ -258,5 +292,101 @@ def test_keyboard_reaches_the_menu_and_a_worksheet_pdf_with_visible_focus(
         # Heading anchors are named, and named once: the pilcrow is not read out.
         assert "Worksheets Link to this section" not in names and "¶" not in names
         assert names.count("Link to this section") >= 1
+        context.close()
+    assert faults == [], "\n".join(faults)
+
+
+MENU = ".md-header label[for='__drawer']"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_drawer_by_keyboard(browser: Any, default_site: Path, scheme: str) -> None:
+    """The menu button says whether the drawer is open; opened with Enter (or Space), focus moves
+    to the drawer's first link, ringed, and Tab goes round the drawer and its button; Escape
+    closes it and focus is back on the button."""
+    with serve(default_site) as base:
+        context = browser.new_context(base_url=base, color_scheme=scheme, viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto("es/mentors/open-doors/")
+        _, faults = tab_until(page, "Navegación", 3)
+        menu = page.locator(MENU)
+        assert menu.get_attribute("aria-expanded") == "false"
+        for key in ("Enter", " "):
+            page.keyboard.press(key)
+            page.wait_for_timeout(300)  # the drawer slides in for .25 s
+            assert page.evaluate("document.getElementById('__drawer').checked"), key
+            assert menu.get_attribute("aria-expanded") == "true"
+            inside = page.evaluate(FOCUS)
+            assert inside["inDrawer"] and inside["where"].startswith("a.md-nav__button.md-logo"), inside
+            assert inside["onScreen"] and inside["shown"] and inside["uncovered"] and inside["ring"] >= 3, inside
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(300)
+            assert not page.evaluate("document.getElementById('__drawer').checked"), key
+            assert menu.get_attribute("aria-expanded") == "false"
+            back = page.evaluate(FOCUS)
+            assert back["name"] == "Navegación" and back["ring"] >= 3 and back["onScreen"], back
+        # While it is open, Tab goes round the drawer, never under it or its shade (the button
+        # is under it too), and Shift+Tab the other way.
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        first = page.evaluate(FOCUS)
+        round_trip: list[dict[str, Any]] = []
+        while len(round_trip) < 100:
+            page.keyboard.press("Tab")
+            round_trip.append(page.evaluate(FOCUS))
+            if round_trip[-1]["where"] == first["where"]:
+                break
+        assert round_trip[-1]["where"] == first["where"] and len(round_trip) > 20, len(round_trip)
+        assert all(s["inDrawer"] and s["onScreen"] and s["uncovered"] and s["ring"] >= 3 for s in round_trip), [
+            s for s in round_trip if not (s["inDrawer"] and s["onScreen"] and s["uncovered"] and s["ring"] >= 3)]
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(FOCUS) == round_trip[-2]  # its last link
+        # A link to a part of this page closes the drawer (the theme's script does), and the
+        # button says so.
+        page.locator(".md-sidebar--primary .md-nav--secondary a").first.click()
+        page.wait_for_timeout(400)  # the theme closes it 125 ms after the address changes
+        assert not page.evaluate("document.getElementById('__drawer').checked")
+        assert menu.get_attribute("aria-expanded") == "false"
+        context.close()
+    assert faults == [], "\n".join(faults)
+
+
+LIST_SHOWN = """() => {
+  document.getAnimations().forEach(a => a.finish());
+  const s = getComputedStyle(document.querySelector('.md-select__inner'));
+  return s.visibility === 'visible' && s.opacity === '1';
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_language_switcher_by_keyboard(browser: Any, default_site: Path, scheme: str) -> None:
+    """Tab reaches the switcher, named with the language shown; focus opens its list and every
+    link in it is ringed; Escape closes it, Enter opens it again, Down goes into it, and Enter on
+    a language leads to this page in that language. Each link says its language (hreflang, lang)."""
+    with serve(default_site) as base:
+        context = browser.new_context(base_url=base, color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto("mentors/open-doors/")
+        links = page.locator(".md-select__link")
+        assert [(links.nth(i).get_attribute("hreflang"), links.nth(i).get_attribute("lang"),
+                 links.nth(i).get_attribute("href")) for i in range(links.count())] == [
+            ("en", "en", "../../mentors/open-doors/"), ("es", "es", "../../es/mentors/open-doors/")]
+        button = page.locator(".md-select button")
+        _, faults = tab_until(page, "Select language: English", 20)
+        assert button.get_attribute("aria-expanded") == "true" and page.evaluate(LIST_SHOWN)
+        more, wrong = tab_until(page, "Español", 2)
+        faults += wrong
+        assert [s["name"] for s in more] == ["English", "Español"]
+        page.keyboard.press("Escape")
+        assert page.evaluate(FOCUS)["name"] == "Select language: English"
+        assert button.get_attribute("aria-expanded") == "false" and not page.evaluate(LIST_SHOWN)
+        page.keyboard.press("Enter")
+        assert button.get_attribute("aria-expanded") == "true" and page.evaluate(LIST_SHOWN)
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate(FOCUS)["name"] == "Español"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/es/mentors/open-doors/")
+        assert page.locator(".md-select button").get_attribute("aria-label") == "Seleccionar idioma: Español"
         context.close()
     assert faults == [], "\n".join(faults)

@@ -129,16 +129,26 @@ def test_site_works_from_a_subfolder_without_site_url(browser: Any, small: Path)
     with serve_in_subfolder(site) as base:
         page = browser.new_page()
         checked = []
-        # A missing address in the site's top folder (a deeper one is styled only with site.url).
-        for path in [*site_pages(site), "no-such-page", "404.html"]:
+        # Missing addresses in the site's top folder and deeper down: the 404 page finds the
+        # site's top by itself (templates/theme/404.html).
+        missing = ["no-such-page", "no/such/page", "mentors/no-such-page/", "a/b/c/d/e"]
+        for path in [*site_pages(site), *missing, "404.html"]:
             response = page.goto(base + path)
             assert response is not None
-            assert response.status == (404 if path == "no-such-page" else 200), path
+            assert response.status == (404 if path in missing else 200), path
             sheets = loaded_stylesheets(page)
             assert len(sheets) == 3 and all(ok for _, ok in sheets), (path, sheets)
             # Links lead into the subfolder, never to the server's root.
             home = page.locator("a.md-header__button.md-logo").get_attribute("href")
-            assert page.evaluate("href => new URL(href, location.href).pathname", home) == "/sub/"
+            assert page.evaluate("href => new URL(href, document.baseURI).pathname", home) == "/sub/"
+            # ... and so does the theme's script (search, for one), which reads its own base.
+            theirs = "new URL(JSON.parse(document.getElementById('__config').textContent).base, location.href).pathname"
+            assert page.evaluate(theirs) == "/sub/", path
             checked.append(path)
+        # The 404 page's own link, from deep down, leads home.
+        page.goto(base + "a/b/c/d/e")
+        page.locator("article a").first.click()
+        page.wait_for_url(base)
+        assert page.locator("h1").first.inner_text().strip()
         page.close()
-    assert len(checked) == len(site_pages(site)) + 2
+    assert len(checked) == len(site_pages(site)) + 5
