@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import booklet as handbook
-from . import cache, engine, htmlsafety, languages, multilingual, publish, standins
+from . import cache, engine, htmlsafety, languages, multilingual, publish, standins, templating
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
@@ -231,7 +231,7 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
         # one is killed.
         with _writing(site_dir), publish.workspace(site_dir) as workdir, publish.staging(site_dir) as staged:
             generated.stats["safety_seconds"] = _run_engine(
-                generated, workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache,
+                generated, workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache or templating.BYTECODE_CACHE,
                 kept_from=site_dir, kept=same,
             )
         publish.remember(site_dir, keys)

@@ -80,7 +80,9 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-BYTECODE_CACHE: jinja2.BytecodeCache | None = None  # set by `serve`; a one-off build needs none
+# One for the process: a build compiles each template once for all its languages, `serve` once
+# for the session.
+BYTECODE_CACHE: jinja2.BytecodeCache | None = MemoryBytecodeCache()
 
 
 MAX_PRODUCT = 1_000_000  # items or characters a `*` may make, and bits a `**` may make
