@@ -238,6 +238,18 @@ def remember(site_dir: Path, keys: dict[str, str]) -> None:
         cache.put(cache.folder(RECORDS), _record_key(site_dir), json.dumps(record).encode(), suffix=".json")
 
 
+def refresh(site_dir: Path) -> None:
+    """Record `site_dir` as it is now, with the digests of its last publish: for `serve`, which
+    puts each worksheet PDF into the published site once it is made. Keeping a language that way
+    is safe: the next build's input for it holds that PDF's bytes (from the cache) where the last
+    one held a stand-in, so its digest differs unless the bytes are the same."""
+    data = cache.get(cache.folder(RECORDS), _record_key(site_dir), suffix=".json")
+    with contextlib.suppress(ValueError, TypeError, KeyError):
+        record = json.loads(data or b"")
+        if record["site"] == os.fsdecode(site_dir):
+            remember(site_dir, record["keys"])
+
+
 def published(site_dir: Path) -> dict[str, str]:
     """The digests `site_dir` was last published from, one a language, if it is still exactly as
     published then (else none)."""
