@@ -5,20 +5,41 @@
 Measures, in one run on this machine: a cold build (empty worksheet cache), a rebuild with no
 change, the time per worksheet page and per worksheet PDF (WeasyPrint's layout plus the forms
 stage, and the forms stage alone), `mkdocs build` alone on the same generated pages, and the
-HTML safety stage (sanitiser and Content-Security-Policy) within the rebuild.
+HTML safety stage (sanitiser and Content-Security-Policy) within a rebuild into a new folder.
 Also: the printed handbook's layout in each paper size, and a no-change rebuild with and
 without it (the median of five, in turns; floor: the handbook adds at most 10 %).
+
+Then the goals of issue 15, each beside its floor, taken in turns with the floor (`--runs`,
+default 5; the median of each; `--cold-runs` for the cold build, default 5), for the program in
+every language (English and Spanish) and its export (mkdocs.yml and mkdocs.es.yml):
+
+- a no-change `build` (a fresh process, as a user runs it), against plain `mkdocs build` of the
+  exported pages, every language (`mkdocs build && mkdocs build -f mkdocs.es.yml`): CPU seconds
+  of the processes and their workers; goal at most 1.1x;
+- `build --no-booklet` after an edit to one practice's text (the printed handbook prints every
+  page, so it is laid out again after any edit to one), against the same `mkdocs build` after
+  the same edit to the exported page: CPU seconds; goal at most 1.2x;
+- a cold build (empty cache, no site) against the parallel floor: MkDocs on the export and
+  WeasyPrint laying out every PDF of the build (one process per core), started at once;
+  wall-clock seconds (both use every core); goal at most 1.0x.
+
+`serve`'s save-to-visible time is benchmarks/serve_reload.py's.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
+import pickle
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdf
@@ -41,7 +62,130 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(*command: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run a command to its end: (wall seconds, CPU seconds of it and every process it waited for)."""
+    cpu, start = children_cpu(), time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
+BIN = Path(sys.executable).parent
+OURS = (sys.executable, "-m", "mentoring_site", "build", "-q")
+# A practice's text that only its own page (and the printed handbook) shows.
+EDITED = ("content/practices/mentors.yml", "mentors/break-the-ice.md", "Time spent here is not time lost.")
+# The floor's WeasyPrint: every PDF's layout, in one process per core (as the build's pool).
+PDF_WORKER = """
+import os, pickle, sys
+from concurrent.futures import ProcessPoolExecutor
+from mentoring_site import booklet, worksheets
+def layout(item):
+    kind, job = item
+    (worksheets.layout_pdf if kind == "worksheet" else booklet.render_pdf)(job)
+if __name__ == "__main__":
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
+        list(pool.map(layout, pickle.load(open(sys.argv[1], "rb"))))
+"""
+
+
+def mkdocs_floor(export: Path) -> tuple[float, float]:
+    """Plain `mkdocs build` of every language's exported pages, one configuration after the other."""
+    wall = cpu = 0.0
+    for config in sorted(export.glob("mkdocs*.yml")):  # mkdocs.yml first: it empties site/
+        took = run(str(BIN / "mkdocs"), "build", "-q", "-f", config.name, cwd=export)
+        wall, cpu = wall + took[0], cpu + took[1]
+    return wall, cpu
+
+
+def ratio_line(label: str, ours: list[float], floor: list[float], floor_label: str, goal: float, unit: str) -> str:
+    mine, base = statistics.median(ours), statistics.median(floor)
+    ratio = mine / base
+    verdict = "meets it" if ratio <= goal else "misses it"
+    return (f"{label + ':':30} {mine:6.2f} s {unit}  floor ({floor_label}): {base:6.2f} s  "
+            f"= {ratio:.2f}x  (goal: at most {goal}x; {verdict})")
+
+
+def goals(runs: int, cold_runs: int) -> Iterator[str]:
+    """The issue's goals beside their floors (see the module's docstring), one line each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "MENTORING_SITE_CACHE": str(work / "cache"), "PYTHONPATH": str(REPO)}
+        program = work / "program"
+        program.mkdir()
+        for name in ("content", "worksheets", "mkdocs.yml"):
+            src = REPO / name
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, program / name)
+        export = work / "export"
+        run(sys.executable, "-m", "mentoring_site", "export", str(program), str(export), "-q", env=env)
+        site = ("--site-dir", str(work / "site"))
+        run(*OURS, str(program), *site, env=env)
+
+        ours: list[float] = []
+        floor: list[float] = []
+        for _ in range(runs):
+            ours.append(run(*OURS, str(program), *site, env=env)[1])
+            floor.append(mkdocs_floor(export)[1])
+        yield (ratio_line("no-change build", ours, floor, "mkdocs build, en + es", 1.1, "CPU"))
+
+        source, page, text = EDITED
+        ours, floor = [], []
+        run(*OURS, "--no-booklet", str(program), *site, env=env)
+        current = text
+        for n in range(runs):
+            for path in (program / source, export / "docs" / page):
+                old = path.read_text(encoding="utf-8")
+                assert current in old, (path, current)
+                path.write_text(old.replace(current, f"{text[:-1]} ({n}).", 1), encoding="utf-8")
+            current = f"{text[:-1]} ({n})."
+            ours.append(run(*OURS, "--no-booklet", str(program), *site, env=env)[1])
+            floor.append(mkdocs_floor(export)[1])
+            shown = (work / "site" / page.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+            assert f"({n})." in shown, "the edit was not published"
+        yield (ratio_line("one edited practice", ours, floor, "mkdocs build, en + es", 1.2, "CPU"))
+
+        # The parallel floor's PDFs: every worksheet and booklet of every language, as HTML.
+        from mentoring_site.build import generate_site
+
+        jobs = []
+        for edition in generate_site(program, pdfs=False).editions:
+            loaded = edition.program
+            jobs += [("worksheet", job) for job in plan(loaded)]
+            pages = render_pages(loaded, booklet_sizes=loaded.paper_sizes)
+            jobs += [("booklet", job) for job in booklet.plan(loaded, pages, edition.files)]
+        (work / "jobs.pickle").write_bytes(pickle.dumps(jobs))
+        ours, floor = [], []
+        for _ in range(cold_runs):
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            shutil.rmtree(work / "site", ignore_errors=True)
+            ours.append(run(*OURS, str(program), *site, env=env)[0])
+            start = time.perf_counter()
+            pdfs = subprocess.Popen([sys.executable, "-c", PDF_WORKER, str(work / "jobs.pickle")], env=env)
+            mkdocs_floor(export)
+            pdfs.wait()
+            floor.append(time.perf_counter() - start)
+        yield (ratio_line("cold build", ours, floor, "MkDocs and WeasyPrint at once", 1.0, "wall"))
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5, help="alternating runs for each goal's figure")
+    parser.add_argument("--cold-runs", type=int, default=5, help="alternating runs for the cold build")
+    parser.add_argument("--goals-only", action="store_true", help="only the goals beside their floors")
+    args = parser.parse_args()
+    if not args.goals_only:
+        figures()
+    print(f"goals of issue 15, the default program in every language; medians of {args.runs} alternating runs "
+          f"({args.cold_runs} for the cold build):")
+    for line in goals(args.runs, args.cold_runs):
+        print(line, flush=True)
+    print("serve, save-to-visible: see benchmarks/serve_reload.py (goal: at most 1.2x mkdocs serve)")
+
+
+def figures() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ["MENTORING_SITE_CACHE"] = str(work / "cache")  # a cold cache of our own
@@ -61,7 +205,9 @@ def main() -> None:
                 warm_runs[with_booklet].append(timed(build, program, work / "site", booklet=with_booklet)[0])
         warm = statistics.median(warm_runs[True])
         warm_without = statistics.median(warm_runs[False])
-        _, rebuilt = timed(build, program, work / "site")
+        # A rebuild that runs the site engine and the safety stage (into a new folder: one with
+        # nothing changed keeps the published site and runs neither).
+        engine_rebuild, rebuilt = timed(build, program, work / "site-again")
         safety = rebuilt.stats["safety_seconds"]  # type: ignore[attr-defined]
 
         # Worksheet rendering alone, one process and all cores, cache emptied each time.
@@ -111,7 +257,8 @@ def main() -> None:
     print(f"forms stage alone, per PDF:        {forms_s / each:6.2f} s  ({forms_s / each * 1000:.0f} ms)")
     print(f"pages and config only (no PDFs):   {gen_only:6.2f} s")
     print(f"mkdocs build alone, same pages:    {mk:6.2f} s")
-    print(f"HTML safety stage, in the rebuild: {safety:6.2f} s  ({safety / warm * 100:.0f}% of it; goal: under 15%)")
+    share = safety / engine_rebuild * 100
+    print(f"HTML safety stage, in the rebuild: {safety:6.2f} s  ({share:.0f}% of it; goal: under 15%)")
 
 
 if __name__ == "__main__":

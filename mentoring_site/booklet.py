@@ -23,6 +23,7 @@ pages and the navigation (`Pages`).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html as html_lib
 import json
@@ -57,6 +58,7 @@ from .worksheets import (
     _local_refs,
     _make_fetcher,
     tag_languages,
+    weasyprint_version,
     worksheet_environment,
 )
 
@@ -413,6 +415,23 @@ def _file_digests(program: LoadedProgram, names: list[str] | tuple[str, ...]) ->
     return out
 
 
+def stable_repr(value: Any) -> str:
+    """`repr(value)` the same in every process: sets in sorted order (a set of strings is in a
+    different order from one process to the next), no memory addresses (Terms has no repr of its
+    own). A key made from `repr` alone missed the cache on every new run."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ", ".join(f"{f.name}={stable_repr(getattr(value, f.name))}"
+                           for f in dataclasses.fields(value) if f.repr)
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__}[" + ", ".join(stable_repr(v) for v in value) + "]"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    return re.sub(r" at 0x[0-9a-f]+>", ">", repr(value))
+
+
 def inputs_key(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes]) -> str:
     """A digest of everything the booklets' HTML is made from, without making it.
 
@@ -422,8 +441,6 @@ def inputs_key(program: LoadedProgram, pages: Pages, files: dict[str, str | byte
     this package and the versions of the libraries that make the HTML; the files the HTML names
     are checked against their digests in the memo.
     """
-    import weasyprint
-
     digest = hashlib.sha256()
 
     def add(part: str | bytes) -> None:
@@ -431,10 +448,10 @@ def inputs_key(program: LoadedProgram, pages: Pages, files: dict[str, str | byte
         digest.update(b"\0")
 
     for version in (__version__, markdown_lib.__version__, nh3.__version__, jinja2.__version__,
-                    weasyprint.__version__, os.environ.get("SOURCE_DATE_EPOCH", "")):
+                    weasyprint_version(), os.environ.get("SOURCE_DATE_EPOCH", "")):
         add(version)
     add(program.language)  # each language's booklets are remembered apart
-    add(re.sub(r" at 0x[0-9a-f]+>", ">", repr(program)))  # Terms has no repr of its own
+    add(stable_repr(program))
     add(repr(pages.nav))
     for path, content in sorted(files.items()):
         add(path)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import booklet as handbook
-from . import cache, engine, htmlsafety, languages, multilingual, publish, standins
+from . import cache, engine, htmlsafety, languages, multilingual, publish, standins, templating
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
@@ -216,13 +216,25 @@ def build(
 
 def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
     """Run the site engine on generated files (every language's), make the result safe, and swap
-    it into `site_dir`, all languages at once."""
+    it into `site_dir`, all languages at once. A language whose input is the same as when
+    `site_dir` was last published is kept from there instead (see publish.py), and with every
+    language the same the site is left as it is."""
     started = time.perf_counter()
-    # The engine's input sits beside the site, named so that the next build removes it if this
-    # one is killed.
-    with _writing(site_dir), publish.workspace(site_dir) as workdir, publish.staging(site_dir) as staged:
-        generated.stats["safety_seconds"] = _run_engine(generated, workdir, staged, verbose=verbose,
-                                                        bytecode_cache=bytecode_cache)
+    keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
+            for edition in generated.editions}
+    previous = publish.published(site_dir)
+    same = {folder for folder, key in keys.items() if previous.get(folder) == key}
+    generated.stats["kept"] = sorted(e.program.language for e in generated.editions if e.folder in same)
+    generated.stats["safety_seconds"] = 0.0
+    if same != set(keys) or len(previous) != len(keys):
+        # The engine's input sits beside the site, named so that the next build removes it if this
+        # one is killed.
+        with _writing(site_dir), publish.workspace(site_dir) as workdir, publish.staging(site_dir) as staged:
+            generated.stats["safety_seconds"] = _run_engine(
+                generated, workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache or templating.BYTECODE_CACHE,
+                kept_from=site_dir, kept=same,
+            )
+        publish.remember(site_dir, keys)
     generated.stats["engine_seconds"] = time.perf_counter() - started - generated.stats["safety_seconds"]
 
 
@@ -254,22 +266,35 @@ def _validate_target() -> Path:
 
 
 def _run_engine(
-    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None
+    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None,
+    kept_from: Path | None = None, kept: Collection[str] = (),
 ) -> float:
     """Build the site into `target` (the engine's input in `workdir`) and make every page of it
     safe there (see htmlsafety); returns the seconds the safety stage took. The other languages'
-    sites are built the same way, each in a folder of its own, then placed under `target`."""
-    seconds = _run_engine_once(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
-    return seconds + _run_others(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
+    sites are built the same way, each in a folder of its own, then placed under `target`. The
+    languages whose folders ("" or "es/") are in `kept` are copied from the site `kept_from`
+    instead."""
+    others = {other.folder.rstrip("/") for other in generated.others}
+    if "" in kept and kept_from is not None:
+        publish.reuse(kept_from, target, leave_out=others)
+        seconds = 0.0
+    else:
+        seconds = _run_engine_once(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
+    return seconds + _run_others(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache,
+                                 kept_from=kept_from, kept=kept)
 
 
 def _run_others(
-    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None
+    generated: Generated, workdir: Path, target: Path, *, verbose: bool = False, bytecode_cache: Any = None,
+    kept_from: Path | None = None, kept: Collection[str] = (),
 ) -> float:
     seconds = 0.0
     for other in generated.others:
         code = other.program.language
         (workdir / code).mkdir()
+        if other.folder in kept and kept_from is not None:
+            publish.reuse(kept_from / other.folder, target / other.folder)
+            continue
         seconds += _run_engine_once(other, workdir / code, workdir / code / "site", verbose=verbose,
                                     bytecode_cache=bytecode_cache)
         multilingual.place(workdir / code / "site", target / other.folder)

@@ -9,17 +9,29 @@ deletes only what it can prove it made:
 - a folder that is not empty is replaced only if it holds the marker file of an earlier build;
 - every temporary folder is named `.<site>.<kind>-<pid>-...` beside its target, so the next
   build recognises and removes those of builds that were killed (their process is gone).
+
+A rebuild keeps what has not changed: after each publish, a record in the user's cache (never
+in the site or the program) names the digest of each language's input (`engine.input_key`) and
+every file of the site as published (size, modification time, inode). A language whose digest
+is the same is copied from the published site (as hard links) instead of being built again, and
+with every language the same the site is left as it is; but only while the site is exactly as
+recorded: a file changed, added or removed there since, and everything is built again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
+import json
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
+
+from . import cache
 
 MARKER = ".mentoring-site-output"
 MARKER_TEXT = "Built by mentoring-site; safe to delete.\n"
@@ -184,3 +196,94 @@ def staging(site_dir: Path) -> Iterator[Path]:
         abandon(tmp)
         raise
     finish(tmp, site_dir)
+
+
+RECORDS = "published"  # the cache folder of the records of what was published where
+
+
+def _record_key(site_dir: Path) -> str:
+    return hashlib.sha256(os.fsencode(site_dir)).hexdigest()
+
+
+def _tree(site_dir: Path) -> dict[str, list[int]] | None:
+    """Every file under `site_dir` as {relative path: [size, modification time, inode]}; None if
+    it holds anything but files and folders (a link is never ours) or cannot be read."""
+    tree: dict[str, list[int]] = {}
+    folders = [""]
+    try:
+        while folders:
+            rel = folders.pop()
+            for entry in os.scandir(site_dir / rel):
+                info = entry.stat(follow_symlinks=False)
+                path = f"{rel}{entry.name}"
+                if stat.S_ISDIR(info.st_mode):
+                    folders.append(path + "/")
+                elif stat.S_ISREG(info.st_mode):
+                    tree[path] = [info.st_size, info.st_mtime_ns, info.st_ino]
+                else:
+                    return None
+    except OSError:
+        return None
+    return tree
+
+
+def remember(site_dir: Path, keys: dict[str, str]) -> None:
+    """Record that `site_dir`, as it is now, was published from inputs with these digests (one a
+    language); see the module's docstring."""
+    tree = _tree(site_dir)
+    if tree is None:
+        return
+    record = {"site": os.fsdecode(site_dir), "keys": keys, "tree": tree}
+    with contextlib.suppress(OSError):  # without a record the next build only builds everything
+        cache.put(cache.folder(RECORDS), _record_key(site_dir), json.dumps(record).encode(), suffix=".json")
+
+
+def refresh(site_dir: Path) -> None:
+    """Record `site_dir` as it is now, with the digests of its last publish: for `serve`, which
+    puts each worksheet PDF into the published site once it is made. Keeping a language that way
+    is safe: the next build's input for it holds that PDF's bytes (from the cache) where the last
+    one held a stand-in, so its digest differs unless the bytes are the same."""
+    data = cache.get(cache.folder(RECORDS), _record_key(site_dir), suffix=".json")
+    with contextlib.suppress(ValueError, TypeError, KeyError):
+        record = json.loads(data or b"")
+        if record["site"] == os.fsdecode(site_dir):
+            remember(site_dir, record["keys"])
+
+
+def published(site_dir: Path) -> dict[str, str]:
+    """The digests `site_dir` was last published from, one a language, if it is still exactly as
+    published then (else none)."""
+    data = cache.get(cache.folder(RECORDS), _record_key(site_dir), suffix=".json")
+    if data is None:
+        return {}
+    try:
+        record = json.loads(data)
+    except ValueError:
+        return {}
+    if not isinstance(record, dict) or record.get("site") != os.fsdecode(site_dir):
+        return {}
+    keys = record.get("keys")
+    if not isinstance(keys, dict) or record.get("tree") != _tree(site_dir):
+        return {}
+    return keys
+
+
+def reuse(source: Path, target: Path, leave_out: Collection[str] = ()) -> None:
+    """Copy the published folder `source` into `target` (made here), as hard links where the
+    file system has them, leaving out the top-level names in `leave_out` and the marker."""
+    skip = {MARKER, *leave_out}
+
+    def copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(src, dst, follow_symlinks=False)
+
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in os.scandir(source):
+        if entry.name in skip:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.copytree(entry.path, target / entry.name, symlinks=True, copy_function=copy)
+        else:
+            copy(entry.path, os.fspath(target / entry.name))

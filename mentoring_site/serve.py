@@ -436,6 +436,7 @@ class PdfRenderer:
                     out.write(pdf)
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, target)
+            publish.refresh(self.preview.folder)  # so that the next build may keep the other languages
         return True
 
 

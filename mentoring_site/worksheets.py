@@ -13,9 +13,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
+import functools
 import hashlib
 import html as html_lib
+import importlib.metadata
+import importlib.util
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -86,13 +90,25 @@ def _allowed_roots(program: LoadedProgram) -> tuple[str, ...]:
     return (str(program.root.resolve()), str(assets.builtin_root().resolve()), str(assets.PACKAGE))
 
 
-def _key(html: str, size: str, program: LoadedProgram) -> str:
-    import weasyprint
+@functools.cache
+def weasyprint_version() -> str:
+    """WeasyPrint's version, for cache keys, without importing it: importing WeasyPrint (Pango,
+    fonts, CSS) took a quarter of a rebuild that renders nothing. Read from its package's own
+    `VERSION = ...` line; from the installed package's metadata if that line is not there."""
+    spec = importlib.util.find_spec("weasyprint")
+    if spec is not None and spec.origin:
+        found = re.search(r"""^VERSION = __version__ = ['"]([^'"]+)['"]""",
+                          Path(spec.origin).read_text(encoding="utf-8"), re.M)
+        if found:
+            return found.group(1)
+    return importlib.metadata.version("weasyprint")
 
+
+def _key(html: str, size: str, program: LoadedProgram) -> str:
     digest = hashlib.sha256()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     # The language too: it chooses the form font's characters, beyond what the HTML shows.
-    parts = (__version__, weasyprint.__version__, forms.FORMS_VERSION, size, program.language, html, epoch)
+    parts = (__version__, weasyprint_version(), forms.FORMS_VERSION, size, program.language, html, epoch)
     for part in parts:
         digest.update(part.encode())
         digest.update(b"\0")
@@ -108,8 +124,6 @@ def _key(html: str, size: str, program: LoadedProgram) -> str:
 
 
 def _local_refs(html: str) -> list[str]:
-    import re
-
     found = re.findall(r"""(?:src|href)=["']([^"':]+)["']|url\(["']?([^"')]+)""", html)
     return [m for m in found for m in m if m and not m.startswith("data:")]
 
