@@ -72,7 +72,8 @@ CASES = [
      "es/conduct/index.html", "agrees to these edited points", []),  # Spanish has no conduct page of its own
     (own_catalog, "es/worksheets/index.html", "Fichas editadas", ["en", "fr"]),
     (edit("worksheets/plan.yml", 'title: "Meeting plan"', 'title: "Meeting planner"'),
-     "worksheets/index.html", "Meeting planner", ["es"]),
+     "worksheets/index.html", "Meeting planner", []),  # the untranslated practice pages of es and fr,
+    # wholly in English, list the worksheet by its English title
     (edit("content/program.yml", 'organisation: "Test Guild"', 'organisation: "Test Union"'),
      "es/index.html", "Test Union", []),
 ]
