@@ -241,6 +241,9 @@ def test_a_build_killed_at_any_moment_leaves_nothing_behind(
             (small / f"worksheets/{name}.yml").write_text(
                 f"id: {name}\ntitle: Long\npurpose: Long.\nintro: Long.\nfilled_by: both\nsections:\n{sections}")
         env["MENTORING_SITE_CACHE"] = str(tmp_path / "cold-cache")
+    else:  # a change, so that the engine runs (a rebuild with nothing changed keeps the site)
+        (small / "content/pages").mkdir(exist_ok=True)
+        (small / "content/pages/new.md").write_text("# New\n\nA page added since.\n", encoding="utf-8")
     build = subprocess.Popen([sys.executable, "-m", "mentoring_site", "build", str(small), "-q"], env=env)
     try:
         if phase == "pdf":
@@ -403,6 +406,9 @@ def _fail_marker(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_full_disk_is_one_line_and_keeps_the_previous_site(small: Path, capsys, monkeypatch, fail) -> None:  # type: ignore[no-untyped-def]
     assert main(["build", str(small), "-q"]) == 0
     before = tree_digest(small / "site")
+    # A change, so that the rebuild writes (one with nothing changed keeps the site as it is).
+    (small / "content/pages").mkdir(exist_ok=True)
+    (small / "content/pages/new.md").write_text("# New\n\nA page added since.\n", encoding="utf-8")
     fail(monkeypatch)
     assert main(["build", str(small), "-q"]) == 2
     err = capsys.readouterr().err.splitlines()
