@@ -88,14 +88,15 @@ def generate_site(root: Path, **options: Any) -> Generated:
     together."""
     first = generate(root, **options)
     codes = first.program.languages[1:]
-    first.others = _all_problems(*[lambda code=code: generate(root, language=code, **options) for code in codes])
+    first.others = _all_problems(*[lambda code=code: generate(root, language=code, default=first.program, **options)
+                                   for code in codes])
     multilingual.link(first.editions)
     return first
 
 
 def generate(
     root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True,
-    language: str | None = None,
+    language: str | None = None, default: LoadedProgram | None = None,
 ) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration, in
     `language` (None: the default language; see `generate_site` for all of them).
@@ -103,6 +104,7 @@ def generate(
     Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors.
     `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
     `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show.
+    `default`: the program already loaded in its default language, for the pages that fall back.
 
     Problems come in one round: once program.yml is valid (everything depends on it), those of
     the practices, worksheets, pages, links and templates are all found, then raised together."""
@@ -123,7 +125,8 @@ def generate(
         f"{_count(len(program.worksheets), 'worksheet')}, {_count(len(program.pages), 'extra page')}"
     )
     with_booklet = booklet and program.config.booklet.enabled
-    pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [], problems=problems)
+    pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [], problems=problems,
+                                default=default)
     files: dict[str, str | bytes] = dict(pages.files)
     if default:
         problems += multilingual.clashes(program, files)

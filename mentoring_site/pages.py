@@ -331,13 +331,16 @@ def _broken_text_links(
 
 
 def render_pages(
-    program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str, ...] = (), problems: list[Problem] | None = None
+    program: LoadedProgram, *, booklet_sizes: list[str] | tuple[str, ...] = (), problems: list[Problem] | None = None,
+    default: LoadedProgram | None = None,
 ) -> Pages:
     """Every page of the site; `booklet_sizes` are the paper sizes of the printed handbook this
     build publishes (handbook-<size>.pdf), which the home and worksheet pages link to.
 
     Every problem of the stage (template errors, dead links, clashing names) is found in one go:
-    they are raised together, or added to `problems` when it is given, with the pages there are."""
+    they are raised together, or added to `problems` when it is given, with the pages there are.
+    `default`: the program in its default language, when the caller has it already (a page that
+    falls back is written with it)."""
     found: list[Problem] = []
     words = messages.of(program, found)
     env = environment(program.root, words)
@@ -355,13 +358,13 @@ def render_pages(
     # A page with no text of this language's own is written wholly in the default language:
     # its role words, facts, dates and template strings too, so that no sentence mixes the two.
     # Its links are the same relative ones, so they stay in this language's tree. The default
-    # language's program is loaded the first time such a page comes (its own problems are
-    # reported by the default language's build).
+    # language's program is the caller's, or loaded the first time such a page comes (its own
+    # problems are reported by the default language's build).
     fallback: list[tuple[LoadedProgram, Environment, dict[str, Any]]] = []
 
     def in_default() -> tuple[LoadedProgram, Environment, dict[str, Any]]:
         if not fallback:
-            base = load_program(program.root, defer=True, language=program.default_language)
+            base = default or load_program(program.root, defer=True, language=program.default_language)
             base_ctx = {**base_context(base), "booklet_sizes": list(booklet_sizes), "link": link}
             fallback.append((base, environment(program.root, messages.of(base, [])), base_ctx))
         return fallback[0]
