@@ -16,8 +16,8 @@ pages and the navigation (`Pages`).
   inside the program or the package) into a tagged PDF (PDF/UA-1, with language and title).
   The PDF is keyed like a worksheet's (the HTML, the local files it names, the versions) and
   cached in the user's cache folder: an unchanged handbook is never laid out twice. The HTML
-  is made in a worker of the build's process pool, beside the worksheets' in this process; a
-  rebuild with nothing changed does not make it at all (see `inputs_key`).
+  is made in the build's process and laid out in its process pool (see pdfs.py); a rebuild
+  with nothing changed does not make it at all (see `inputs_key`).
 """
 
 from __future__ import annotations
@@ -505,31 +505,30 @@ def render_pdf(job: Job) -> bytes:
 
 @dataclass
 class Pending:
-    """The booklets of a build: from the cache, or being planned in a worker of the build's pool."""
+    """The booklets of a build: recalled from the cache, or being laid out in the build's pool."""
 
-    pool: Executor
     program: LoadedProgram
     inputs: str
-    planned: Future[list[Job]] | None = None
-    recalled: dict[str, bytes] = field(default_factory=dict)
+    jobs: list[Job] = field(default_factory=list)
+    done: dict[str, bytes] = field(default_factory=dict)
+    futures: list[tuple[Job, Future[bytes]]] = field(default_factory=list)
+    recalled: bool = False
+
+    def missing(self) -> list[str]:
+        """The site paths of the booklets still being laid out."""
+        return [job.filename for job, _ in self.futures]
+
+    def cancel(self) -> None:
+        for _, future in self.futures:
+            future.cancel()
 
     def result(self) -> tuple[dict[str, bytes], dict[str, int]]:
-        """{"handbook-<size>.pdf": bytes} and figures: cached booklets from the cache, the others
-        laid out in the pool."""
-        if self.planned is None:
-            return dict(self.recalled), {"booklets": len(self.recalled), "booklets_rendered": 0,
-                                         "booklets_recalled": len(self.recalled)}
-        jobs = self.planned.result()
-        out: dict[str, bytes] = {}
-        futures = []
-        for job in jobs:
-            cached = cache.get(cache.folder(CACHE_KIND), job.key)
-            if cached is not None:
-                out[job.filename] = cached
-            else:
-                futures.append((job, self.pool.submit(render_pdf, job)))
-        problems = []
-        for job, future in futures:
+        """{"handbook-<size>.pdf": bytes} and figures; waits for the pool."""
+        if self.recalled:
+            return dict(self.done), {"booklets": len(self.done), "booklets_rendered": 0,
+                                     "booklets_recalled": len(self.done)}
+        out, problems = dict(self.done), []
+        for job, future in self.futures:
             try:
                 out[job.filename] = data = future.result()
             except RefusedURL as exc:
@@ -539,19 +538,27 @@ class Pending:
         if problems:
             raise ProgramError(problems)
         memo = [{"size": job.size, "key": job.key, "files": _file_digests(self.program, job.local_files)}
-                for job in jobs]
+                for job in self.jobs]
         cache.put(cache.folder(CACHE_KIND), self.inputs, json.dumps(memo).encode(), suffix=".json")
-        if futures:
+        if self.futures:
             cache.prune(cache.folder(CACHE_KIND))
-        return dict(sorted(out.items())), {"booklets": len(out), "booklets_rendered": len(futures),
+        return dict(sorted(out.items())), {"booklets": len(out), "booklets_rendered": len(self.futures),
                                            "booklets_recalled": 0}
 
 
 def start(program: LoadedProgram, pages: Pages, files: dict[str, str | bytes], pool: Executor) -> Pending:
-    """The booklets from the cache if nothing they are made from changed; else plan them in
-    `pool`, while the caller goes on (with the worksheets)."""
+    """The booklets from the cache if nothing they are made from changed; else their HTML, made
+    here (a fraction of a second beside a layout's many), and the layouts the cache lacks handed
+    to `pool` at once, while the caller goes on. A template mistake raises ProgramError here."""
     inputs = inputs_key(program, pages, files)
     recalled = _recall(program, inputs)
     if recalled is not None:
-        return Pending(pool, program, inputs, recalled=recalled)
-    return Pending(pool, program, inputs, planned=pool.submit(plan, program, pages, files))
+        return Pending(program, inputs, done=recalled, recalled=True)
+    pending = Pending(program, inputs, jobs=plan(program, pages, files))
+    for job in pending.jobs:
+        cached = cache.get(cache.folder(CACHE_KIND), job.key)
+        if cached is not None:
+            pending.done[job.filename] = cached
+        else:
+            pending.futures.append((job, pool.submit(render_pdf, job)))
+    return pending

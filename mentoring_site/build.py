@@ -10,18 +10,20 @@ import contextlib
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import assets, engine, htmlsafety, languages, multilingual, publish, standins, templating
 from . import booklet as handbook
-from . import cache, engine, htmlsafety, languages, multilingual, publish, standins, templating
+from . import pdfs as pdf_stage
 from .errors import Problem, ProgramError
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
-from .worksheets import Job, plan, render_worksheets, worker_pool
+from .worksheets import Job, plan, worker_pool
 
 Report = Callable[[str], None]
 
@@ -38,6 +40,8 @@ class Generated:
     stats: dict[str, Any] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # stand-ins still in place
     jobs: list[Job] = field(default_factory=list)  # the worksheet PDFs to make, when not made yet
+    pdf_request: pdf_stage.Request | None = None  # what its PDFs are made from (see pdfs.py)
+    pdfs: pdf_stage.Pending | None = None  # its PDFs being laid out, while the site engine runs
     # The other languages' sites, for `generate_site` (each published under <code>/).
     others: list[Generated] = field(default_factory=list)
 
@@ -81,22 +85,72 @@ def _raise(problems: list[Problem]) -> None:
     raise ProgramError(kept)
 
 
-def generate_site(root: Path, **options: Any) -> Generated:
+def generate_site(root: Path, *, pool: Executor | None = None, report: Report = lambda _: None,
+                  **options: Any) -> Generated:
     """Every language of the program through the same stages: the default language's Generated,
     the others' in its `others` (see `generate` for the options). A mistake in what the languages
     share is reported once, by the default language's run; the others' problems are reported
-    together."""
-    first = generate(root, **options)
+    together.
+
+    The PDFs of every language are laid out in one pool, once every page is made (see pdfs.py).
+    With `pool`, they are left being laid out there, each language's in its `pdfs`, and the
+    files hold empty stand-ins for the missing ones (`publish_site` finishes them while the site
+    engine runs); without, they are waited for here."""
+    first = generate(root, later=True, report=report, **options)
     codes = first.program.languages[1:]
-    first.others = _all_problems(*[lambda code=code: generate(root, language=code, default=first.program, **options)
-                                   for code in codes])
+    first.others = _all_problems(*[
+        lambda code=code: generate(root, language=code, default=first.program, later=True, report=report, **options)
+        for code in codes])
     multilingual.link(first.editions)
+    if pool is not None:
+        start_pdfs(first.editions, pool)
+    else:
+        finish_pdfs(first.editions, None, report)
     return first
+
+
+def start_pdfs(editions: list[Generated], pool: Executor) -> None:
+    """Start the PDFs of `editions` in `pool`; each edition's `pdfs` is what is still being laid
+    out, and its files hold a stand-in for each of those (the others are in place already)."""
+    asked = [e for e in editions if e.pdf_request]
+    for edition, pending in zip(asked, pdf_stage.start([e.pdf_request for e in asked], pool), strict=True):
+        edition.pdfs, edition.pdf_request = pending, None
+        edition.files.update(pending.sheets.done)
+        edition.files.update(pending.booklets.done if pending.booklets else {})
+        edition.files.update(pending.stand_ins())
+
+
+def finish_pdfs(editions: list[Generated], pool: Executor | None, report: Report, site: Path | None = None) -> None:
+    """Wait for the PDFs of `editions` (started here if not yet, in `pool` or a pool of its own),
+    and put them in each one's files and, when `site` is given, over their stand-ins in that
+    built site (each language's in its folder). Every language's problems are raised together."""
+    if any(e.pdf_request for e in editions):
+        if pool is None:
+            with worker_pool() as own:
+                return finish_pdfs(editions, own, report, site)
+        start_pdfs(editions, pool)
+    problems: list[Problem] = []
+    for edition in editions:
+        if edition.pdfs is None:
+            continue
+        try:
+            made, figures = edition.pdfs.result(report)
+        except ProgramError as exc:
+            problems += exc.problems
+            continue
+        if site is not None:
+            pdf_stage.place(edition.pdfs, made, site / edition.folder)
+        edition.files.update(made)
+        edition.stats.update(figures)
+        edition.pdfs = None
+    if problems:
+        pdf_stage.cancel(e.pdfs for e in editions if e.pdfs)
+        raise ProgramError(problems)
 
 
 def generate(
     root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True,
-    language: str | None = None, default: LoadedProgram | None = None,
+    language: str | None = None, default: LoadedProgram | None = None, later: bool = False,
 ) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration, in
     `language` (None: the default language; see `generate_site` for all of them).
@@ -105,6 +159,7 @@ def generate(
     `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
     `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show.
     `default`: the program already loaded in its default language, for the pages that fall back.
+    `later`: the PDFs are left to the caller (its `pdf_request`; see `start_pdfs`).
 
     Problems come in one round: once program.yml is valid (everything depends on it), those of
     the practices, worksheets, pages, links and templates are all found, then raised together."""
@@ -146,27 +201,10 @@ def generate(
     for published, source in brand_files(brand).items():
         files[published] = (program.root / source).read_bytes()
     stats: dict[str, Any] = {"pages": sum(1 for p in files if p.endswith(".md"))}
+    request = None
     if pdfs:
-        # One pool for every PDF. The booklets' HTML is made in a worker while this process makes
-        # the worksheets' (on a rebuild with no change, both are all the work there is).
-        with worker_pool() as pool:
-            pending = handbook.start(program, pages, dict(files), pool) if with_booklet else None
-            (sheets, figures), (booklets, booklet_figures) = _all_problems(
-                lambda: render_worksheets(program, cache.folder("worksheets"), pool=pool),
-                lambda: pending.result() if pending else ({}, {}),
-            )
-        files.update(sheets)
-        files.update(booklets)
-        stats.update(figures)
-        stats.update(booklet_figures)
-        report(
-            f"Worksheets{in_language}: {_count(figures['worksheets'], 'PDF')} "
-            f"({figures['rendered']} rendered, {figures['cached']} unchanged)"
-        )
-        if booklets:
-            rendered = booklet_figures["booklets_rendered"]
-            report(f"Handbook{in_language}: {_count(len(booklets), 'PDF')} ({rendered} rendered, "
-                   f"{len(booklets) - rendered} unchanged)")
+        # Laid out by the PDF stage: at once (below), or by generate_site for every language together.
+        request = pdf_stage.Request(program, pages, dict(files), with_booklet, in_language)
         jobs: list[Job] = []
     else:
         # Every worksheet's and booklet's HTML is still made, so that template mistakes show; the
@@ -174,10 +212,14 @@ def generate(
         jobs, _ = _all_problems(
             lambda: plan(program), lambda: handbook.plan(program, pages, files) if with_booklet else []
         )
-    stats["generate_seconds"] = time.perf_counter() - started
-    return Generated(
-        program, files, site_config(program, pages), theme_files(program.root), stats, warnings, jobs
+    generated = Generated(
+        program, files, site_config(program, pages), theme_files(program.root), stats, warnings, jobs,
+        pdf_request=request,
     )
+    if request and not later:
+        finish_pdfs([generated], None, report)
+    stats["generate_seconds"] = time.perf_counter() - started
+    return generated
 
 
 def default_site_dir(root: Path) -> Path:
@@ -205,31 +247,43 @@ def build(
     publish.check_site_dir(root, site_dir, option=option)
     root, site_dir = root.resolve(), site_dir.resolve()
     publish.remove_leftovers(_validate_target())  # of a `validate` that was killed
-    generated = generate_site(root, report=report, strict=strict, booklet=booklet)
-    for warning in generated.warnings:
-        warn(warning.as_warning())
-    if site_url:
-        multilingual.set_site_url(generated.editions, site_url)
-    publish_site(generated, site_dir, verbose=verbose)
+    publish.remove_leftovers(site_dir)  # of a build that was killed (even if this one keeps the site)
+    # One pool for every PDF: they are laid out while the site engine builds the pages.
+    with worker_pool() as pool:
+        generated = generate_site(root, report=report, strict=strict, booklet=booklet, pool=pool)
+        for warning in generated.warnings:
+            warn(warning.as_warning())
+        if site_url:
+            multilingual.set_site_url(generated.editions, site_url)
+        try:
+            publish_site(generated, site_dir, verbose=verbose, pool=pool, report=report)
+        finally:  # a build stopped by a mistake does not wait for PDFs nobody will see
+            pdf_stage.cancel(e.pdfs for e in generated.editions if e.pdfs)
     pages = sum(e.stats["pages"] for e in generated.editions)
     in_languages = f" in {len(generated.editions)} languages" if generated.others else ""
     report(f"Published {pages} pages{in_languages} to {site_dir}")
     return generated
 
 
-def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None) -> None:
+def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None,
+                 pool: Executor | None = None, report: Report = lambda _: None) -> None:
     """Run the site engine on generated files (every language's), make the result safe, and swap
     it into `site_dir`, all languages at once. A language whose input is the same as when
     `site_dir` was last published is kept from there instead (see publish.py), and with every
-    language the same the site is left as it is."""
+    language the same the site is left as it is.
+
+    PDFs still being laid out in `pool` (see `generate_site`) are waited for after the engine
+    has run and before the swap; a language with any of them is new input."""
     started = time.perf_counter()
+    if not any(e.pdfs and e.pdfs.missing() for e in generated.editions):
+        finish_pdfs(generated.editions, pool, report)  # all from the cache: nothing to wait for
     keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
-            for edition in generated.editions}
+            for edition in generated.editions if not edition.pdfs}
     previous = publish.published(site_dir)
     same = {folder for folder, key in keys.items() if previous.get(folder) == key}
     generated.stats["kept"] = sorted(e.program.language for e in generated.editions if e.folder in same)
     generated.stats["safety_seconds"] = 0.0
-    if same != set(keys) or len(previous) != len(keys):
+    if len(same) != len(generated.editions) or len(previous) != len(generated.editions):
         # The engine's input sits beside the site, named so that the next build removes it if this
         # one is killed.
         with _writing(site_dir), publish.workspace(site_dir) as workdir, publish.staging(site_dir) as staged:
@@ -237,8 +291,14 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
                 generated, workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache or templating.BYTECODE_CACHE,
                 kept_from=site_dir, kept=same,
             )
+            waited = time.perf_counter()
+            finish_pdfs(generated.editions, pool, report, site=staged)
+            generated.stats["pdf_wait_seconds"] = time.perf_counter() - waited
+        keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
+                for edition in generated.editions}
         publish.remember(site_dir, keys)
-    generated.stats["engine_seconds"] = time.perf_counter() - started - generated.stats["safety_seconds"]
+    generated.stats["engine_seconds"] = (time.perf_counter() - started - generated.stats["safety_seconds"]
+                                         - generated.stats.get("pdf_wait_seconds", 0.0))
 
 
 def check(root: Path, *, report: Report = lambda _: None, strict: bool = False) -> Generated:
@@ -316,7 +376,9 @@ def _run_engine_once(
 ) -> float:
     """One language's site: see `_run_engine`."""
     theme = generated.program.root / "templates" / "theme"
-    own_theme = {rel for rel in generated.theme_files if (theme / rel).is_file()}
+    builtin = assets.builtin_root() / "templates" / "theme"  # the default program's are ours
+    own_theme = set() if theme.resolve() == builtin.resolve() else {
+        rel for rel in generated.theme_files if (theme / rel).is_file()}
     marker = htmlsafety.new_marker()
     (workdir / "docs").mkdir()  # the pages go to MkDocs in memory
     engine.write_tree(dict(generated.theme_files), workdir / THEME_DIR)

@@ -108,9 +108,9 @@ def mkdocs_build(
     for the theme's templates, so that a process that builds again and again (`serve`) compiles
     them once.
 
-    The theme's templates run in our sandbox, like every other template: `own_theme` names the
-    files of `workdir/overrides` that are the program's own (from its templates/theme/), and a
-    mistake in one of those is a located ProgramError.
+    `own_theme` names the files of `workdir/overrides` that are the program's own (from its
+    templates/theme/): with any, the theme's templates run in our sandbox, like every template
+    of a program, and a mistake in one of those is a located ProgramError.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
@@ -140,7 +140,10 @@ def mkdocs_build(
         theme_env = cfg.theme.get_env
 
         def get_env() -> Any:
-            env = sandboxed(theme_env())
+            # Material's templates and ours are trusted and run as they are (the sandbox checks
+            # every attribute: a third of a page's rendering); with any of the program's own
+            # among them, all run in the sandbox.
+            env = sandboxed(theme_env()) if own_theme else theme_env()
             if bytecode_cache is not None:
                 env.bytecode_cache = bytecode_cache
             return env

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -176,12 +177,18 @@ def _describe(value: Any) -> str:
     return shown(value)
 
 
+@functools.cache
+def _schema(cls: Any) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """A schema class's field types and fields, worked out once (a program has hundreds of
+    mappings of a few classes; resolving the annotations was a tenth of loading it)."""
+    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
+
+
 def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
     """Check a mapping against dataclass `cls`: unknown keys, required keys, each field."""
     if not isinstance(value, dict):
         return ctx.error(path, f"must be a mapping of keys, not {_describe(value)}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    hints, fields = _schema(cls)
     ok = True
     suggested: set[str] = set()  # a missing key already named by a did-you-mean is not repeated
     for key in value:

@@ -74,6 +74,16 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
 
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        """Jinja's bucket, keyed by the kind of environment too: a sandboxed one compiles every
+        call and attribute through itself, and that code does not run in a plain one (the theme's,
+        see engine.mkdocs_build)."""
+        key = self.get_cache_key(name, filename) + ("" if environment.sandboxed else "-plain")
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self.store.get(bucket.key)
         if data is None:

@@ -3,7 +3,8 @@
 - One HTML document per worksheet and paper size; the PDF is keyed by a hash of that HTML and
   of every local file it may load, so an unchanged worksheet is taken from the cache (in the
   user's cache folder, see `cache`; never from the program folder).
-- Uncached PDFs are rendered in parallel processes (one per core, at most the number of jobs).
+- Uncached PDFs are rendered in parallel processes (one per core), started only when a PDF is
+  not in the cache; a build shares its pool with the printed handbook (see pdfs.py).
 - WeasyPrint may load only `data:` URLs and files inside the program directory or the
   package's own assets. Anything else fails the build, naming the worksheet.
 """
@@ -25,7 +26,7 @@ import signal
 import tempfile
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -308,6 +309,81 @@ def _refusal(program: LoadedProgram, job: Job, exc: Exception) -> Problem:
     return Problem(rel, 1, 1, "", str(exc.args[0]))
 
 
+class Inline(Executor):
+    """An executor that runs each job at once, in this process (one job: no worker to start)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # as a worker's would be: raised by `result()`
+            future.set_exception(exc)
+        return future
+
+
+def _jobs(program: LoadedProgram, extra_characters: str) -> list[Job]:
+    jobs = plan(program)
+    if extra_characters:
+        jobs = [
+            dataclasses.replace(job, extra_characters=extra_characters,
+                                key=hashlib.sha256(f"{job.key}\0{extra_characters}".encode()).hexdigest())
+            for job in jobs
+        ]
+    return jobs
+
+
+@dataclass
+class Pending:
+    """A build's worksheet PDFs: those the cache held, and the others being laid out in a pool."""
+
+    program: LoadedProgram
+    cache_dir: Path
+    total: int
+    done: dict[str, bytes]
+    futures: list[tuple[Job, Future[bytes]]]
+
+    def missing(self) -> list[str]:
+        """The site paths of the PDFs still being laid out."""
+        return [f"worksheets/{job.filename}" for job, _ in self.futures]
+
+    def cancel(self) -> None:
+        for _, future in self.futures:
+            future.cancel()
+
+    def result(self) -> tuple[dict[str, bytes], dict[str, int]]:
+        """{"worksheets/<id>-<size>.pdf": bytes}, plus cache figures; waits for the pool."""
+        out, problems = dict(self.done), []
+        for job, future in self.futures:
+            try:
+                out[f"worksheets/{job.filename}"] = data = future.result()
+            except RefusedURL as exc:
+                problems.append(_refusal(self.program, job, exc))
+                continue
+            cache.put(self.cache_dir, job.key, data)
+        if problems:
+            raise ProgramError(problems)
+        if self.futures:
+            cache.prune(self.cache_dir)
+        rendered = len(self.futures)
+        return (dict(sorted(out.items())),
+                {"worksheets": self.total, "rendered": rendered, "cached": self.total - rendered})
+
+
+def start(program: LoadedProgram, cache_dir: Path, pool: Executor, *, extra_characters: str = "") -> Pending:
+    """Take the worksheet PDFs the cache holds, and hand the others to `pool` (see `worker_pool`),
+    while the caller goes on."""
+    done: dict[str, bytes] = {}
+    futures: list[tuple[Job, Future[bytes]]] = []
+    jobs = _jobs(program, extra_characters)
+    for job in jobs:
+        cached = cache.get(cache_dir, job.key)
+        if cached is not None:
+            done[f"worksheets/{job.filename}"] = cached
+        else:
+            futures.append((job, pool.submit(render_pdf, job)))
+    return Pending(program, cache_dir, len(jobs), done, futures)
+
+
 def render_worksheets(
     program: LoadedProgram,
     cache_dir: Path,
@@ -320,51 +396,11 @@ def render_worksheets(
 
     `extra_characters` go into every form font too (the packs stage passes a roster's names).
     With `pool` (see `worker_pool`), uncached PDFs are rendered there, shared with other PDFs of
-    the build.
+    the build; else in a pool of `workers` processes (default: one per core; with one, in this
+    process). A pool starts its workers only for a PDF the cache lacks.
     """
-    jobs = plan(program)
-    if extra_characters:
-        jobs = [
-            dataclasses.replace(job, extra_characters=extra_characters,
-                                key=hashlib.sha256(f"{job.key}\0{extra_characters}".encode()).hexdigest())
-            for job in jobs
-        ]
-    out: dict[str, bytes] = {}
-    todo: list[Job] = []
-    for job in jobs:
-        cached = cache.get(cache_dir, job.key)
-        if cached is not None:
-            out[f"worksheets/{job.filename}"] = cached
-        else:
-            todo.append(job)
-    workers = workers or min(len(todo), os.cpu_count() or 1)
-    problems: list[Problem] = []
-    if todo:
-        results: list[tuple[Job, bytes | Exception]] = []
-        if pool is None and workers <= 1:
-            for job in todo:
-                try:
-                    results.append((job, render_pdf(job)))
-                except RefusedURL as exc:
-                    results.append((job, exc))
-        else:
-            with contextlib.nullcontext(pool) if pool is not None else worker_pool(workers) as executor:
-                futures = [(job, executor.submit(render_pdf, job)) for job in todo]
-                for job, future in futures:
-                    try:
-                        results.append((job, future.result()))
-                    except RefusedURL as exc:
-                        results.append((job, exc))
-        for job, result in results:
-            if isinstance(result, Exception):
-                problems.append(_refusal(program, job, result))
-                continue
-            out[f"worksheets/{job.filename}"] = result
-            cache.put(cache_dir, job.key, result)
-    if problems:
-        raise ProgramError(problems)
-    if todo:
-        cache.prune(cache_dir)
-    return out, {"worksheets": len(jobs), "rendered": len(todo), "cached": len(jobs) - len(todo)}
-
-
+    if pool is not None:
+        return start(program, cache_dir, pool, extra_characters=extra_characters).result()
+    workers = workers or os.cpu_count() or 1
+    with Inline() if workers <= 1 else worker_pool(workers) as own:
+        return start(program, cache_dir, own, extra_characters=extra_characters).result()

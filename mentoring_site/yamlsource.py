@@ -239,10 +239,9 @@ def _convert(
     if counter[0] > MAX_NODES:
         raise _TooBig(f"document has more than {MAX_NODES} values (alias bomb?)", _mark(node))
     line, col = _mark(node)
-    dotted = key_path(path)
     if any(node is a for a in ancestors):  # `x: &a [*a]`: an alias inside the value it names
         doc.locs[path] = Loc(line, col)
-        problems.add(doc.file, line, col, dotted, "an alias refers to the value it is part of; "
+        problems.add(doc.file, line, col, key_path(path), "an alias refers to the value it is part of; "
                      "a value cannot contain itself")
         return None
     if len(ancestors) > MAX_DEPTH:  # through aliases: each may add the depth of what it names
@@ -250,7 +249,7 @@ def _convert(
         raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels (through aliases)", _mark(ancestors[1]))
     if node.tag not in PLAIN_TAGS:
         tag = node.tag.replace(YAML_TAG, "!!")
-        problems.add(doc.file, line, col, dotted, f"YAML tag {shown(tag, quote=False)} is not allowed; "
+        problems.add(doc.file, line, col, key_path(path), f"YAML tag {shown(tag, quote=False)} is not allowed; "
                      "write a plain value")
         doc.locs[path] = Loc(line, col)
         return None
@@ -265,24 +264,24 @@ def _convert(
                 # Refused before it is built: a key is never expanded, so aliases in it cost nothing.
                 what = "a list" if isinstance(key_node, yaml.SequenceNode) else (
                     "a mapping" if isinstance(key_node, yaml.MappingNode) else key_node.tag.replace(YAML_TAG, "!!"))
-                problems.add(doc.file, kline, kcol, dotted, f"a key must be plain text, not {shown(what, quote=False)}")
+                problems.add(doc.file, kline, kcol, key_path(path),
+                             f"a key must be plain text, not {shown(what, quote=False)}")
                 continue
             key, error = _scalar(loader, key_node)
             if error:
-                problems.add(doc.file, kline, kcol, dotted, error)
+                problems.add(doc.file, kline, kcol, key_path(path), error)
                 continue
             if key is None:
                 key = key_node.value
             if not isinstance(key, str):
                 key = str(key).lower() if isinstance(key, bool) else str(key)
-            full = key_path((*path, key))
             if SURROGATE.search(key):
-                problems.add(doc.file, kline, kcol, dotted, _surrogate_message(key))
+                problems.add(doc.file, kline, kcol, key_path(path), _surrogate_message(key))
                 continue
             if key in result:
                 first = doc.locs.get((*path, key))
                 seen = f" (first defined at line {first.line})" if first else ""
-                problems.add(doc.file, kline, kcol, full, f"duplicate key{seen}")
+                problems.add(doc.file, kline, kcol, key_path((*path, key)), f"duplicate key{seen}")
                 continue
             doc.key_locs[(*path, key)] = Loc(kline, kcol)
             result[key] = _convert(loader, value_node, (*path, key), doc, problems, counter, inside)
@@ -302,10 +301,10 @@ def _convert(
         ]
     value, error = _scalar(loader, node)
     if error:
-        problems.add(doc.file, line, col, dotted, error)
+        problems.add(doc.file, line, col, key_path(path), error)
         value = node.value
     if isinstance(value, str) and SURROGATE.search(value):
-        problems.add(doc.file, line, col, dotted, _surrogate_message(value))
+        problems.add(doc.file, line, col, key_path(path), _surrogate_message(value))
     counter[1] += len(node.value) if isinstance(node.value, str) else 0
     if counter[1] > MAX_TEXT:
         raise _TooBig(

@@ -19,17 +19,17 @@ FIGURES = [
     "HTML safety stage, in the rebuild",
 ]
 
-# The goals of issue 15: (figure, its floor, the goal)
+# The goals of issue 15: (figure, its floor, the goal). The cold build's round (two more cold
+# builds of both languages, a minute and a half of CI) is left to the script's own runs.
 GOALS = [
     ("no-change build", "mkdocs build, en + es", "1.1"),
     ("one edited practice", "mkdocs build, en + es", "1.2"),
-    ("cold build", "MkDocs and WeasyPrint at once", "1.0"),
 ]
 
 
 def test_benchmark_prints_its_figures() -> None:
     result = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks/build_times.py"), "--runs", "1", "--cold-runs", "1"],
+        [sys.executable, str(REPO / "benchmarks/build_times.py"), "--runs", "1", "--cold-runs", "0"],
         capture_output=True, text=True, timeout=900, check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -43,6 +43,7 @@ def test_benchmark_prints_its_figures() -> None:
         line = rf"^{label}:{figure} (CPU|wall)  floor \({re.escape(floor)}\):{figure}  = \d+\.\d\dx  "
         line += rf"\(goal: at most {goal}x; (meets|misses) it\)$"
         assert re.search(line, result.stdout, re.M), label
+    assert "\ncold build: not measured (--cold-runs 0)\n" in result.stdout
 
 
 def test_extra_pages_benchmark_prints_its_figures() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import os
 import shutil
 import subprocess
@@ -265,3 +266,33 @@ def test_an_image_in_a_worksheets_text_shows_on_its_page_too(small: Path) -> Non
     page = (small / "site/worksheets/plan/index.html").read_text(encoding="utf-8")
     assert 'src="../assets/diagram.png"' in page
     assert (small / "site/worksheets/assets/diagram.png").read_bytes() == PNG
+
+
+def test_a_cold_build_publishes_every_pdf_laid_out_beside_mkdocs(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The PDFs of every language are laid out while MkDocs builds the pages, each with an empty
+    stand-in in its place until then: the published site has every one whole, the same bytes
+    as a build that found them all in the cache, and a page links each."""
+    program = tmp_path / "multi"
+    shutil.copytree(REPO / "tests/fixtures/multi", program)
+    settings = program / "content/program.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("booklet: {enabled: false}", "booklet: {}"),
+                        encoding="utf-8")
+    monkeypatch.setenv("MENTORING_SITE_CACHE", str(tmp_path / "cold-cache"))
+    assert main(["build", str(program)]) == 0
+    assert capsys.readouterr().out.splitlines()[3:9] == [
+        "Worksheets: 1 PDF (1 rendered, 0 unchanged)", "Handbook: 1 PDF (1 rendered, 0 unchanged)",
+        "Worksheets (es): 1 PDF (1 rendered, 0 unchanged)", "Handbook (es): 1 PDF (1 rendered, 0 unchanged)",
+        "Worksheets (fr): 1 PDF (1 rendered, 0 unchanged)", "Handbook (fr): 1 PDF (1 rendered, 0 unchanged)",
+    ]
+    site = program / "site"
+    made = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.pdf")}
+    assert sorted(made) == sorted(f"{folder}{name}" for folder in ("", "es/", "fr/")
+                                  for name in ("handbook-a4.pdf", "worksheets/plan-a4.pdf"))
+    for name, data in made.items():
+        assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), name
+        assert len(pypdf.PdfReader(io.BytesIO(data)).pages) >= 1, name
+    assert main(["build", str(program), "-q", "--site-dir", str(tmp_path / "again")]) == 0  # all from the cache
+    assert {p.relative_to(tmp_path / "again").as_posix(): p.read_bytes()
+            for p in (tmp_path / "again").rglob("*.pdf")} == made
+    listing = (site / "es/worksheets/index.html").read_text(encoding="utf-8")
+    assert 'href="plan-a4.pdf"' in listing

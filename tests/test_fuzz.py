@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentoring_site.build
+import mentoring_site.pdfs
 from mentoring_site.cli import main
 from tests.conftest import copy_default_program
 
@@ -146,28 +147,27 @@ def pdfs_off() -> Iterator[None]:
     """`build` with empty stand-ins for the worksheet and handbook PDFs: everything else as it is
     (the worksheets' HTML is still rendered and checked). PDF rendering is covered elsewhere and
     takes a second a sheet, so fuzzing it would leave no time for anything else."""
-    real, real_booklet = mentoring_site.build.render_worksheets, mentoring_site.build.handbook.start
+    real = mentoring_site.pdfs.start
 
-    def stand_in(program, folder, **_):  # type: ignore[no-untyped-def]
-        from mentoring_site.worksheets import plan
+    def stand_in(requests, pool):  # type: ignore[no-untyped-def]
+        from mentoring_site import booklet, worksheets
 
-        sheets = {f"worksheets/{job.sheet_id}-{job.size}.pdf": b"%PDF-1.7\n%%EOF\n" for job in plan(program)}
-        return sheets, {"worksheets": len(sheets), "rendered": 0, "cached": len(sheets)}
+        empty = b"%PDF-1.7\n%%EOF\n"
+        pending = []
+        for request in requests:
+            sheets = {f"worksheets/{job.sheet_id}-{job.size}.pdf": empty for job in worksheets.plan(request.program)}
+            made = {f"handbook-{size}.pdf": empty for size in request.program.paper_sizes}
+            pending.append(mentoring_site.pdfs.Pending(
+                request, worksheets.Pending(request.program, Path(), len(sheets), sheets, []),
+                booklet.Pending(request.program, "", done=made, recalled=True) if request.booklet else None,
+            ))
+        return pending
 
-    class Booklets:
-        def __init__(self, program, *_):  # type: ignore[no-untyped-def]
-            self.sizes = program.paper_sizes
-
-        def result(self):  # type: ignore[no-untyped-def]
-            return {f"handbook-{size}.pdf": b"%PDF-1.7\n%%EOF\n" for size in self.sizes}, {"booklets_rendered": 0}
-
-    mentoring_site.build.render_worksheets = stand_in
-    mentoring_site.build.handbook.start = Booklets
+    mentoring_site.pdfs.start = stand_in
     try:
         yield
     finally:
-        mentoring_site.build.render_worksheets = real
-        mentoring_site.build.handbook.start = real_booklet
+        mentoring_site.pdfs.start = real
 
 
 @st.composite
