@@ -97,13 +97,15 @@ def generate_site(root: Path, *, pool: Executor | None = None, report: Report = 
     files hold empty stand-ins for the missing ones (`publish_site` finishes them while the site
     engine runs); without, they are waited for here."""
     first = generate(root, later=True, report=report, **options)
+    if pool is not None:  # its PDFs start while the other languages are made
+        start_pdfs([first], pool)
     codes = first.program.languages[1:]
     first.others = _all_problems(*[
         lambda code=code: generate(root, language=code, default=first.program, later=True, report=report, **options)
         for code in codes])
     multilingual.link(first.editions)
     if pool is not None:
-        start_pdfs(first.editions, pool)
+        start_pdfs(first.others, pool)
     else:
         finish_pdfs(first.editions, None, report)
     return first
@@ -248,17 +250,19 @@ def build(
     root, site_dir = root.resolve(), site_dir.resolve()
     publish.remove_leftovers(_validate_target())  # of a `validate` that was killed
     publish.remove_leftovers(site_dir)  # of a build that was killed (even if this one keeps the site)
-    # One pool for every PDF: they are laid out while the site engine builds the pages.
+    # One pool for every PDF: they are laid out while the other languages are made and the site
+    # engine builds the pages.
     with worker_pool() as pool:
-        generated = generate_site(root, report=report, strict=strict, booklet=booklet, pool=pool)
-        for warning in generated.warnings:
-            warn(warning.as_warning())
-        if site_url:
-            multilingual.set_site_url(generated.editions, site_url)
         try:
+            generated = generate_site(root, report=report, strict=strict, booklet=booklet, pool=pool)
+            for warning in generated.warnings:
+                warn(warning.as_warning())
+            if site_url:
+                multilingual.set_site_url(generated.editions, site_url)
             publish_site(generated, site_dir, verbose=verbose, pool=pool, report=report)
-        finally:  # a build stopped by a mistake does not wait for PDFs nobody will see
-            pdf_stage.cancel(e.pdfs for e in generated.editions if e.pdfs)
+        except BaseException:  # a mistake (or Ctrl+C): no waiting for PDFs nobody will see
+            pool.end_now()
+            raise
     pages = sum(e.stats["pages"] for e in generated.editions)
     in_languages = f" in {len(generated.editions)} languages" if generated.others else ""
     report(f"Published {pages} pages{in_languages} to {site_dir}")

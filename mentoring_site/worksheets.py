@@ -289,6 +289,16 @@ class WorkerPool(ProcessPoolExecutor):
         if wait:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
+    def end_now(self) -> None:
+        """Drop the jobs not started and end the workers, those in the middle of a PDF too."""
+        kill = getattr(self, "kill_workers", None)  # Python 3.14
+        if kill is not None:
+            kill()
+        else:  # before 3.14 there is no public way to end a worker in the middle of a PDF
+            for process in list((getattr(self, "_processes", None) or {}).values()):
+                process.kill()
+        self.shutdown(wait=True, cancel_futures=True)
+
 
 def worker_pool(workers: int | None = None) -> WorkerPool:
     """A process pool for PDFs whose workers end with the build (see WorkerPool)."""

@@ -296,3 +296,22 @@ def test_a_cold_build_publishes_every_pdf_laid_out_beside_mkdocs(tmp_path: Path,
             for p in (tmp_path / "again").rglob("*.pdf")} == made
     listing = (site / "es/worksheets/index.html").read_text(encoding="utf-8")
     assert 'href="plan-a4.pdf"' in listing
+
+
+def test_a_mistake_in_another_language_stops_the_pdfs_already_started(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The default language's PDFs start before the other languages are made; a mistake in one
+    of those ends the build at once, its workers with it, and publishes nothing."""
+    import multiprocessing
+
+    program = tmp_path / "multi"
+    shutil.copytree(REPO / "tests/fixtures/multi", program)
+    spanish = program / "content/practices/mentors.es.yml"
+    spanish.write_text(spanish.read_text(encoding="utf-8").replace("  - id: set-rhythm", "  - id: set-rythm"),
+                       encoding="utf-8")
+    monkeypatch.setenv("MENTORING_SITE_CACHE", str(tmp_path / "cold-cache"))
+    assert main(["build", str(program), "-q"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["content/practices/mentors.es.yml:16:9: practices[2] \"Fija un ritmo\".id: no practice 'set-rythm' "
+                   "in content/practices/mentors.yml; did you mean 'set-rhythm'?", "1 problem found; nothing was changed."]
+    assert not (program / "site").exists()
+    assert multiprocessing.active_children() == []
