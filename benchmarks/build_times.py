@@ -20,8 +20,9 @@ every language (English and Spanish) and its export (mkdocs.yml and mkdocs.es.ym
   page, so it is laid out again after any edit to one), against the same `mkdocs build` after
   the same edit to the exported page: CPU seconds; goal at most 1.2x;
 - a cold build (empty cache, no site) against the parallel floor: MkDocs on the export and
-  WeasyPrint laying out every PDF of the build (one process per core), started at once;
-  wall-clock seconds (both use every core); goal at most 1.0x.
+  WeasyPrint laying out every PDF of the build (one process per core, the handbooks first, as
+  the build orders them), started at once; wall-clock seconds (both use every core); goal at
+  most 1.0x. `--cold-runs 0` leaves this round out (the test suite does: it takes minutes).
 
 `serve`'s save-to-visible time is benchmarks/serve_reload.py's.
 """

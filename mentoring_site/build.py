@@ -279,7 +279,10 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     PDFs still being laid out in `pool` (see `generate_site`) are waited for after the engine
     has run and before the swap; a language with any of them is new input."""
     started = time.perf_counter()
-    if not any(e.pdfs and e.pdfs.missing() for e in generated.editions):
+    waiting = sum(len(e.pdfs.missing()) for e in generated.editions if e.pdfs)
+    if waiting:
+        report(f"Laying out {_count(waiting, 'PDF')} while the pages are built")
+    else:
         finish_pdfs(generated.editions, pool, report)  # all from the cache: nothing to wait for
     keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
             for edition in generated.editions if not edition.pdfs}

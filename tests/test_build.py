@@ -279,7 +279,8 @@ def test_a_cold_build_publishes_every_pdf_laid_out_beside_mkdocs(tmp_path: Path,
                         encoding="utf-8")
     monkeypatch.setenv("MENTORING_SITE_CACHE", str(tmp_path / "cold-cache"))
     assert main(["build", str(program)]) == 0
-    assert capsys.readouterr().out.splitlines()[3:9] == [
+    assert capsys.readouterr().out.splitlines()[3:10] == [
+        "Laying out 6 PDFs while the pages are built",
         "Worksheets: 1 PDF (1 rendered, 0 unchanged)", "Handbook: 1 PDF (1 rendered, 0 unchanged)",
         "Worksheets (es): 1 PDF (1 rendered, 0 unchanged)", "Handbook (es): 1 PDF (1 rendered, 0 unchanged)",
         "Worksheets (fr): 1 PDF (1 rendered, 0 unchanged)", "Handbook (fr): 1 PDF (1 rendered, 0 unchanged)",
