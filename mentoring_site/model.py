@@ -246,8 +246,14 @@ def _languages(value: list[str], ctx: Ctx, path: Path_) -> Any:
     for key in path[:-1]:
         parent = parent.get(key) if isinstance(parent, dict) else None
     if isinstance(parent, dict) and "language" in parent:  # one or the other: which is the default?
-        return ctx.error_at_key((*path[:-1], "language"), "give languages or language, not both "
-                                "(the first of languages is the default)")
+        ctx.error_at_key((*path[:-1], "language"), "give languages or language, not both "
+                         "(the first of languages is the default)")
+        ok = False
+    if not ok and ctx.repair:
+        # The right codes stay, each once: with one language fewer, its translations would be
+        # reported as translating a language the program does not have.
+        right = [c for i, c in enumerate(value) if not language_problem(c) and c not in value[:i]]
+        return right or INVALID
     return value if ok else INVALID
 
 
@@ -270,8 +276,9 @@ def _nonblank(value: str, ctx: Ctx, path: Path_) -> Any:
 class Contact:
     """Who participants write to with questions."""
 
-    name: str = field(metadata=text("Full name of the program's contact person.", check=_nonblank))
-    email: str = field(metadata=meta("Their email address.", check=_email))
+    name: str = field(metadata=text("Full name of the program's contact person.", check=_nonblank,
+                                    neutral="Contact"))
+    email: str = field(metadata=meta("Their email address.", check=_email, neutral="contact@example.org"))
 
 
 @dataclass(frozen=True)
@@ -316,7 +323,7 @@ class DateRange:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
+            raise RuleError("end", f"end ({self.end}) is before start ({self.start})", reads=("start", "end"))
 
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
@@ -327,10 +334,10 @@ class Meetings:
     """The meeting rhythm: the handbook computes the actual dates from it."""
 
     every_weeks: int = field(
-        metadata=meta("Weeks between full meetings, e.g. 2 for fortnightly.", check=_positive(12))
+        metadata=meta("Weeks between full meetings, e.g. 2 for fortnightly.", check=_positive(12), neutral=2)
     )
     length_minutes: int = field(
-        metadata=meta("Length of a full meeting in minutes.", check=_positive(480))
+        metadata=meta("Length of a full meeting in minutes.", check=_positive(480), neutral=60)
     )
     weekday: str | None = field(
         default=None,
@@ -377,9 +384,11 @@ class Meetings:
                 "check_in.every_weeks",
                 f"check-ins every {self.check_in.every_weeks} weeks would never fall between "
                 f"meetings every {self.every_weeks} weeks; make it smaller, or leave out check_in",
+                reads=("check_in", "every_weeks"),
             )
         if self.timezone and not self.time:
-            raise RuleError("timezone", 'a time zone needs a meeting time; add time: "HH:MM", or leave out timezone')
+            raise RuleError("timezone", 'a time zone needs a meeting time; add time: "HH:MM", or leave out timezone',
+                            reads=("timezone", "time"))
 
     def skipped(self, day: dt.date) -> bool:
         return any(day == s if isinstance(s, dt.date) else day in s for s in self.skip)
@@ -430,15 +439,36 @@ class Timeline:
     )
 
 
+# What stands in for a wrong start or end while the rest of the program is checked (see
+# schema.Ctx.repair): twelve weeks from the other one when that is right, else early in 2000.
+NEUTRAL_WEEKS = dt.timedelta(weeks=12)
+NEUTRAL_START = dt.date(2000, 1, 3)
+
+
+def _in_range(day: Any) -> bool:
+    return isinstance(day, dt.date) and 1901 <= day.year <= 2998
+
+
+def _neutral_start(given: dict[str, Any]) -> dt.date:
+    end = given.get("end")
+    return end - NEUTRAL_WEEKS if _in_range(end) else NEUTRAL_START
+
+
+def _neutral_end(given: dict[str, Any]) -> dt.date:
+    start = given.get("start")
+    return start + NEUTRAL_WEEKS if _in_range(start) else NEUTRAL_START + NEUTRAL_WEEKS
+
+
 @dataclass(frozen=True)
 class Program:
     """The program itself."""
 
-    name: str = field(metadata=text("Program name, shown as the site title.", check=_nonblank))
-    organisation: str = field(metadata=text("Organisation running the program.", check=_nonblank))
+    name: str = field(metadata=text("Program name, shown as the site title.", check=_nonblank, neutral="Program"))
+    organisation: str = field(metadata=text("Organisation running the program.", check=_nonblank,
+                                            neutral="Organisation"))
     contact: Contact = field(metadata=meta("Contact person for participants."))
-    start: dt.date = field(metadata=meta("First day of the program, YYYY-MM-DD."))
-    end: dt.date = field(metadata=meta("Last day of the program, YYYY-MM-DD."))
+    start: dt.date = field(metadata=meta("First day of the program, YYYY-MM-DD.", neutral=_neutral_start))
+    end: dt.date = field(metadata=meta("Last day of the program, YYYY-MM-DD.", neutral=_neutral_end))
     meetings: Meetings = field(metadata=meta("The meeting rhythm."))
     name_in_text: str = field(
         default="",
@@ -477,19 +507,21 @@ class Program:
             object.__setattr__(self, "languages", [self.language or "en"])
         if not self.language:
             object.__setattr__(self, "language", self.languages[0])
+        dates = ("start", "end")
         if self.end < self.start:
-            raise RuleError("end", f"end ({self.end}) is before start ({self.start})")
+            raise RuleError("end", f"end ({self.end}) is before start ({self.start})", reads=dates)
         for key, day in (("start", self.start), ("end", self.end)):
             if not 1900 <= day.year <= 2999:
-                raise RuleError(key, f"{day} is not between the years 1900 and 2999")
+                raise RuleError(key, f"{day} is not between the years 1900 and 2999", reads=(key,))
         if (self.end - self.start).days > 366 * 5:
-            raise RuleError("end", "the program lasts more than five years; check start and end")
+            raise RuleError("end", "the program lasts more than five years; check start and end", reads=dates)
         for i, skipped in enumerate(self.meetings.skip):
             for key, day in ((f"{i}", skipped),) if isinstance(skipped, dt.date) else (
                     (f"{i}.start", skipped.start), (f"{i}.end", skipped.end)):
                 if not self.start <= day <= self.end:
                     raise RuleError(f"meetings.skip.{key}",
-                                    f"{day} is outside the program ({self.start} to {self.end})")
+                                    f"{day} is outside the program ({self.start} to {self.end})",
+                                    reads=(*dates, "meetings"))
 
     @property
     def in_text(self) -> str:
@@ -589,7 +621,7 @@ class Support:
 
     def __post_init__(self) -> None:
         if not self.email and not self.url:
-            raise RuleError("email", "give an email, a url, or both")
+            raise RuleError("email", "give an email, a url, or both", reads=("email", "url"))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,12 @@
 Each schema is a frozen dataclass whose fields carry a docstring (`meta(doc=...)`). `convert`
 checks the data against the type hints, collecting every problem with its key path, so that a
 user sees all mistakes of a run at once, each at its line.
+
+With `Ctx(repair=True)` a mistake does not fail the whole value: what is wrong is reported, then
+replaced by what the schema uses when the key is absent (its default), or, for a required key,
+by its neutral stand-in (`meta(neutral=...)`), so that the stages after it still run and report
+their own problems in the same run (program.yml, see program.load_program). Nothing is built from
+a repaired value: the run fails with every problem found.
 """
 
 from __future__ import annotations
@@ -25,19 +31,27 @@ INVALID: Any = object()  # returned for a value that failed; never reaches a mod
 
 
 class RuleError(ValueError):
-    """Raised by a schema's `__post_init__` for a rule across fields; `key` is the culprit."""
+    """Raised by a schema's `__post_init__` for a rule across fields; `key` is the culprit, and
+    `reads` the keys the rule compares (None: unknown), for `Ctx.repair`: the rule's error is not
+    reported while one of them stands in for a mistake."""
 
-    def __init__(self, key: str, message: str) -> None:
+    def __init__(self, key: str, message: str, *, reads: tuple[str, ...] | None = None) -> None:
         super().__init__(message)
         self.key = key
+        self.reads = reads
 
 
 Check = Callable[[Any, "Ctx", Path_], Any]
+# A required key's neutral stand-in, for `Ctx(repair=True)`: a value, or a function of the valid
+# values of the other keys of the same mapping (an end date made from the start).
+Neutral = Any
 
 
-def meta(doc: str, *, check: Check | None = None, example: str | None = None) -> dict[str, Any]:
-    """Field metadata: its documentation, an optional extra check, an example for docs."""
-    return {"doc": doc, "check": check, "example": example}
+def meta(doc: str, *, check: Check | None = None, example: str | None = None,
+         neutral: Neutral = dataclasses.MISSING) -> dict[str, Any]:
+    """Field metadata: its documentation, an optional extra check, an example for docs, and for a
+    required key the neutral value that stands in for it when it is wrong (see `Ctx.repair`)."""
+    return {"doc": doc, "check": check, "example": example, "neutral": neutral}
 
 
 @dataclass
@@ -46,6 +60,10 @@ class Ctx:
 
     doc: Document
     problems: Problems
+    # Report a wrong value, then stand in for it (its default, or its neutral stand-in) instead of
+    # failing the mapping that holds it; the key paths of the values stood in for go to `replaced`.
+    repair: bool = False
+    replaced: list[Path_] = dataclasses.field(default_factory=list)
 
     def error(self, path: Path_, message: str) -> Any:
         loc = self.doc.loc(path)
@@ -134,6 +152,9 @@ def convert(tp: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
         if not isinstance(value, list):
             return ctx.error(path, f"must be a list, not {_describe(value)}")
         items = [convert(item_tp, v, (*path, i), ctx) for i, v in enumerate(value)]
+        if ctx.repair:  # a wrong item is left out; the others stay
+            ctx.replaced += [(*path, i) for i, item in enumerate(items) if item is INVALID]
+            return [item for item in items if item is not INVALID]
         return INVALID if any(i is INVALID for i in items) else items
     if origin is Literal:
         allowed = typing.get_args(tp)
@@ -200,28 +221,123 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
             ctx.error_at_key((*path, key), f"unknown key{hint} (known keys: {known})")
             ok = False
     kwargs: dict[str, Any] = {}
+    replaced_before = len(ctx.replaced)
+    wrong: list[str] = []  # required keys missing or wrong, and optional ones wrong
     for name, f in fields.items():
         if name not in value:
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if required:
+            if _required(f):
                 if name not in suggested:
                     ctx.error(path, f"missing required key {name!r}")
                 ok = False
+                wrong.append(name)
             continue
+        before = len(ctx.replaced)
         converted = convert(hints[name], value[name], (*path, name), ctx)
         check = f.metadata.get("check")
         if converted is not INVALID and converted is not None and check:
-            converted = check(converted, ctx, (*path, name))
+            # A list that lost a wrong item is checked without a word: what is wrong with it now
+            # ("must name at least one paper size") may be only the item's absence.
+            quiet = len(ctx.replaced) > before
+            converted = check(converted, Ctx(ctx.doc, Problems(ctx.problems.root), True) if quiet else ctx,
+                              (*path, name))
         if converted is INVALID:
             ok = False
-        kwargs[name] = converted
-    if not ok:
+            wrong.append(name)
+        else:
+            kwargs[name] = converted
+    if not ok and not ctx.repair:
         return INVALID
-    try:
-        return cls(**kwargs)
-    except RuleError as exc:  # cross-field rules raised in __post_init__
-        key = tuple(int(k) if k.isdigit() else k for k in exc.key.split("."))  # list items by index
-        return ctx.error((*path, *key), str(exc))
+    for name in wrong:  # (repairing) each wrong value stands in as if the key were absent
+        ctx.replaced.append((*path, name))
+        if not _stand_in(cls, fields[name], hints[name], kwargs, path, ctx):
+            return INVALID
+    # The keys of this mapping under which something stands in (its own, or deeper).
+    stood = {p[len(path)] for p in ctx.replaced[replaced_before:] if len(p) > len(path)}
+    reported = False
+    for _ in range(100):  # each round stands in for one more value, or gives up
+        try:
+            return cls(**kwargs)
+        except RuleError as exc:  # cross-field rules raised in __post_init__
+            key = tuple(int(k) if k.isdigit() else k for k in exc.key.split("."))  # list items by index
+            # A rule that compares a value standing in for a mistake may be broken only by the
+            # stand-in (a time zone "without a time" whose time was wrong): it is checked by the
+            # next run. So is any rule broken once a culprit stands in (check-ins every week, the
+            # default, against meetings every week): only the first is reported.
+            standing_in = stood if exc.reads is None else stood & set(exc.reads)
+            if not reported and not standing_in:
+                ctx.error((*path, *key), str(exc))
+            reported = True
+            if not ctx.repair or not _reset(cls, fields, hints, kwargs, key, path, ctx):
+                return INVALID
+    return INVALID
+
+
+def _required(f: Any) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def _stand_in(cls: Any, f: Any, tp: Any, kwargs: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
+    """Put in `kwargs` what stands in for field `f`: nothing for a key with a default (the
+    default applies), else its neutral value. False when it has neither."""
+    kwargs.pop(f.name, None)
+    if not _required(f):
+        return True
+    neutral = f.metadata.get("neutral", dataclasses.MISSING)
+    if callable(neutral):
+        neutral = neutral(kwargs)
+    if neutral is dataclasses.MISSING:
+        inner = next((t for t in (tp, *typing.get_args(tp)) if dataclasses.is_dataclass(t)), None)
+        if inner is None:
+            return False
+        # A mapping whose keys all have a default or a neutral value; nothing is reported of it.
+        quiet = Ctx(ctx.doc, Problems(ctx.problems.root), repair=True)
+        neutral = convert_mapping(inner, {}, (*path, f.name), quiet)
+        if neutral is INVALID:
+            return False
+    kwargs[f.name] = neutral
+    return True
+
+
+def _reset(cls: Any, fields: dict[str, Any], hints: dict[str, Any], kwargs: dict[str, Any], key: tuple[Any, ...],
+           path: Path_, ctx: Ctx) -> bool:
+    """Stand in for the culprit `key` of a broken rule: a list item goes, a key of a mapping
+    within is reset, and anything else is reset whole. False when nothing changed."""
+    name = key[0]
+    if name not in fields:
+        return False
+    before = kwargs.get(name, dataclasses.MISSING)
+    ctx.replaced.append((*path, *key))
+    inner = _without(before, key[1:]) if before is not dataclasses.MISSING else INVALID
+    if inner is not INVALID and inner != before:
+        kwargs[name] = inner
+        return True
+    if not _stand_in(cls, fields[name], hints[name], kwargs, path, ctx):
+        return False
+    return bool(kwargs.get(name, dataclasses.MISSING) != before)
+
+
+def _without(value: Any, key: tuple[Any, ...]) -> Any:
+    """`value` with the item at `key` left out (a list's) or reset to its default (a mapping's),
+    or INVALID when that cannot be done."""
+    if not key:
+        return INVALID
+    head, rest = key[0], key[1:]
+    if isinstance(value, list) and isinstance(head, int) and 0 <= head < len(value):
+        return value[:head] + value[head + 1:]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and isinstance(head, str):
+        f = next((f for f in dataclasses.fields(value) if f.name == head), None)
+        if f is None:
+            return INVALID
+        inner = _without(getattr(value, head), rest) if rest else INVALID
+        if inner is INVALID:
+            if _required(f):
+                return INVALID
+            inner = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        try:
+            return dataclasses.replace(value, **{head: inner})
+        except RuleError:
+            return INVALID
+    return INVALID
 
 
 def field_docs(cls: Any) -> list[tuple[str, str, str]]:
