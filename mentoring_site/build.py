@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import assets, engine, htmlsafety, languages, multilingual, publish, standins, templating
 from . import booklet as handbook
@@ -73,7 +73,7 @@ def _all_problems(*stages: Callable[[], Any]) -> list[Any]:
     return results
 
 
-def _raise(problems: list[Problem]) -> None:
+def _raise(problems: list[Problem]) -> NoReturn:
     """Raise the problems, one a spot: a value loading reported (an image that does not exist)
     is not reported again by a later stage (as a link that leads nowhere)."""
     spots: set[tuple[str, int, int, str]] = set()
@@ -88,15 +88,27 @@ def _raise(problems: list[Problem]) -> None:
 def generate_site(root: Path, *, pool: Executor | None = None, report: Report = lambda _: None,
                   **options: Any) -> Generated:
     """Every language of the program through the same stages: the default language's Generated,
-    the others' in its `others` (see `generate` for the options). A mistake in what the languages
-    share is reported once, by the default language's run; the others' problems are reported
-    together.
+    the others' in its `others` (see `generate` for the options). Every language is checked, even
+    when the default one has problems, so that a mistake in a translation shows in the same run;
+    a mistake in what the languages share is reported once, as the default language's run found it.
 
     The PDFs of every language are laid out in one pool, once every page is made (see pdfs.py).
     With `pool`, they are left being laid out there, each language's in its `pdfs`, and the
     files hold empty stand-ins for the missing ones (`publish_site` finishes them while the site
     engine runs); without, they are waited for here."""
-    first = generate(root, later=True, report=report, **options)
+    try:
+        first = generate(root, later=True, report=report, **options)
+    except ProgramError as exc:
+        # The languages are program.yml's (as its mistakes leave them: see load_program); a file
+        # that cannot be read at all was reported by the first run already.
+        codes = load_program(root, defer=True).languages[1:]
+        problems = list(exc.problems)
+        for code in codes:
+            try:
+                generate(root, language=code, later=True, report=report, **options)
+            except ProgramError as other:
+                problems += other.problems
+        _raise(problems)
     if pool is not None:  # its PDFs start while the other languages are made
         start_pdfs([first], pool)
     codes = first.program.languages[1:]
@@ -163,8 +175,9 @@ def generate(
     `default`: the program already loaded in its default language, for the pages that fall back.
     `later`: the PDFs are left to the caller (its `pdf_request`; see `start_pdfs`).
 
-    Problems come in one round: once program.yml is valid (everything depends on it), those of
-    the practices, worksheets, pages, links and templates are all found, then raised together."""
+    Problems come in one round: those of program.yml, the practices, worksheets, pages, links and
+    templates are all found, then raised together (a wrong value of program.yml stands in as if
+    its key were absent while the rest is checked: see program.load_program)."""
     started = time.perf_counter()
     source_date_epoch()  # a malformed one is refused before any work
     program = load_program(root, defer=True, language=language)
@@ -194,11 +207,10 @@ def generate(
     except ProgramError as exc:
         problems += exc.problems
     if problems:
-        # Nothing is laid out, but the worksheets' templates are still rendered, so that their
-        # mistakes show too (the handbook's only for a program loaded whole: it prints every page).
-        whole = not program.problems and STYLESHEET in files
+        # Nothing is laid out, but the worksheets' and the handbook's templates are still
+        # rendered, so that their mistakes show too (a page a mistake left empty is an empty chapter).
         _all_problems(lambda: plan(program),
-                      lambda: handbook.plan(program, pages, files) if with_booklet and whole else [],
+                      lambda: handbook.plan(program, pages, files) if with_booklet else [],
                       lambda: _raise(problems))
     for published, source in brand_files(brand).items():
         files[published] = (program.root / source).read_bytes()

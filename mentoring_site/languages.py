@@ -129,6 +129,9 @@ class _Pass:
     languages: list[str]
     ctx: Ctx
     report: bool  # the default language's pass reports mistakes; the others would repeat them
+    # Whether a code not among the languages is a mistake: not when program.languages (or
+    # language) is wrong itself, since a right code may be missing from it only for that mistake.
+    judge_codes: bool = True
     origin: dict[Path_, Path_] = field(default_factory=dict)
     missing: list[Missing] = field(default_factory=list)
     own_words: set[str] = field(default_factory=set)
@@ -144,7 +147,7 @@ class _Pass:
             self.missing.append(Missing(rel, loc.line, loc.column, self.ctx.doc.key(path), what or no_text(self.code)))
 
     def codes_of(self, mapping: dict[str, Any], path: Path_) -> None:
-        if not self.report:
+        if not self.report or not self.judge_codes:
             return
         for key in mapping:
             if key not in self.languages:
@@ -208,7 +211,7 @@ class _Pass:
                     self.ctx.error((*path, key), f"must be a mapping of the {language_name(key)} words "
                                                  f"({', '.join(sorted(words))})")
             elif key not in words and known_language(key):
-                if self.report:
+                if self.report and self.judge_codes:
                     self.ctx.error_at_key((*path, key), not_listed(key, self.languages))
             else:
                 base[key] = value
@@ -236,11 +239,26 @@ def localise_program(doc: Document, problems: Problems, languages: list[str]) ->
     out: dict[str, tuple[View, _Pass]] = {}
     from .model import ProgramFile
 
+    judge = languages_right(doc)
     for code in languages:
-        one = _Pass(code, languages, Ctx(doc, problems), report=code == languages[0])
+        one = _Pass(code, languages, Ctx(doc, problems), report=code == languages[0], judge_codes=judge)
         data = one.walk(ProgramFile, doc.data, ())  # (anything but a mapping is left as it is, to be reported)
         out[code] = (View(doc, data, one.origin), one)
     return out
+
+
+def languages_right(doc: Document) -> bool:
+    """Whether program.languages and program.language, as written, are right (or absent)."""
+    from .model import language_problem
+
+    program = doc.data.get("program") if isinstance(doc.data, dict) else None
+    if not isinstance(program, dict):
+        return False  # the languages cannot be known
+    if "languages" in program and "language" in program:
+        return False
+    codes = program["languages"] if "languages" in program else [program["language"]] if "language" in program else []
+    return isinstance(codes, list) and all(isinstance(c, str) and not language_problem(c) for c in codes) and (
+        "languages" not in program or bool(codes))
 
 
 def declared_languages(doc: Document | None) -> list[str]:
@@ -664,9 +682,11 @@ def choose_templates(root: Path, layer: Layer) -> dict[str, str]:
 TRANSLATED_FOLDERS = {"content/practices": ".yml", "worksheets": ".yml", "content/pages": ".md"}
 
 
-def check_translations(root: Path, languages: list[str], sheets: set[str], problems: Problems) -> None:
+def check_translations(root: Path, languages: list[str], sheets: set[str], problems: Problems,
+                       judge_codes: bool = True) -> None:
     """Report the program's translations that translate nothing: of a language the program does
-    not list, or of an original that does not exist. `sheets`: the worksheets' names."""
+    not list (unless not `judge_codes`: see `_Pass.judge_codes`), or of an original that does not
+    exist. `sheets`: the worksheets' names."""
     from .program import ROLES, did_you_mean
 
     for folder, ext in TRANSLATED_FOLDERS.items():
@@ -679,6 +699,8 @@ def check_translations(root: Path, languages: list[str], sheets: set[str], probl
                 continue
             original, code = found
             if code not in languages:
+                if not judge_codes:
+                    continue
                 add = "or " if len(languages) == 1 else "add it there, or "  # (one language: said how to add)
                 problems.add(file, 1, 1, "", f"{not_listed(code, languages)}; {add}remove this translation")
                 continue

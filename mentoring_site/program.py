@@ -428,12 +428,20 @@ def _refuse_links_out(root: Path, problems: Problems) -> None:
                     problems.add(path, 1, 1, "", why)
 
 
+def _dates_of(path: Path_) -> bool:
+    """Whether a value stood in for at `path` is one the timeline is checked against."""
+    if path in ((), ("program",)):
+        return True
+    return path[:1] == ("program",) and path[1] in ("start", "end", "meetings", "timeline")
+
+
 def load_program(root: Path, *, defer: bool = False, language: str | None = None) -> LoadedProgram:
     """Read and check everything in `root`; raise ProgramError listing every problem.
 
-    With `defer`, only problems in program.yml (on which everything depends) are raised; those
-    of the practices, worksheets and pages are returned in `problems`, with what was valid, so
-    that the later stages can report theirs in the same run.
+    With `defer`, problems are returned in `problems`, with what was valid, so that the later
+    stages can report theirs in the same run; a wrong value of program.yml stands in as if its
+    key were absent (or, for a required key, a neutral value: see schema.Ctx.repair). Only files
+    that cannot be read at all (YAML that does not parse, a link out of the program) are raised.
 
     `language`: one of `program.languages` to load the program in (default: the first); then
     `config.program.language` is that language too."""
@@ -455,33 +463,54 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         problems.raise_if_any()
     sources.append(program_file)
     doc = yamlsource.load(program_file, problems)
+    if doc is None:
+        problems.raise_if_any()  # not YAML at all: nothing can be read of it
+    assert doc is not None
     configs: dict[str, Any] = {}
     texts: list[Text] = []
-    if doc is not None:
-        # Every language's program.yml is checked, whichever is loaded: a mistake in a Spanish
-        # value is found by `validate` of the default language too.
-        if doc.data is None:
-            doc.data = {}
-        localised = languages.localise_program(doc, problems, languages.declared_languages(doc))
-        for code, (view, _) in localised.items():
-            configs[code] = convert(ProgramFile, view.data, (), Ctx(view, problems))
-        _texts(doc, doc.data, (), problems.rel(program_file), texts)
-    problems.raise_if_any()
+    replaced: list[Path_] = []
+    # Every language's program.yml is checked, whichever is loaded: a mistake in a Spanish value
+    # is found by `validate` of the default language too. With `defer`, a wrong value is reported
+    # and stood in for (its default, or a neutral value: see schema.Ctx.repair), so that the
+    # practices, worksheets, pages and templates are checked in the same run.
+    if doc.data is None:
+        doc.data = {}
+    declared = languages.declared_languages(doc)
+    localised = languages.localise_program(doc, problems, declared)
+    for code, (view, _) in localised.items():
+        ctx = Ctx(view, problems, repair=defer)
+        configs[code] = convert(ProgramFile, view.data, (), ctx)
+        if configs[code] is INVALID:  # not a mapping at all: every key stands in
+            configs[code] = convert(ProgramFile, {}, (), Ctx(view, Problems(root), repair=True))
+        replaced += ctx.replaced
+    _texts(doc, doc.data, (), problems.rel(program_file), texts)
+    if not defer:
+        problems.raise_if_any()
     default_config = next(iter(configs.values()))
     assert isinstance(default_config, ProgramFile)
     all_languages = list(default_config.program.languages)
     default, language = all_languages[0], language or all_languages[0]
     if language not in all_languages:
         raise ValueError(f"load_program: {language!r} is not in program.languages [{', '.join(all_languages)}]")
-    config = configs[language]
+    # (A wrong code is declared as written, and stands in as en: the one view is that code's.)
+    config = configs.get(language) or default_config
     config = dataclasses.replace(config, program=dataclasses.replace(config.program, language=language))
     layer = languages.Layer(language, default, problems)
-    layer.missing += localised[language][1].missing
+    own = localised.get(language)
+    layer.missing += own[1].missing if own else []
 
-    ctx = Ctx(doc, problems)  # type: ignore[arg-type]
-    for key, message in timeline.problems(default_config.program):
-        ctx.error(("program", *key.split(".")), message)  # (timeline keys hold no list index)
-    problems.raise_if_any()
+    ctx = Ctx(doc, problems)
+    # The timeline is checked against start, end and the meetings: not when one of them stands in
+    # for a mistake (every moment would be "outside the program"). It is checked by the next run.
+    if not any(_dates_of(path) for path in replaced):
+        for key, message in timeline.problems(default_config.program):
+            ctx.error(("program", *key.split(".")), message)  # (timeline keys hold no list index)
+    if not defer:
+        problems.raise_if_any()
+    # A placeholder's name is known whatever its value, so a wrong value hides none; but the
+    # role words' forms follow the language ([[el_mentor]] in Spanish): with the language itself
+    # standing in, an unknown placeholder cannot be told from one of the intended language's.
+    language_unsure = any(path[:2] in {("program", "language"), ("program", "languages")} for path in replaced)
     catalogs: dict[str, messages.Catalog] = {}
     for code in {default, language}:
         try:
@@ -489,14 +518,15 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
         except ProgramError as exc:  # a .po file with mistakes: reported with the rest, English meanwhile
             problems.items += [p for p in exc.problems if p not in problems.items]
             catalogs[code] = messages.SOURCE
-    terms = _terms(config, language, default, localised[language][1].own_words, catalogs[language])
+    terms = _terms(config, language, default, own[1].own_words if own else None, catalogs[language])
     facts = _facts(config, terms, catalogs[language])
     base_facts = facts  # what the default language's text (an original, or a fallback) is filled with
     if language != default:
-        base_config = configs[default]
+        base_config = configs.get(default, default_config)
         base_facts = _facts(base_config, _terms(base_config, default, default, None, catalogs[default]),
                             catalogs[default])
-    languages.check_translations(root, all_languages, set(_worksheet_files(root)), problems)
+    languages.check_translations(root, all_languages, set(_worksheet_files(root)), problems,
+                                 judge_codes=languages.languages_right(doc))
 
     practices: dict[str, list[Practice]] = {}
     for role in ROLES:
@@ -531,6 +561,8 @@ def load_program(root: Path, *, defer: bool = False, language: str | None = None
     for structural in ("mentors/index.md", "mentees/index.md", "worksheets/index.md", "more-pages.md"):
         layer.given("page", structural)  # their words are the message catalog's (counted there)
     page_files = _load_page_files(root, problems, sources, budget)
+    if language_unsure:
+        problems.items = [p for p in problems.items if not p.message.startswith("unknown placeholder [[")]
     if not defer:
         problems.raise_if_any()
     elif problems.items:

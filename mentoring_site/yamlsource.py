@@ -305,6 +305,8 @@ def _convert(
         value = node.value
     if isinstance(value, str) and SURROGATE.search(value):
         problems.add(doc.file, line, col, key_path(path), _surrogate_message(value))
+        # Reported; what stands in can be written (a later stage checks the rest in the same run).
+        value = SURROGATE.sub("\ufffd", value)
     counter[1] += len(node.value) if isinstance(node.value, str) else 0
     if counter[1] > MAX_TEXT:
         raise _TooBig(
