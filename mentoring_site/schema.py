@@ -249,7 +249,7 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
         return INVALID
     for name in wrong:  # (repairing) each wrong value stands in as if the key were absent
         ctx.replaced.append((*path, name))
-        if not _stand_in(cls, fields[name], hints[name], kwargs, path, ctx):
+        if not _stand_in(fields[name], hints[name], kwargs, path, ctx):
             return INVALID
     # The keys of this mapping under which something stands in (its own, or deeper).
     stood = {p[len(path)] for p in ctx.replaced[replaced_before:] if len(p) > len(path)}
@@ -267,7 +267,7 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
             if not reported and not standing_in:
                 ctx.error((*path, *key), str(exc))
             reported = True
-            if not ctx.repair or not _reset(cls, fields, hints, kwargs, key, path, ctx):
+            if not ctx.repair or not _reset(fields, hints, kwargs, key, path, ctx):
                 return INVALID
     return INVALID
 
@@ -276,7 +276,7 @@ def _required(f: Any) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
-def _stand_in(cls: Any, f: Any, tp: Any, kwargs: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
+def _stand_in(f: Any, tp: Any, kwargs: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
     """Put in `kwargs` what stands in for field `f`: nothing for a key with a default (the
     default applies), else its neutral value. False when it has neither."""
     kwargs.pop(f.name, None)
@@ -298,8 +298,8 @@ def _stand_in(cls: Any, f: Any, tp: Any, kwargs: dict[str, Any], path: Path_, ct
     return True
 
 
-def _reset(cls: Any, fields: dict[str, Any], hints: dict[str, Any], kwargs: dict[str, Any], key: tuple[Any, ...],
-           path: Path_, ctx: Ctx) -> bool:
+def _reset(fields: dict[str, Any], hints: dict[str, Any], kwargs: dict[str, Any], key: tuple[Any, ...], path: Path_,
+           ctx: Ctx) -> bool:
     """Stand in for the culprit `key` of a broken rule: a list item goes, a key of a mapping
     within is reset, and anything else is reset whole. False when nothing changed."""
     name = key[0]
@@ -311,7 +311,7 @@ def _reset(cls: Any, fields: dict[str, Any], hints: dict[str, Any], kwargs: dict
     if inner is not INVALID and inner != before:
         kwargs[name] = inner
         return True
-    if not _stand_in(cls, fields[name], hints[name], kwargs, path, ctx):
+    if not _stand_in(fields[name], hints[name], kwargs, path, ctx):
         return False
     return bool(kwargs.get(name, dataclasses.MISSING) != before)
 
