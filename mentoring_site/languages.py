@@ -129,8 +129,9 @@ class _Pass:
     languages: list[str]
     ctx: Ctx
     report: bool  # the default language's pass reports mistakes; the others would repeat them
-    # Whether a code not among the languages is a mistake: not when program.languages (or
-    # language) is wrong itself, since a right code may be missing from it only for that mistake.
+    # Whether a code not among the languages, or a text missing in the default language, is a
+    # mistake: not when program.languages (or language) is wrong itself, since a right code may be
+    # missing from it, or the default be another, only for that mistake.
     judge_codes: bool = True
     origin: dict[Path_, Path_] = field(default_factory=dict)
     missing: list[Missing] = field(default_factory=list)
@@ -187,7 +188,7 @@ class _Pass:
         """The text of this language from {code: text}, or the default language's."""
         self.codes_of(mapping, path)
         if self.default not in mapping:
-            if self.report:
+            if self.report and self.judge_codes:  # (with wrong languages, the default is not known)
                 self.ctx.error(path, f"gives no text for {self.default}, the default language, which the "
                                      "others fall back to")
             return next(iter(mapping.values()), "")

@@ -152,9 +152,9 @@ def convert(tp: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
         if not isinstance(value, list):
             return ctx.error(path, f"must be a list, not {_describe(value)}")
         items = [convert(item_tp, v, (*path, i), ctx) for i, v in enumerate(value)]
-        if ctx.repair:  # a wrong item is left out; the others stay
-            ctx.replaced += [(*path, i) for i, item in enumerate(items) if item is INVALID]
-            return [item for item in items if item is not INVALID]
+        # (Repairing, a list with a wrong item stands in whole, as its default: without the item
+        # it could lack what the item was meant to be, `paper_sizes: [a4, leter]` the letter PDFs
+        # a page links to.)
         return INVALID if any(i is INVALID for i in items) else items
     if origin is Literal:
         allowed = typing.get_args(tp)
@@ -231,15 +231,10 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
                 ok = False
                 wrong.append(name)
             continue
-        before = len(ctx.replaced)
         converted = convert(hints[name], value[name], (*path, name), ctx)
         check = f.metadata.get("check")
         if converted is not INVALID and converted is not None and check:
-            # A list that lost a wrong item is checked without a word: what is wrong with it now
-            # ("must name at least one paper size") may be only the item's absence.
-            quiet = len(ctx.replaced) > before
-            converted = check(converted, Ctx(ctx.doc, Problems(ctx.problems.root), True) if quiet else ctx,
-                              (*path, name))
+            converted = check(converted, ctx, (*path, name))
         if converted is INVALID:
             ok = False
             wrong.append(name)

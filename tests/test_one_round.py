@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from mentoring_site.cli import main
-from mentoring_site.program import load_program
 from tests.conftest import KNOWN_PLACEHOLDERS, tree_digest
 
 PAGE = "content/pages/faq.md"
@@ -161,16 +160,6 @@ def test_strict_reports_stand_ins_with_the_other_mistakes(small: Path, capsys) -
     assert not (small / "site").exists()
 
 
-def _program(root: Path, *edits: tuple[str, str]) -> list[str]:
-    program = root / PROGRAM
-    text = program.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new, 1)
-    program.write_text(text, encoding="utf-8")
-    return [str(p) for p in load_program(root, defer=True).problems]
-
-
 SPANISH = ("content/practices/mentors.es.yml", "practices:\n  - id: say-hello\n    title: Saluda\n")
 ORGANISATION = '  organisation: "Test Guild"\n'
 
@@ -186,6 +175,10 @@ STAND_INS = [
                   ('name: "Tiny Test Program"', "name: {en: Tiny, es: Diminuto}")], SPANISH,
                  [f"{PROGRAM}:4:14: program.languages: must be a list, not 'english, spanish'"],
                  id="languages-wrong-codes-not-judged"),
+    pytest.param([(ORGANISATION, ORGANISATION + "  languages: [english, es]\n"),
+                  ('name: "Tiny Test Program"', "name: {en: Tiny, es: Diminuto}")], SPANISH,
+                 [f"{PROGRAM}:4:15: program.languages[1]: 'english' is not a language code; did you mean en?"],
+                 id="a-wrong-default-language-no-text-judged"),
     pytest.param([("start: 2027-03-01", "start: 2027-03-01\n  timeline: {kick_off: 2027-03-02}"),
                   ("end: 2027-04-26", "end: 2027-02-26"),
                   ("      length_minutes: 10", "      length_minutes: 10\n    skip: [2027-04-05]")], None,
@@ -194,12 +187,14 @@ STAND_INS = [
     pytest.param([("start: 2027-03-01", "start: next spring\n  timeline: {matching: 2027-02-15}")], None,
                  [f"{PROGRAM}:8:10: program.start: must be a date written YYYY-MM-DD, not 'next spring'"],
                  id="the-timeline-waits-for-a-right-start"),
-    pytest.param([("worksheets: {paper_sizes: [a4]}", "worksheets: {paper_sizes: [a4, a5]}"),
-                  ("      every_weeks: 1\n", "      every_weeks: 3\n")], None,
+    # a list with a wrong item stands in whole (both sizes): the letter PDF the item meant is there
+    pytest.param([("worksheets: {paper_sizes: [a4]}", "worksheets: {paper_sizes: [a4, leter]}"),
+                  ("      every_weeks: 1\n", "      every_weeks: 3\n")],
+                 (PAGE, "# FAQ\n\n[Print](worksheets/plan-letter.pdf)\n"),
                  [f"{PROGRAM}:14:20: program.meetings.check_in.every_weeks: check-ins every 3 weeks would never "
                   "fall between meetings every 2 weeks; make it smaller, or leave out check_in",
-                  f"{PROGRAM}:21:32: worksheets.paper_sizes[2]: must be one of a4, letter, not 'a5'"],
-                 id="a-wrong-item-goes-the-list-stays"),
+                  f"{PROGRAM}:21:32: worksheets.paper_sizes[2]: must be one of a4, letter, not 'leter'"],
+                 id="a-list-with-a-wrong-item-stands-in-whole"),
     pytest.param([("    length_minutes: 45\n", '    length_minutes: 45\n    time: "25:00"\n    timezone: Europe/London\n')],
                  None,
                  [f'{PROGRAM}:13:11: program.meetings.time: \'25:00\' must be a 24-hour time written "HH:MM" (in quotes)'],
@@ -214,10 +209,18 @@ STAND_INS = [
 
 
 @pytest.mark.parametrize(("edits", "added", "expected"), STAND_INS)
-def test_what_follows_from_a_stand_in_is_not_reported(small: Path, edits, added, expected: list[str]) -> None:
+def test_what_follows_from_a_stand_in_is_not_reported(small: Path, capsys, edits, added, expected: list[str]) -> None:
+    program = small / PROGRAM
+    text = program.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    program.write_text(text, encoding="utf-8")
     if added:
         (small / added[0]).write_text(added[1], encoding="utf-8")
-    assert _program(small, *edits) == expected
+    assert main(["validate", str(small)]) == 2
+    summary = f"{len(expected)} problem{'s' if len(expected) > 1 else ''} found; nothing was changed."
+    assert capsys.readouterr().err.splitlines() == [*expected, summary]
 
 
 def test_program_yml_that_does_not_parse_is_reported_alone(small: Path, capsys) -> None:
