@@ -253,6 +253,7 @@ def _languages(value: list[str], ctx: Ctx, path: Path_) -> Any:
         # The right codes stay, each once: with one language fewer, its translations would be
         # reported as translating a language the program does not have.
         right = [c for i, c in enumerate(value) if not language_problem(c) and c not in value[:i]]
+        ctx.replaced.append(path)  # stood in for all the same: the default may not be the one meant
         return right or INVALID
     return value if ok else INVALID
 

@@ -179,6 +179,10 @@ STAND_INS = [
                   ('name: "Tiny Test Program"', "name: {en: Tiny, es: Diminuto}")], SPANISH,
                  [f"{PROGRAM}:4:15: program.languages[1]: 'english' is not a language code; did you mean en?"],
                  id="a-wrong-default-language-no-text-judged"),
+    # English stands in as the default: Spanish words' placeholders are not judged by English's
+    pytest.param([(ORGANISATION, ORGANISATION + "  languages: [spanish, en]\n")], (PAGE, "# FAQ\n\n[[el_mentor]]\n"),
+                 [f"{PROGRAM}:4:15: program.languages[1]: 'spanish' is not a language code; did you mean es?"],
+                 id="a-wrong-default-language-no-placeholder-judged"),
     pytest.param([("start: 2027-03-01", "start: 2027-03-01\n  timeline: {kick_off: 2027-03-02}"),
                   ("end: 2027-04-26", "end: 2027-02-26"),
                   ("      length_minutes: 10", "      length_minutes: 10\n    skip: [2027-04-05]")], None,
