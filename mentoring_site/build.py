@@ -182,13 +182,13 @@ def generate(
     source_date_epoch()  # a malformed one is refused before any work
     program = load_program(root, defer=True, language=language)
     problems = list(program.problems)
-    default = program.language == program.default_language
-    warnings = standins.stand_ins(program.root) if default else []  # the files are the same in every language
+    is_default = program.language == program.default_language
+    warnings = standins.stand_ins(program.root) if is_default else []  # the files are the same in every language
     if strict and warnings:  # reported with the rest
         problems += warnings
     if strict and len(program.languages) > 1 and not program.problems:  # texts without a translation
         problems += languages.strict_problems(program)
-    in_language = "" if default else f" ({program.language})"  # the default's lines read as with one language
+    in_language = "" if is_default else f" ({program.language})"  # the default's lines read as with one language
     report(
         f"Loaded {program.config.program.name!r}{in_language}: "
         f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
@@ -196,9 +196,9 @@ def generate(
     )
     with_booklet = booklet and program.config.booklet.enabled
     pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [], problems=problems,
-                                default=default)
+                                default=None if is_default else default)
     files: dict[str, str | bytes] = dict(pages.files)
-    if default:
+    if is_default:
         problems += multilingual.clashes(program, files)
     brand = program.config.branding
     css_context = {**base_context(program), "site_fonts": site_fonts(brand)}
