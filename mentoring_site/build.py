@@ -92,10 +92,11 @@ def generate_site(root: Path, *, pool: Executor | None = None, report: Report = 
     when the default one has problems, so that a mistake in a translation shows in the same run;
     a mistake in what the languages share is reported once, as the default language's run found it.
 
-    The PDFs of every language are laid out in one pool, once every page is made (see pdfs.py).
-    With `pool`, they are left being laid out there, each language's in its `pdfs`, and the
-    files hold empty stand-ins for the missing ones (`publish_site` finishes them while the site
-    engine runs); without, they are waited for here."""
+    The PDFs of every language are laid out in one pool (see pdfs.py). With `pool`, the default
+    language's start as soon as its pages are made, the others' once theirs are, and they are left
+    being laid out there, each language's in its `pdfs`, with an empty stand-in in its files for
+    each missing one (`publish_site` finishes them while the site engine runs); without, they are
+    laid out, and waited for, here."""
     try:
         first = generate(root, later=True, report=report, **options)
     except ProgramError as exc:

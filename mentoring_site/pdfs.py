@@ -4,10 +4,11 @@ one process pool while the site engine builds the pages.
 `build.generate` describes what one language's PDFs are made from (a `Request`); `start` takes
 what the cache holds and hands the rest to the pool at once, the printed handbooks first: one
 handbook takes as long as a dozen worksheets, so started last it would finish alone while the
-other cores wait. `Pending.result` waits for them. `build.build` runs the site engine between the
-two, so MkDocs and WeasyPrint run side by side (the cold build of issue 15); the engine gets an
-empty stand-in for each PDF not made yet (it must find every file a page links to), and the
-real PDF replaces it before the site is swapped in (`place`).
+other cores wait. A build starts the default language's as soon as its pages are made, and the
+other languages' once theirs are. `Pending.result` waits for them. `build.build` runs the site
+engine in between, so MkDocs and WeasyPrint run side by side (the cold build of issue 15); the
+engine gets an empty stand-in for each PDF not made yet (it must find every file a page links
+to), and the real PDF replaces it before the site is swapped in (`place`).
 """
 
 from __future__ import annotations
