@@ -268,16 +268,23 @@ def test_an_image_in_a_worksheets_text_shows_on_its_page_too(small: Path) -> Non
     assert (small / "site/worksheets/assets/diagram.png").read_bytes() == PNG
 
 
+def _cold_multi(tmp_path: Path, monkeypatch, rel: str, old: str, new: str) -> Path:
+    """The three-language fixture with one edit, built with an empty PDF cache."""
+    program = tmp_path / "multi"
+    shutil.copytree(REPO / "tests/fixtures/multi", program)
+    edited = program / rel
+    text = edited.read_text(encoding="utf-8")
+    assert old in text
+    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setenv("MENTORING_SITE_CACHE", str(tmp_path / "cold-cache"))
+    return program
+
+
 def test_a_cold_build_publishes_every_pdf_laid_out_beside_mkdocs(tmp_path: Path, monkeypatch, capsys) -> None:
     """The PDFs of every language are laid out while MkDocs builds the pages, each with an empty
     stand-in in its place until then: the published site has every one whole, the same bytes
     as a build that found them all in the cache, and a page links each."""
-    program = tmp_path / "multi"
-    shutil.copytree(REPO / "tests/fixtures/multi", program)
-    settings = program / "content/program.yml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("booklet: {enabled: false}", "booklet: {}"),
-                        encoding="utf-8")
-    monkeypatch.setenv("MENTORING_SITE_CACHE", str(tmp_path / "cold-cache"))
+    program = _cold_multi(tmp_path, monkeypatch, "content/program.yml", "booklet: {enabled: false}", "booklet: {}")
     assert main(["build", str(program)]) == 0
     assert capsys.readouterr().out.splitlines()[3:10] == [
         "Laying out 6 PDFs while the pages are built",
@@ -304,12 +311,8 @@ def test_a_mistake_in_another_language_stops_the_pdfs_already_started(tmp_path: 
     of those ends the build at once, its workers with it, and publishes nothing."""
     import multiprocessing
 
-    program = tmp_path / "multi"
-    shutil.copytree(REPO / "tests/fixtures/multi", program)
-    spanish = program / "content/practices/mentors.es.yml"
-    spanish.write_text(spanish.read_text(encoding="utf-8").replace("  - id: set-rhythm", "  - id: set-rythm"),
-                       encoding="utf-8")
-    monkeypatch.setenv("MENTORING_SITE_CACHE", str(tmp_path / "cold-cache"))
+    program = _cold_multi(tmp_path, monkeypatch, "content/practices/mentors.es.yml", "  - id: set-rhythm",
+                          "  - id: set-rythm")
     assert main(["build", str(program), "-q"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == ["content/practices/mentors.es.yml:16:9: practices[2] \"Fija un ritmo\".id: no practice 'set-rythm' "
