@@ -315,7 +315,10 @@ def test_a_mistake_in_another_language_stops_the_pdfs_already_started(tmp_path: 
                           "  - id: set-rythm")
     assert main(["build", str(program), "-q"]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err == ["content/practices/mentors.es.yml:16:9: practices[2] \"Fija un ritmo\".id: no practice 'set-rythm' "
-                   "in content/practices/mentors.yml; did you mean 'set-rhythm'?", "1 problem found; nothing was changed."]
+    assert err == [
+        "content/practices/mentors.es.yml:16:9: practices[2] \"Fija un ritmo\".id: no practice 'set-rythm' "
+        "in content/practices/mentors.yml; did you mean 'set-rhythm'?",
+        "1 problem found; nothing was changed.",
+    ]
     assert not (program / "site").exists()
     assert multiprocessing.active_children() == []
