@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 from . import assets, engine, htmlsafety, languages, multilingual, publish, standins, templating
 from . import booklet as handbook
 from . import pdfs as pdf_stage
-from .errors import Problem, ProgramError
+from .errors import Problem, ProgramError, count
 from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
@@ -54,10 +54,6 @@ class Generated:
     def folder(self) -> str:
         """Where this language's site is published: "" (the top) or "es/"."""
         return multilingual.folder(self.program)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _all_problems(*stages: Callable[[], Any]) -> list[Any]:
@@ -130,9 +126,7 @@ def start_pdfs(editions: list[Generated], pool: Executor) -> None:
     asked = [e for e in editions if e.pdf_request]
     for edition, pending in zip(asked, pdf_stage.start([e.pdf_request for e in asked], pool), strict=True):
         edition.pdfs, edition.pdf_request = pending, None
-        edition.files.update(pending.sheets.done)
-        edition.files.update(pending.booklets.done if pending.booklets else {})
-        edition.files.update(pending.stand_ins())
+        edition.files.update(pending.files_now())
 
 
 def finish_pdfs(editions: list[Generated], pool: Executor | None, report: Report, site: Path | None = None) -> None:
@@ -192,8 +186,8 @@ def generate(
     in_language = "" if is_default else f" ({program.language})"  # the default's lines read as with one language
     report(
         f"Loaded {program.config.program.name!r}{in_language}: "
-        f"{_count(sum(len(v) for v in program.practices.values()), 'practice')}, "
-        f"{_count(len(program.worksheets), 'worksheet')}, {_count(len(program.pages), 'extra page')}"
+        f"{count(sum(len(v) for v in program.practices.values()), 'practice')}, "
+        f"{count(len(program.worksheets), 'worksheet')}, {count(len(program.pages), 'extra page')}"
     )
     with_booklet = booklet and program.config.booklet.enabled
     pages: Pages = render_pages(program, booklet_sizes=program.paper_sizes if with_booklet else [], problems=problems,
@@ -294,7 +288,7 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     started = time.perf_counter()
     waiting = sum(len(e.pdfs.missing()) for e in generated.editions if e.pdfs)
     if waiting:
-        report(f"Laying out {_count(waiting, 'PDF')} while the pages are built")
+        report(f"Laying out {count(waiting, 'PDF')} while the pages are built")
     else:
         finish_pdfs(generated.editions, pool, report)  # all from the cache: nothing to wait for
     keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)

@@ -80,3 +80,8 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.items:
             raise ProgramError(self.items)
+
+
+def count(n: int, noun: str) -> str:
+    """`n` and a noun that takes an s: "1 PDF", "2 PDFs"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import booklet as handbook
 from . import cache, worksheets
-from .errors import Problem, ProgramError
+from .errors import Problem, ProgramError, count
 from .pages import Pages
 from .program import LoadedProgram
 
@@ -51,9 +51,11 @@ class Pending:
         """The site paths of the PDFs still being laid out."""
         return self.sheets.missing() + (self.booklets.missing() if self.booklets else [])
 
-    def stand_ins(self) -> dict[str, bytes]:
-        """An empty file for each PDF still being laid out, for the site engine to find."""
-        return dict.fromkeys(self.missing(), b"")
+    def files_now(self) -> dict[str, bytes]:
+        """The PDFs the cache held, and an empty stand-in for each one still being laid out
+        (the site engine must find every file a page links to)."""
+        made = {**self.sheets.done, **(self.booklets.done if self.booklets else {})}
+        return {**made, **dict.fromkeys(self.missing(), b"")}
 
     def result(self, report: Report = lambda _: None) -> tuple[dict[str, bytes], dict[str, Any]]:
         """Every PDF of the language as {site path: bytes}, and figures; waits for the pool.
@@ -74,17 +76,13 @@ class Pending:
         if problems:
             raise ProgramError(problems)
         label = self.request.label
-        report(f"Worksheets{label}: {_count(stats['worksheets'], 'PDF')} "
+        report(f"Worksheets{label}: {count(stats['worksheets'], 'PDF')} "
                f"({stats['rendered']} rendered, {stats['cached']} unchanged)")
         if self.booklets and stats["booklets"]:
             rendered = stats["booklets_rendered"]
-            report(f"Handbook{label}: {_count(stats['booklets'], 'PDF')} ({rendered} rendered, "
+            report(f"Handbook{label}: {count(stats['booklets'], 'PDF')} ({rendered} rendered, "
                    f"{stats['booklets'] - rendered} unchanged)")
         return files, stats
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def start(requests: Sequence[Request], pool: Executor) -> list[Pending]:
