@@ -7,7 +7,7 @@ change, the time per worksheet page and per worksheet PDF (WeasyPrint's layout p
 stage, and the forms stage alone), `mkdocs build` alone on the same generated pages, and the
 HTML safety stage (sanitiser and Content-Security-Policy) within a rebuild into a new folder.
 Also: the printed handbook's layout in each paper size, and a no-change rebuild with and
-without it (the median of five, in turns; floor: the handbook adds at most 10 %).
+without it (the median of `--runs`, five by default, in turns; floor: the handbook adds at most 10 %).
 
 Then the goals of issue 15, each beside its floor, taken in turns with the floor (`--runs`,
 default 5; the median of each; `--cold-runs` for the cold build, default 5), for the program in
@@ -179,13 +179,14 @@ def goals(runs: int, cold_runs: int) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5, help="alternating runs for each goal's figure")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="alternating runs for each goal's figure and the no-change rebuilds")
     parser.add_argument("--cold-runs", type=int, default=5,
                         help="alternating runs for the cold build (0: leave it out)")
     parser.add_argument("--goals-only", action="store_true", help="only the goals beside their floors")
     args = parser.parse_args()
     if not args.goals_only:
-        figures()
+        figures(args.runs)
     print(f"goals of issue 15, the default program in every language; medians of {args.runs} alternating runs "
           f"({args.cold_runs} for the cold build):")
     for line in goals(args.runs, args.cold_runs):
@@ -193,7 +194,7 @@ def main() -> None:
     print("serve, save-to-visible: see benchmarks/serve_reload.py (goal: at most 1.2x mkdocs serve)")
 
 
-def figures() -> None:
+def figures(runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ["MENTORING_SITE_CACHE"] = str(work / "cache")  # a cold cache of our own
@@ -208,7 +209,7 @@ def figures() -> None:
         # that a busy machine slows both alike.
         warm_runs: dict[bool, list[float]] = {True: [], False: []}
         timed(build, program, work / "site", booklet=False)
-        for _ in range(5):
+        for _ in range(runs):
             for with_booklet in (True, False):
                 warm_runs[with_booklet].append(timed(build, program, work / "site", booklet=with_booklet)[0])
         warm = statistics.median(warm_runs[True])
@@ -224,8 +225,8 @@ def figures() -> None:
         for path in generated.files:
             if path.startswith("worksheets/") and path.endswith(".pdf"):
                 pages += len(pypdf.PdfReader(work.joinpath("site", path)).pages)
-        serial, _ = timed(render_worksheets, loaded, work / "c1", workers=1)
-        # One worksheet at a time: WeasyPrint's layout, then the forms stage on its output.
+        # One worksheet at a time in this process: WeasyPrint's layout, then the forms stage on
+        # its output (their sum is the serial figure: one process doing every worksheet).
         layout_s = forms_s = 0.0
         jobs = plan(loaded)
         for job in jobs:
@@ -233,6 +234,7 @@ def figures() -> None:
             layout_s += took
             took, _ = timed(forms.finish, raw, job.sheet, language=job.language)
             forms_s += took
+        serial = layout_s + forms_s
         # The handbook's layout alone, one size after the other in this process.
         booklet_jobs = booklet.plan(loaded, render_pages(loaded, booklet_sizes=loaded.paper_sizes), generated.files)
         booklet_times = {job.size: timed(booklet.render_pdf, job) for job in booklet_jobs}
@@ -250,7 +252,7 @@ def figures() -> None:
     print(f"machine: {cores} cores, Python {sys.version.split()[0]}")
     print(f"worksheet PDFs: {figures['worksheets']}, pages: {pages}")
     print(f"cold build (empty cache):          {cold:6.2f} s")
-    print(f"rebuild, nothing changed:          {warm:6.2f} s  (median of 5)")
+    print(f"rebuild, nothing changed:          {warm:6.2f} s  (median of {runs})")
     print(f"rebuild, nothing changed, no booklet: {warm_without:6.2f} s  "
           f"(the handbook adds {warm / warm_without - 1:+.0%}; floor: at most +10 %)")
     for size, (seconds, pdf) in booklet_times.items():

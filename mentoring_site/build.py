@@ -23,7 +23,7 @@ from .pages import Pages, base_context, render_pages, source_date_epoch
 from .program import LoadedProgram, load_program
 from .siteconfig import STYLESHEET, THEME_DIR, brand_files, site_config, site_fonts, theme_files
 from .templating import environment, render
-from .worksheets import Job, plan, worker_pool
+from .worksheets import filenames, plan, worker_pool
 
 Report = Callable[[str], None]
 
@@ -39,7 +39,6 @@ class Generated:
     theme_files: dict[str, bytes] = field(default_factory=dict)  # for the theme's custom_dir
     stats: dict[str, Any] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # stand-ins still in place
-    jobs: list[Job] = field(default_factory=list)  # the worksheet PDFs to make, when not made yet
     pdf_request: pdf_stage.Request | None = None  # what its PDFs are made from (see pdfs.py)
     pdfs: pdf_stage.Pending | None = None  # its PDFs being laid out, while the site engine runs
     # The other languages' sites, for `generate_site` (each published under <code>/).
@@ -159,14 +158,16 @@ def finish_pdfs(editions: list[Generated], pool: Executor | None, report: Report
 
 def generate(
     root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True,
-    language: str | None = None, default: LoadedProgram | None = None, later: bool = False,
+    language: str | None = None, default: LoadedProgram | None = None, later: bool = False, worksheets: bool = True,
 ) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration, in
     `language` (None: the default language; see `generate_site` for all of them).
 
     Stand-ins left by `mentoring-site new` are returned as warnings; with `strict` they are errors.
     `booklet=False` leaves out the printed handbook (as `booklet.enabled: false` does); with
-    `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show.
+    `pdfs=False` nothing is laid out, but every template is still rendered, so its mistakes show;
+    with `worksheets=False` too, the worksheets' templates are left to the caller (`serve` renders
+    them after the pages are on show, with the PDFs; a mistake in one shows a moment later).
     `default`: the program already loaded in its default language, for the pages that fall back.
     `later`: the PDFs are left to the caller (its `pdf_request`; see `start_pdfs`).
 
@@ -203,7 +204,8 @@ def generate(
         problems += exc.problems
     if problems:
         # Nothing is laid out, but the worksheets' and the handbook's templates are still
-        # rendered, so that their mistakes show too (a page a mistake left empty is an empty chapter).
+        # rendered, so that their mistakes show too (a page a mistake left empty is an empty chapter),
+        # even when the caller would render the worksheets' later.
         _all_problems(lambda: plan(program),
                       lambda: handbook.plan(program, pages, files) if with_booklet else [],
                       lambda: _raise(problems))
@@ -214,16 +216,12 @@ def generate(
     if pdfs:
         # Laid out by the PDF stage: at once (below), or by generate_site for every language together.
         request = pdf_stage.Request(program, pages, dict(files), with_booklet, in_language)
-        jobs: list[Job] = []
     else:
-        # Every worksheet's and booklet's HTML is still made, so that template mistakes show; the
-        # worksheets' jobs are returned, for `serve` to render them after the pages.
-        jobs, _ = _all_problems(
-            lambda: plan(program), lambda: handbook.plan(program, pages, files) if with_booklet else []
-        )
+        # Every worksheet's and booklet's HTML is still made, so that template mistakes show.
+        _all_problems(lambda: plan(program) if worksheets else [],
+                      lambda: handbook.plan(program, pages, files) if with_booklet else [])
     generated = Generated(
-        program, files, site_config(program, pages), theme_files(program.root), stats, warnings, jobs,
-        pdf_request=request,
+        program, files, site_config(program, pages), theme_files(program.root), stats, warnings, pdf_request=request,
     )
     if request and not later:
         finish_pdfs([generated], None, report)
@@ -324,9 +322,7 @@ def check(root: Path, *, report: Report = lambda _: None, strict: bool = False) 
     for edition in generated.editions:
         program = edition.program
         # Empty stand-ins for the PDFs, so that links to them resolve as they will in the real build.
-        edition.files.update({
-            f"worksheets/{s.id}-{size}.pdf": b"" for s in program.worksheets for size in program.paper_sizes
-        })
+        edition.files.update({f"worksheets/{name}": b"" for name in filenames(program)})
         if program.config.booklet.enabled:
             edition.files.update({f"handbook-{size}.pdf": b"" for size in program.paper_sizes})
     # In the system's temporary folder, named so that the next `validate` or `build` removes it

@@ -51,7 +51,7 @@ from .errors import Problem, ProgramError
 from .program import LoadedProgram
 from .publish import UsageError
 from .templating import environment, render
-from .worksheets import Job, RefusedURL, _refusal, render_pdf
+from .worksheets import Job, RefusedURL, _refusal, filenames, plan, render_pdf
 
 WATCHED = ("content", "worksheets", "templates", "assets")  # assets: logos, fonts
 PREFIX = "/__mentoring-site/"  # the preview's own files and events; no page of a site is there
@@ -290,8 +290,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 
 def _worker_setup(parent: int) -> None:
     """In each PDF worker: Ctrl+C (sent to the whole process group) is for the serving process,
-    which stops the workers itself; and a worker dies with it however it ends (Linux)."""
+    which stops the workers itself; a worker dies with it however it ends (Linux); and it runs at
+    a lower priority, so that the next rebuild and the browser's reload are not slowed by PDFs."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):  # os.nice: not on Windows
+        os.nice(10)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it ended before that took hold
@@ -310,13 +313,15 @@ class PdfRenderer:
         self.report = report
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.pool: ProcessPoolExecutor | None = None
+        self.last: dict[str, str] = {}  # site path -> key of the PDF last put there
         self.thread = threading.Thread(target=self._loop, name="worksheet-pdfs")
         self.thread.start()
 
-    def start(self, program: LoadedProgram, jobs: list[tuple[str, Job]], folder_id: int) -> None:
-        """Render `jobs` into the preview folder whose inode is `folder_id` (the build they are for);
-        each job comes with the folder of its language's site ("" or "es/")."""
-        self.events.put(("round", (program, jobs, folder_id)))
+    def start(self, editions: list[tuple[str, LoadedProgram]], folder_id: int) -> None:
+        """Make the worksheet PDFs of every language's site (its folder, "" or "es/", and its
+        program) for the preview folder whose inode is `folder_id` (the build they are for): those
+        in the cache are put in place at once, the others as each is laid out."""
+        self.events.put(("round", (editions, folder_id)))
 
     def stop(self) -> None:
         """Drop the PDFs not started and end the workers, those under way included."""
@@ -366,15 +371,24 @@ class PdfRenderer:
             if kind == "stop":
                 return
             if kind == "round":
-                program, placed, folder_id = value
+                editions, folder_id = value
+                program = editions[0][1]
+                placed = self._plan(editions, folder, folder_id)
                 folders = {}
                 for where, job in placed:  # a PDF the same in two languages is rendered once
                     folders.setdefault(job.key, []).append(where)
                 jobs = list({job.key: job for _, job in placed}.values())
-                todo = [job for job in jobs if job.key not in running]
-                wanted = {job.key: job for job in jobs}
-                done, total, problems, started = 0, len(jobs), [], time.perf_counter()
-                if jobs:
+                fresh = []  # those not in the cache
+                for job in jobs:
+                    cached = cache.get(folder, job.key)
+                    if cached is None:
+                        fresh.append(job)
+                    else:
+                        self._place(job, cached, folder_id, folders[job.key])
+                todo = [job for job in fresh if job.key not in running]
+                wanted = {job.key: job for job in fresh}
+                done, total, problems, started = 0, len(fresh), [], time.perf_counter()
+                if fresh:
                     self.report(f"Worksheets: rendering {total} PDF{'s' if total != 1 else ''} in the background")
             elif kind in ("pdf", "refused"):
                 job, result = value
@@ -382,7 +396,7 @@ class PdfRenderer:
                 if kind == "pdf":
                     cache.put(folder, job.key, result)
                 # A result for a folder a newer build has replaced waits for that build's round.
-                if job.key in wanted and (kind == "refused" or self._write(job, result, folder_id,
+                if job.key in wanted and (kind == "refused" or self._place(job, result, folder_id,
                                                                           folders.get(job.key, [""]))):
                     del wanted[job.key]
                     done += 1
@@ -391,8 +405,8 @@ class PdfRenderer:
                     else:
                         assert program is not None
                         problems.append(_refusal(program, job, result))
-                    for where in folders.get(job.key, [""]):
-                        self.preview.pdf_done(f"{where}worksheets/{job.filename}")
+                        for where in folders.get(job.key, [""]):
+                            self.preview.pdf_done(f"{where}worksheets/{job.filename}")
                     if not wanted:
                         if problems:
                             self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message)
@@ -420,23 +434,70 @@ class PdfRenderer:
                 future = self._pool(workers).submit(render_pdf, job)
                 future.add_done_callback(functools.partial(self._done, job))
 
-    def _write(self, job: Job, pdf: bytes, folder_id: int, where: list[str]) -> bool:
-        """Put a PDF into the preview (in each language's folder of `where`), if it is still the
-        folder of the build that wants it."""
-        targets = [self.preview.folder / f"{folder}worksheets" / job.filename for folder in where]
-        with self.preview.swap:
+    def _plan(self, editions: list[tuple[str, LoadedProgram]], folder: Path,
+              folder_id: int) -> list[tuple[str, Job]]:
+        """Every language's worksheet jobs, each with its language's folder. A language whose
+        worksheet templates have mistakes keeps its last good PDFs, and its mistakes go to the
+        banner (the pages built without them are on show already)."""
+        placed: list[tuple[str, Job]] = []
+        problems: list[Problem] = []
+        for where, program in editions:
             try:
-                if self.preview.folder.stat().st_ino != folder_id or not all(t.parent.is_dir() for t in targets):
-                    return False
-            except OSError:
+                placed += [(where, job) for job in plan(program)]
+            except ProgramError as exc:
+                problems += exc.problems
+                for name in filenames(program):
+                    path = f"{where}worksheets/{name}"
+                    key = self.last.get(path)
+                    last = cache.get(folder, key) if key else None
+                    if last is None or self._write([path], last, folder_id):
+                        self.preview.pdf_done(path)
+        if problems:
+            with self.preview.swap:
+                if self._current(folder_id):  # else a newer build has replaced it, and clears the banner
+                    self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message)
+                                         for p in sorted(problems)])
+                    print(f"{ProgramError(problems)}\nThe preview still shows the last good worksheet PDFs.",
+                          file=sys.stderr, flush=True)
+        return placed
+
+    def _place(self, job: Job, pdf: bytes, folder_id: int, where: list[str]) -> bool:
+        """Put a made PDF into the preview (in each language's folder of `where`), if it is still
+        the folder of the build that wants it, and answer the requests waiting for it."""
+        paths = [f"{folder}worksheets/{job.filename}" for folder in where]
+        if not self._write(paths, pdf, folder_id):
+            return False
+        for path in paths:
+            self.last[path] = job.key
+            self.preview.pdf_done(path)
+        return True
+
+    def _current(self, folder_id: int) -> bool:
+        try:
+            return self.preview.folder.stat().st_ino == folder_id
+        except OSError:
+            return False
+
+    def _write(self, paths: list[str], pdf: bytes, folder_id: int) -> bool:
+        """Write a PDF to `paths` of the preview if it is still the folder `folder_id` (a file
+        that holds it already is left alone)."""
+        targets = [self.preview.folder / path for path in paths]
+        with self.preview.swap:
+            if not self._current(folder_id) or not all(t.parent.is_dir() for t in targets):
                 return False
+            changed = False
             for target in targets:
+                with contextlib.suppress(OSError):
+                    if target.stat().st_size == len(pdf) and target.read_bytes() == pdf:
+                        continue
                 fd, tmp = tempfile.mkstemp(prefix=".pdf-", dir=target.parent)
                 with os.fdopen(fd, "wb") as out:
                     out.write(pdf)
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, target)
-            publish.refresh(self.preview.folder)  # so that the next build may keep the other languages
+                changed = True
+            if changed:
+                publish.refresh(self.preview.folder)  # so that the next build may keep the other languages
         return True
 
 
@@ -455,22 +516,20 @@ class Builder:
         started = time.perf_counter()
         preview = self.preview
         try:
-            # The printed handbook is left out of the preview: `build` makes it.
-            generated = generate_site(preview.root, pdfs=False, booklet=False,
+            # The printed handbook is left out of the preview: `build` makes it. The worksheets'
+            # HTML is made with their PDFs, after the pages are on show (see PdfRenderer).
+            generated = generate_site(preview.root, pdfs=False, booklet=False, worksheets=False,
                                       report=self.report if self.verbose else lambda _: None)
-            missing: list[tuple[str, Job]] = []  # (the language's folder, job)
+            pending: set[str] = set()  # every worksheet PDF, until the renderer has put it in place
             editions = []
             for edition in generated.editions:  # every language's site
+                # MkDocs must find every linked file: an empty stand-in for each PDF. The stand-ins
+                # keep a language's input the same whatever its PDFs hold, so that a language
+                # nothing changed in is kept (its PDFs, put in place since, with it).
                 files = dict(edition.files)
-                for job in edition.jobs:
-                    path = f"worksheets/{job.filename}"
-                    pdf = cache.get(self.cache, job.key)
-                    if pdf is None:
-                        missing.append((edition.folder, job))
-                        # MkDocs must find every linked file; the real PDF replaces this one when made.
-                        previous = preview.folder / edition.folder / path
-                        pdf = previous.read_bytes() if previous.is_file() else b""
-                    files[path] = pdf
+                for name in filenames(edition.program):
+                    files[f"worksheets/{name}"] = b""
+                    pending.add(f"{edition.folder}worksheets/{name}")
                 # The preview is served from the server's root, wherever site.url says the site will
                 # live; without site.url the 404 page's links are relative, and `inject` gives it a base.
                 config = {key: value for key, value in edition.config.items() if key != "site_url"}
@@ -484,11 +543,11 @@ class Builder:
             # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
             print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
             return False
-        preview.published({f"{folder}worksheets/{job.filename}" for folder, job in missing})
+        preview.published(pending)
         pages = sum(e.stats["pages"] for e in generated.editions)
         self.report(f"Pages ready in {time.perf_counter() - started:.1f} s ({pages} pages)")
         ready()
-        self.renderer.start(generated.program, missing, folder_id)
+        self.renderer.start([(e.folder, e.program) for e in generated.editions], folder_id)
         return True
 
 

@@ -129,6 +129,11 @@ def _local_refs(html: str) -> list[str]:
     return [m for m in found for m in m if m and not m.startswith("data:")]
 
 
+def filenames(program: LoadedProgram) -> list[str]:
+    """The names of the worksheet PDFs `plan` makes (each its Job's `filename`), without their HTML."""
+    return [f"{sheet.id}-{size}.pdf" for sheet in program.worksheets for size in program.paper_sizes]
+
+
 def plan(program: LoadedProgram) -> list[Job]:
     env = worksheet_environment(program)
     jobs = []

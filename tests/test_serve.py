@@ -76,6 +76,35 @@ def test_serve_starts_with_errors_and_shows_them_until_fixed(small: Path) -> Non
         serving.close()
 
 
+def test_a_worksheet_template_mistake_reaches_the_banner_and_the_last_pdfs_stay(small: Path) -> None:
+    """The worksheets' HTML is made with their PDFs, after the pages are on show: a mistake in
+    their template reaches the banner a moment after the pages, and the last good PDFs stay."""
+    serving = ServeProcess(small)
+    pdf = serving.url + "worksheets/plan-a4.pdf"
+    try:
+        with urllib.request.urlopen(pdf, timeout=60) as response:  # answered once in place
+            good = response.read()
+        assert good.startswith(b"%PDF-")
+        template = small / "templates/worksheets/worksheet.html.j2"
+        template.parent.mkdir(parents=True, exist_ok=True)
+        template.write_text("{{ sheet.titel }}\n")
+        serving.wait_for(r"^Pages ready in")
+        serving.wait_for(r"^templates/worksheets/worksheet\.html\.j2:1:1: template error: "
+                         r"'mentoring_site\.program\.Worksheet object' has no attribute 'titel'$")
+        serving.wait_for(r"^The preview still shows the last good worksheet PDFs\.$")
+        banner = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"]
+        assert "<code>templates/worksheets/worksheet.html.j2:1:1</code>" in banner
+        with urllib.request.urlopen(pdf, timeout=60) as response:
+            assert response.read() == good
+        template.unlink()
+        serving.wait_for(r"^Pages ready in")
+        with urllib.request.urlopen(pdf, timeout=60) as response:
+            assert response.read() == good
+        assert json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"] is None
+    finally:
+        serving.close()
+
+
 def test_serve_on_a_busy_port_says_so(small: Path, capsys) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
