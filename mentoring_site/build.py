@@ -275,14 +275,17 @@ def build(
 
 
 def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None,
-                 pool: Executor | None = None, report: Report = lambda _: None) -> None:
+                 pool: Executor | None = None, report: Report = lambda _: None,
+                 before_swap: Callable[[], None] = lambda: None) -> None:
     """Run the site engine on generated files (every language's), make the result safe, and swap
     it into `site_dir`, all languages at once. A language whose input is the same as when
     `site_dir` was last published is kept from there instead (see publish.py), and with every
     language the same the site is left as it is.
 
     PDFs still being laid out in `pool` (see `generate_site`) are waited for after the engine
-    has run and before the swap; a language with any of them is new input."""
+    has run and before the swap; a language with any of them is new input. `before_swap` is
+    called once the new site is complete, just before it replaces the old one (or once it is
+    known that the old one stays: `serve` marks its build's PDFs as not in place yet then)."""
     started = time.perf_counter()
     waiting = sum(len(e.pdfs.missing()) for e in generated.editions if e.pdfs)
     if waiting:
@@ -306,9 +309,12 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
             waited = time.perf_counter()
             finish_pdfs(generated.editions, pool, report, site=staged)
             generated.stats["pdf_wait_seconds"] = time.perf_counter() - waited
+            before_swap()
         keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
                 for edition in generated.editions}
         publish.remember(site_dir, keys)
+    else:
+        before_swap()
     generated.stats["engine_seconds"] = (time.perf_counter() - started - generated.stats["safety_seconds"]
                                          - generated.stats.get("pdf_wait_seconds", 0.0))
 

@@ -241,8 +241,9 @@ def remember(site_dir: Path, keys: dict[str, str]) -> None:
 def refresh(site_dir: Path) -> None:
     """Record `site_dir` as it is now, with the digests of its last publish: for `serve`, which
     puts each worksheet PDF into the published site once it is made. Keeping a language that way
-    is safe: the next build's input for it holds that PDF's bytes (from the cache) where the last
-    one held a stand-in, so its digest differs unless the bytes are the same."""
+    is safe: serve's input holds an empty stand-in for every PDF, in every build, so a language's
+    digest does not depend on its PDFs, and after each build serve puts every PDF of that build
+    in place again (a file that holds it already is left alone)."""
     data = cache.get(cache.folder(RECORDS), _record_key(site_dir), suffix=".json")
     with contextlib.suppress(ValueError, TypeError, KeyError):
         record = json.loads(data or b"")

@@ -3,10 +3,11 @@
 - `watchfiles` (the Rust `notify` crate: inotify, FSEvents, ReadDirectoryChangesW) says which
   source files changed; nothing polls file times.
 - Pages come first: the program is loaded, its pages rendered and MkDocs run, and the result is
-  swapped into the preview folder (`.mentoring-site/preview`, never `site/`). Worksheet PDFs that
-  are not in the cache are rendered afterwards, in the background, by a pool of processes that
-  lives as long as `serve`; the terminal shows their progress, and a request for a PDF that is
-  still being made waits for it.
+  swapped into the preview folder (`.mentoring-site/preview`, never `site/`). The worksheets come
+  after, in the background: their HTML is made, the PDFs in the cache are put in place at once,
+  and the others are rendered by a pool of processes that lives as long as `serve` and runs at a
+  lower priority than the preview; the terminal shows their progress, and a request for a PDF
+  that is not in place yet waits for it.
 - The standard library's HTTP server serves the preview. Into each HTML page it sends it adds,
   at response time, one external same-origin script (`/__mentoring-site/reload.js`, allowed by a
   `script-src 'self'` policy); the files on disk are left as built. The script listens to
@@ -86,7 +87,8 @@ class Preview:
         self.version = 0  # bumped on every change a page must hear of
         self.problems: list[Shown] = []
         self.banner: str | None = None
-        self.pending: set[str] = set()  # worksheet PDFs (site paths) still being rendered
+        self.pending: set[str] = set()  # worksheet PDFs (site paths) not in place yet
+        self.generation = 0  # of the site in the folder: bumped as each build's is put in place
         self.stopping = False
         self.swap = threading.Lock()  # held while the folder is replaced or a PDF written into it
 
@@ -101,10 +103,19 @@ class Preview:
         self.version += 1
         self.changed.notify_all()
 
-    def published(self, pending: set[str]) -> None:
+    def placing(self, pending: set[str]) -> int:
+        """A build's site is about to replace the one shown, or to stay (called with `swap`
+        held): requests for its PDFs in `pending` wait for them, and the PDF renderer's rounds
+        for earlier builds may no longer write. Returns the new site's generation."""
+        with self.changed:
+            self.generation += 1
+            self.pending = set(pending)
+            self.changed.notify_all()
+            return self.generation
+
+    def published(self) -> None:
         with self.changed:
             self.builds += 1
-            self.pending = pending
             self._set_problems([])
 
     def failed(self, problems: list[Shown]) -> None:
@@ -197,19 +208,22 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 return
             target = target / "index.html"
         rel = target.relative_to(Path(self.directory)).as_posix() if target.is_relative_to(self.directory) else ""
-        with preview.changed:  # a worksheet still being rendered: answer when it is ready
-            preview.changed.wait_for(lambda: rel not in preview.pending or preview.stopping, timeout=600)
-        status = 200
-        if not target.is_file():
-            status, target = 404, preview.folder / "404.html"
+        for _ in range(2):  # again if a new build put its PDF stand-in there since the first look
+            with preview.changed:  # a worksheet PDF not in place yet: answer when it is
+                preview.changed.wait_for(lambda: rel not in preview.pending or preview.stopping, timeout=600)
+            status = 200
             if not target.is_file():
+                status, target = 404, preview.folder / "404.html"
+                if not target.is_file():
+                    self.send_error(404)
+                    return
+            try:
+                data = target.read_bytes()
+            except OSError:  # replaced by a newer build between the two looks
                 self.send_error(404)
                 return
-        try:
-            data = target.read_bytes()
-        except OSError:  # replaced by a newer build between the two looks
-            self.send_error(404)
-            return
+            if data or rel not in preview.pending:
+                break
         ctype = self.guess_type(str(target))
         if ctype == "text/html":
             data, ctype = inject(data, build, base=status == 404), "text/html; charset=utf-8"
@@ -317,11 +331,11 @@ class PdfRenderer:
         self.thread = threading.Thread(target=self._loop, name="worksheet-pdfs")
         self.thread.start()
 
-    def start(self, editions: list[tuple[str, LoadedProgram]], folder_id: int) -> None:
+    def start(self, editions: list[tuple[str, LoadedProgram]], generation: int) -> None:
         """Make the worksheet PDFs of every language's site (its folder, "" or "es/", and its
-        program) for the preview folder whose inode is `folder_id` (the build they are for): those
+        program) for the site of `generation` (the build they are for; see Preview.placing): those
         in the cache are put in place at once, the others as each is laid out."""
-        self.events.put(("round", (editions, folder_id)))
+        self.events.put(("round", (editions, generation)))
 
     def stop(self) -> None:
         """Drop the PDFs not started and end the workers, those under way included."""
@@ -365,15 +379,15 @@ class PdfRenderer:
         started = 0.0
         problems: list[Problem] = []
         program: LoadedProgram | None = None
-        folder_id = 0
+        generation = 0
         while True:
             kind, value = self.events.get()
             if kind == "stop":
                 return
             if kind == "round":
-                editions, folder_id = value
+                editions, generation = value
                 program = editions[0][1]
-                placed = self._plan(editions, folder, folder_id)
+                placed = self._plan(editions, folder, generation)
                 folders = {}
                 for where, job in placed:  # a PDF the same in two languages is rendered once
                     folders.setdefault(job.key, []).append(where)
@@ -384,7 +398,7 @@ class PdfRenderer:
                     if cached is None:
                         fresh.append(job)
                     else:
-                        self._place(job, cached, folder_id, folders[job.key])
+                        self._place(job, cached, generation, folders[job.key])
                 todo = [job for job in fresh if job.key not in running]
                 wanted = {job.key: job for job in fresh}
                 done, total, problems, started = 0, len(fresh), [], time.perf_counter()
@@ -395,8 +409,8 @@ class PdfRenderer:
                 running.discard(job.key)
                 if kind == "pdf":
                     cache.put(folder, job.key, result)
-                # A result for a folder a newer build has replaced waits for that build's round.
-                if job.key in wanted and (kind == "refused" or self._place(job, result, folder_id,
+                # A result for a site a newer build has replaced waits for that build's round.
+                if job.key in wanted and (kind == "refused" or self._place(job, result, generation,
                                                                           folders.get(job.key, [""]))):
                     del wanted[job.key]
                     done += 1
@@ -405,12 +419,11 @@ class PdfRenderer:
                     else:
                         assert program is not None
                         problems.append(_refusal(program, job, result))
-                        for where in folders.get(job.key, [""]):
-                            self.preview.pdf_done(f"{where}worksheets/{job.filename}")
+                        self._release([f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])],
+                                      generation)
                     if not wanted:
                         if problems:
-                            self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message)
-                                                 for p in sorted(problems)])
+                            self._failed(problems, generation)
                             for problem in sorted(problems):
                                 print(problem, file=sys.stderr, flush=True)
                         else:
@@ -419,9 +432,10 @@ class PdfRenderer:
             elif kind == "failed":  # a fault of this tool, not of the program: say so, loudly
                 job, exc = value
                 running.discard(job.key)
-                wanted.pop(job.key, None)
-                for where in folders.get(job.key, [""]):
-                    self.preview.pdf_done(f"{where}worksheets/{job.filename}")
+                if wanted.pop(job.key, None) is not None:  # not found rather than empty
+                    paths = [f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])]
+                    if self._write(paths, None, generation):
+                        self._release(paths, generation)
                 print(f"error: worksheet {job.filename} could not be rendered: {exc!r}", file=sys.stderr, flush=True)
             while todo and len(running) < workers:
                 job = todo.pop(0)
@@ -435,12 +449,14 @@ class PdfRenderer:
                 future.add_done_callback(functools.partial(self._done, job))
 
     def _plan(self, editions: list[tuple[str, LoadedProgram]], folder: Path,
-              folder_id: int) -> list[tuple[str, Job]]:
+              generation: int) -> list[tuple[str, Job]]:
         """Every language's worksheet jobs, each with its language's folder. A language whose
-        worksheet templates have mistakes keeps its last good PDFs, and its mistakes go to the
-        banner (the pages built without them are on show already)."""
+        worksheet templates have mistakes keeps its last good PDFs (without one, a PDF is left
+        out, so that it is not found rather than empty), and its mistakes go to the banner (the
+        pages built without them are on show already)."""
         placed: list[tuple[str, Job]] = []
         problems: list[Problem] = []
+        kept = 0
         for where, program in editions:
             try:
                 placed += [(where, job) for job in plan(program)]
@@ -450,43 +466,56 @@ class PdfRenderer:
                     path = f"{where}worksheets/{name}"
                     key = self.last.get(path)
                     last = cache.get(folder, key) if key else None
-                    if last is None or self._write([path], last, folder_id):
-                        self.preview.pdf_done(path)
-        if problems:
-            with self.preview.swap:
-                if self._current(folder_id):  # else a newer build has replaced it, and clears the banner
-                    self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message)
-                                         for p in sorted(problems)])
-                    print(f"{ProgramError(problems)}\nThe preview still shows the last good worksheet PDFs.",
-                          file=sys.stderr, flush=True)
+                    if self._write([path], last, generation):
+                        kept += last is not None
+                        self._release([path], generation)
+        if problems and self._failed(problems, generation):
+            then = "The preview still shows the last good worksheet PDFs." if kept else (
+                "Its worksheet PDFs are made once that is fixed.")
+            print(f"{ProgramError(problems)}\n{then}", file=sys.stderr, flush=True)
         return placed
 
-    def _place(self, job: Job, pdf: bytes, folder_id: int, where: list[str]) -> bool:
-        """Put a made PDF into the preview (in each language's folder of `where`), if it is still
-        the folder of the build that wants it, and answer the requests waiting for it."""
+    def _place(self, job: Job, pdf: bytes, generation: int, where: list[str]) -> bool:
+        """Put a made PDF into the preview (in each language's folder of `where`), if its site is
+        still the one of `generation`, and answer the requests waiting for it."""
         paths = [f"{folder}worksheets/{job.filename}" for folder in where]
-        if not self._write(paths, pdf, folder_id):
+        if not self._write(paths, pdf, generation):
             return False
         for path in paths:
             self.last[path] = job.key
-            self.preview.pdf_done(path)
+        self._release(paths, generation)
         return True
 
-    def _current(self, folder_id: int) -> bool:
-        try:
-            return self.preview.folder.stat().st_ino == folder_id
-        except OSError:
-            return False
+    def _release(self, paths: list[str], generation: int) -> None:
+        """Answer the requests waiting for `paths`, if they are still the site of `generation`'s."""
+        with self.preview.swap:
+            if self.preview.generation == generation:
+                for path in paths:
+                    self.preview.pdf_done(path)
 
-    def _write(self, paths: list[str], pdf: bytes, folder_id: int) -> bool:
-        """Write a PDF to `paths` of the preview if it is still the folder `folder_id` (a file
-        that holds it already is left alone)."""
+    def _failed(self, problems: list[Problem], generation: int) -> bool:
+        """Show `problems` in the banner if the site of `generation` is still the one shown (a
+        newer build's clears the banner, and its round finds them again)."""
+        with self.preview.swap:
+            if self.preview.generation != generation:
+                return False
+            self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message) for p in sorted(problems)])
+            return True
+
+    def _write(self, paths: list[str], pdf: bytes | None, generation: int) -> bool:
+        """Write a PDF to `paths` of the preview (None: remove what is there) if its site is still
+        the one of `generation` (a file that holds the PDF already is left alone)."""
         targets = [self.preview.folder / path for path in paths]
         with self.preview.swap:
-            if not self._current(folder_id) or not all(t.parent.is_dir() for t in targets):
+            if self.preview.generation != generation or not all(t.parent.is_dir() for t in targets):
                 return False
             changed = False
             for target in targets:
+                if pdf is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        target.unlink()
+                        changed = True
+                    continue
                 with contextlib.suppress(OSError):
                     if target.stat().st_size == len(pdf) and target.read_bytes() == pdf:
                         continue
@@ -535,19 +564,25 @@ class Builder:
                 config = {key: value for key, value in edition.config.items() if key != "site_url"}
                 editions.append(dataclasses.replace(edition, files=files, config=config, others=[]))
             shown = dataclasses.replace(editions[0], others=editions[1:])
+            generation = 0
+
+            def placing() -> None:
+                nonlocal generation
+                generation = preview.placing(pending)
+
             with preview.swap:
-                publish_site(shown, preview.folder, verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE)
-                folder_id = preview.folder.stat().st_ino
+                publish_site(shown, preview.folder, verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE,
+                             before_swap=placing)
         except (ProgramError, EngineError) as exc:
             preview.failed(shown_problems(exc))
             # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
             print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
             return False
-        preview.published(pending)
+        preview.published()
         pages = sum(e.stats["pages"] for e in generated.editions)
         self.report(f"Pages ready in {time.perf_counter() - started:.1f} s ({pages} pages)")
         ready()
-        self.renderer.start([(e.folder, e.program) for e in generated.editions], folder_id)
+        self.renderer.start([(e.folder, e.program) for e in generated.editions], generation)
         return True
 
 

@@ -105,6 +105,27 @@ def test_a_worksheet_template_mistake_reaches_the_banner_and_the_last_pdfs_stay(
         serving.close()
 
 
+def test_a_worksheet_that_cannot_be_made_is_not_found_rather_than_empty(small: Path, tmp_path: Path) -> None:
+    """Started with a mistake in the worksheet template and nothing made before: the pages are
+    shown, the PDF is not found (never an empty file), and it is made once the mistake is fixed."""
+    template = small / "templates/worksheets/worksheet.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text("{{ sheet.titel }}\n")
+    serving = ServeProcess(small, env={"MENTORING_SITE_CACHE": str(tmp_path / "cache")})
+    pdf = serving.url + "worksheets/plan-a4.pdf"
+    try:
+        serving.wait_for(r"^Its worksheet PDFs are made once that is fixed\.$")
+        assert _get(serving.url + "mentors/")[0] == 200
+        assert _get(pdf)[0] == 404
+        template.unlink()
+        serving.wait_for(r"^Worksheets: 1 of 1 ready \(plan-a4\.pdf\)$")
+        with urllib.request.urlopen(pdf, timeout=60) as response:
+            assert response.read().startswith(b"%PDF-")
+        assert json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"] is None
+    finally:
+        serving.close()
+
+
 def test_serve_on_a_busy_port_says_so(small: Path, capsys) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
