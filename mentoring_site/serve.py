@@ -393,12 +393,14 @@ class PdfRenderer:
                     folders.setdefault(job.key, []).append(where)
                 jobs = list({job.key: job for _, job in placed}.values())
                 fresh = []  # those not in the cache
+                cached = []  # and those in it, put in place together
                 for job in jobs:
-                    cached = cache.get(folder, job.key)
-                    if cached is None:
+                    pdf = cache.get(folder, job.key)
+                    if pdf is None:
                         fresh.append(job)
                     else:
-                        self._place(job, cached, generation, folders[job.key])
+                        cached.append((job, pdf, folders[job.key]))
+                self._place(cached, generation)
                 todo = [job for job in fresh if job.key not in running]
                 wanted = {job.key: job for job in fresh}
                 done, total, problems, started = 0, len(fresh), [], time.perf_counter()
@@ -410,8 +412,8 @@ class PdfRenderer:
                 if kind == "pdf":
                     cache.put(folder, job.key, result)
                 # A result for a site a newer build has replaced waits for that build's round.
-                if job.key in wanted and (kind == "refused" or self._place(job, result, generation,
-                                                                          folders.get(job.key, [""]))):
+                if job.key in wanted and (kind == "refused" or self._place([(job, result, folders.get(job.key, [""]))],
+                                                                          generation)):
                     del wanted[job.key]
                     done += 1
                     if kind == "pdf":
@@ -434,7 +436,7 @@ class PdfRenderer:
                 running.discard(job.key)
                 if wanted.pop(job.key, None) is not None:  # not found rather than empty
                     paths = [f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])]
-                    if self._write(paths, None, generation):
+                    if self._write(dict.fromkeys(paths), generation):
                         self._release(paths, generation)
                 print(f"error: worksheet {job.filename} could not be rendered: {exc!r}", file=sys.stderr, flush=True)
             while todo and len(running) < workers:
@@ -466,7 +468,7 @@ class PdfRenderer:
                     path = f"{where}worksheets/{name}"
                     key = self.last.get(path)
                     last = cache.get(folder, key) if key else None
-                    if self._write([path], last, generation):
+                    if self._write({path: last}, generation):
                         kept += last is not None
                         self._release([path], generation)
         if problems and self._failed(problems, generation):
@@ -475,15 +477,16 @@ class PdfRenderer:
             print(f"{ProgramError(problems)}\n{then}", file=sys.stderr, flush=True)
         return placed
 
-    def _place(self, job: Job, pdf: bytes, generation: int, where: list[str]) -> bool:
-        """Put a made PDF into the preview (in each language's folder of `where`), if its site is
-        still the one of `generation`, and answer the requests waiting for it."""
-        paths = [f"{folder}worksheets/{job.filename}" for folder in where]
-        if not self._write(paths, pdf, generation):
+    def _place(self, made: list[tuple[Job, bytes, list[str]]], generation: int) -> bool:
+        """Put made PDFs (each with the languages' folders it goes to) into the preview, if its
+        site is still the one of `generation`, and answer the requests waiting for them."""
+        pdfs = {f"{folder}worksheets/{job.filename}": pdf for job, pdf, where in made for folder in where}
+        if not made or not self._write(pdfs, generation):
             return False
-        for path in paths:
-            self.last[path] = job.key
-        self._release(paths, generation)
+        for job, _, where in made:
+            for folder in where:
+                self.last[f"{folder}worksheets/{job.filename}"] = job.key
+        self._release(list(pdfs), generation)
         return True
 
     def _release(self, paths: list[str], generation: int) -> None:
@@ -502,15 +505,15 @@ class PdfRenderer:
             self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message) for p in sorted(problems)])
             return True
 
-    def _write(self, paths: list[str], pdf: bytes | None, generation: int) -> bool:
-        """Write a PDF to `paths` of the preview (None: remove what is there) if its site is still
-        the one of `generation` (a file that holds the PDF already is left alone)."""
-        targets = [self.preview.folder / path for path in paths]
+    def _write(self, pdfs: dict[str, bytes | None], generation: int) -> bool:
+        """Write PDFs to their paths in the preview (None: remove what is there) if its site is
+        still the one of `generation` (a file that holds its PDF already is left alone)."""
+        targets = {self.preview.folder / path: pdf for path, pdf in pdfs.items()}
         with self.preview.swap:
             if self.preview.generation != generation or not all(t.parent.is_dir() for t in targets):
                 return False
             changed = False
-            for target in targets:
+            for target, pdf in targets.items():
                 if pdf is None:
                     with contextlib.suppress(FileNotFoundError):
                         target.unlink()
