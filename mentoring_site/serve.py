@@ -118,18 +118,20 @@ class Preview:
             self.builds += 1
             self._set_problems([])
 
-    def failed(self, problems: list[Shown]) -> None:
+    def failed(self, problems: list[Shown], shown: str = "build") -> None:
+        """Show `problems` in the banner; `shown`: what the preview shows meanwhile (see the
+        banner template)."""
         with self.changed:
-            self._set_problems(problems)
+            self._set_problems(problems, shown)
 
     def pdf_done(self, path: str) -> None:
         with self.changed:
             self.pending.discard(path)
             self.changed.notify_all()
 
-    def _set_problems(self, problems: list[Shown]) -> None:
+    def _set_problems(self, problems: list[Shown], shown: str = "build") -> None:
         self.problems = problems
-        self.banner = render_banner(self.root, problems) if problems else None
+        self.banner = render_banner(self.root, problems, shown) if problems else None
         self._changed()
 
     def stop(self) -> None:
@@ -138,8 +140,8 @@ class Preview:
             self.changed.notify_all()
 
 
-def render_banner(root: Path, problems: list[Shown]) -> str:
-    context: dict[str, object] = {"problems": problems}
+def render_banner(root: Path, problems: list[Shown], shown: str = "build") -> str:
+    context: dict[str, object] = {"problems": problems, "shown": shown}
     try:
         return render(environment(root), "serve/banner.html.j2", context, root)
     except ProgramError:  # the program's own banner template is broken: show the problems anyway
@@ -387,7 +389,7 @@ class PdfRenderer:
             if kind == "round":
                 editions, generation = value
                 program = editions[0][1]
-                placed = self._plan(editions, folder, generation)
+                placed = self._plan(editions, generation)
                 folders = {}
                 for where, job in placed:  # a PDF the same in two languages is rendered once
                     folders.setdefault(job.key, []).append(where)
@@ -403,7 +405,7 @@ class PdfRenderer:
                 self._place(cached, generation)
                 todo = [job for job in fresh if job.key not in running]
                 wanted = {job.key: job for job in fresh}
-                done, total, problems, started = 0, len(fresh), [], time.perf_counter()
+                done, total, problems, started, kept = 0, len(fresh), [], time.perf_counter(), 0
                 if fresh:
                     self.report(f"Worksheets: rendering {total} PDF{'s' if total != 1 else ''} in the background")
             elif kind in ("pdf", "refused"):
@@ -421,11 +423,11 @@ class PdfRenderer:
                     else:
                         assert program is not None
                         problems.append(_refusal(program, job, result))
-                        self._release([f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])],
-                                      generation)
+                        kept += self._keep_last(
+                            [f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])], generation)
                     if not wanted:
                         if problems:
-                            self._failed(problems, generation)
+                            self._failed(problems, generation, kept)
                             for problem in sorted(problems):
                                 print(problem, file=sys.stderr, flush=True)
                         else:
@@ -434,10 +436,9 @@ class PdfRenderer:
             elif kind == "failed":  # a fault of this tool, not of the program: say so, loudly
                 job, exc = value
                 running.discard(job.key)
-                if wanted.pop(job.key, None) is not None:  # not found rather than empty
-                    paths = [f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])]
-                    if self._write(dict.fromkeys(paths), generation):
-                        self._release(paths, generation)
+                if wanted.pop(job.key, None) is not None:
+                    self._keep_last([f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])],
+                                    generation)
                 print(f"error: worksheet {job.filename} could not be rendered: {exc!r}", file=sys.stderr, flush=True)
             while todo and len(running) < workers:
                 job = todo.pop(0)
@@ -450,8 +451,7 @@ class PdfRenderer:
                 future = self._pool(workers).submit(render_pdf, job)
                 future.add_done_callback(functools.partial(self._done, job))
 
-    def _plan(self, editions: list[tuple[str, LoadedProgram]], folder: Path,
-              generation: int) -> list[tuple[str, Job]]:
+    def _plan(self, editions: list[tuple[str, LoadedProgram]], generation: int) -> list[tuple[str, Job]]:
         """Every language's worksheet jobs, each with its language's folder. A language whose
         worksheet templates have mistakes keeps its last good PDFs (without one, a PDF is left
         out, so that it is not found rather than empty), and its mistakes go to the banner (the
@@ -464,14 +464,8 @@ class PdfRenderer:
                 placed += [(where, job) for job in plan(program)]
             except ProgramError as exc:
                 problems += exc.problems
-                for name in filenames(program):
-                    path = f"{where}worksheets/{name}"
-                    key = self.last.get(path)
-                    last = cache.get(folder, key) if key else None
-                    if self._write({path: last}, generation):
-                        kept += last is not None
-                        self._release([path], generation)
-        if problems and self._failed(problems, generation):
+                kept += self._keep_last([f"{where}worksheets/{name}" for name in filenames(program)], generation)
+        if problems and self._failed(problems, generation, kept):
             then = "The preview still shows the last good worksheet PDFs." if kept else (
                 "Its worksheet PDFs are made once that is fixed.")
             print(f"{ProgramError(problems)}\n{then}", file=sys.stderr, flush=True)
@@ -496,13 +490,26 @@ class PdfRenderer:
                 for path in paths:
                     self.preview.pdf_done(path)
 
-    def _failed(self, problems: list[Problem], generation: int) -> bool:
+    def _keep_last(self, paths: list[str], generation: int) -> int:
+        """For PDFs that cannot be made: the last good ones this session put at `paths`, where
+        there are any, else nothing (not found rather than an empty stand-in); then answer the
+        requests waiting for them. Returns how many last good ones there were."""
+        folder = cache.folder("worksheets")
+        last = {path: cache.get(folder, self.last[path]) if path in self.last else None for path in paths}
+        if not self._write(last, generation):
+            return 0
+        self._release(paths, generation)
+        return sum(pdf is not None for pdf in last.values())
+
+    def _failed(self, problems: list[Problem], generation: int, kept: int) -> bool:
         """Show `problems` in the banner if the site of `generation` is still the one shown (a
-        newer build's clears the banner, and its round finds them again)."""
+        newer build's clears the banner, and its round finds them again); `kept`: how many last
+        good PDFs are on show."""
         with self.preview.swap:
             if self.preview.generation != generation:
                 return False
-            self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message) for p in sorted(problems)])
+            self.preview.failed([Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message) for p in sorted(problems)],
+                                "pdfs" if kept else "no pdfs")
             return True
 
     def _write(self, pdfs: dict[str, bytes | None], generation: int) -> bool:

@@ -94,6 +94,7 @@ def test_a_worksheet_template_mistake_reaches_the_banner_and_the_last_pdfs_stay(
         serving.wait_for(r"^The preview still shows the last good worksheet PDFs\.$")
         banner = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"]
         assert "<code>templates/worksheets/worksheet.html.j2:1:1</code>" in banner
+        assert "1 problem in the program: this preview shows the new pages with the last good worksheet PDFs" in banner
         with urllib.request.urlopen(pdf, timeout=60) as response:
             assert response.read() == good
         template.unlink()
@@ -117,11 +118,30 @@ def test_a_worksheet_that_cannot_be_made_is_not_found_rather_than_empty(small: P
         serving.wait_for(r"^Its worksheet PDFs are made once that is fixed\.$")
         assert _get(serving.url + "mentors/")[0] == 200
         assert _get(pdf)[0] == 404
+        banner = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"]
+        assert "1 problem in the program: this preview shows the new pages without their worksheet PDFs" in banner
         template.unlink()
         serving.wait_for(r"^Worksheets: 1 of 1 ready \(plan-a4\.pdf\)$")
         with urllib.request.urlopen(pdf, timeout=60) as response:
             assert response.read().startswith(b"%PDF-")
         assert json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"] is None
+    finally:
+        serving.close()
+
+
+def test_a_worksheet_that_asks_for_a_file_outside_is_left_out_and_said(small: Path, tmp_path: Path) -> None:
+    """A worksheet whose layout asks for a file outside the program is refused: the banner says
+    so, at the worksheet's file, and the PDF is not found rather than empty."""
+    styles = small / "templates/worksheets/worksheet.css.j2"
+    styles.parent.mkdir(parents=True)
+    styles.write_text('@import url("file:///etc/passwd");\nbody { color: black; }\n')
+    serving = ServeProcess(small, env={"MENTORING_SITE_CACHE": str(tmp_path / "cache")})
+    try:
+        serving.wait_for(r"^worksheets/plan\.yml:1:1: worksheet 'plan' \(a4\) asked for .*outside the program")
+        assert _get(serving.url + "worksheets/plan-a4.pdf")[0] == 404
+        banner = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"]
+        assert "1 problem in the program: this preview shows the new pages without their worksheet PDFs" in banner
+        assert "<code>worksheets/plan.yml:1:1</code>" in banner
     finally:
         serving.close()
 
