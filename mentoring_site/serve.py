@@ -318,7 +318,8 @@ def _worker_setup(parent: int) -> None:
 
 
 class PdfRenderer:
-    """Renders the worksheet PDFs a build still lacks, in the background, one round per build.
+    """Puts every worksheet PDF of a build into the preview, in the background, one round per
+    build: makes their HTML, takes those in the cache, renders the others.
 
     A new round replaces the one in progress: jobs not started are dropped, jobs under way still
     finish into the cache (keyed by content, so a later round may use them).
@@ -330,6 +331,7 @@ class PdfRenderer:
         self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.pool: ProcessPoolExecutor | None = None
         self.last: dict[str, str] = {}  # site path -> key of the PDF last put there
+        self.cache = cache.folder("worksheets")
         self.thread = threading.Thread(target=self._loop, name="worksheet-pdfs")
         self.thread.start()
 
@@ -371,7 +373,7 @@ class PdfRenderer:
             self.events.put(("refused" if isinstance(exc, RefusedURL) else "failed", (job, exc)))
 
     def _loop(self) -> None:
-        folder = cache.folder("worksheets")
+        folder = self.cache
         workers = max(1, min(os.cpu_count() or 1, 4))
         todo: list[Job] = []
         wanted: dict[str, Job] = {}  # key -> job of the current round
@@ -494,8 +496,7 @@ class PdfRenderer:
         """For PDFs that cannot be made: the last good ones this session put at `paths`, where
         there are any, else nothing (not found rather than an empty stand-in); then answer the
         requests waiting for them. Returns how many last good ones there were."""
-        folder = cache.folder("worksheets")
-        last = {path: cache.get(folder, self.last[path]) if path in self.last else None for path in paths}
+        last = {path: cache.get(self.cache, self.last[path]) if path in self.last else None for path in paths}
         if not self._write(last, generation):
             return 0
         self._release(paths, generation)
@@ -541,14 +542,13 @@ class PdfRenderer:
 
 
 class Builder:
-    """Builds the pages into the preview folder, then hands the missing PDFs to the renderer."""
+    """Builds the pages into the preview folder, then hands the worksheets to the renderer."""
 
     def __init__(self, preview: Preview, renderer: PdfRenderer, report: Report, verbose: bool) -> None:
         self.preview = preview
         self.renderer = renderer
         self.report = report
         self.verbose = verbose
-        self.cache = cache.folder("worksheets")
 
     def build(self, ready: Callable[[], None] = lambda: None) -> bool:
         """Build the pages; `ready` runs once they are on show, before the PDFs start."""
