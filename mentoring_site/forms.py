@@ -192,7 +192,7 @@ def form_font(characters: str) -> FormFont:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(_source_font()), lazy=False)
+    font = TTFont(io.BytesIO(_source_font()))  # tables read as the subsetter needs them
     cmap = font.getBestCmap()
     wanted = sorted({ord(c) for c in characters} & set(cmap))
     options = subset.Options()
