@@ -197,7 +197,7 @@ class LongText(BaseField):
         if not 1 <= self.lines <= 20:
             from .schema import RuleError
 
-            raise RuleError("lines", f"must be between 1 and 20, not {self.lines}")
+            raise RuleError("lines", f"must be between 1 and 20, not {self.lines}", reads=("lines",))
 
     def form_fields(self, t: Any = None) -> list[FormField]:
         return [FormField(self.id, self.label, "multiline")]
@@ -312,12 +312,12 @@ class Table(BaseField):
         from .schema import RuleError
 
         if not 1 <= self.rows <= 30:
-            raise RuleError("rows", f"must be between 1 and 30, not {self.rows}")
+            raise RuleError("rows", f"must be between 1 and 30, not {self.rows}", reads=("rows",))
         if not 1 <= len(self.columns) <= 8:
-            raise RuleError("columns", "must have between 1 and 8 columns")
+            raise RuleError("columns", "must have between 1 and 8 columns", reads=("columns",))
         ids = [c.id for c in self.columns]
         if len(set(ids)) != len(ids):
-            raise RuleError("columns", "two columns have the same id")
+            raise RuleError("columns", "two columns have the same id", reads=("columns",))
 
     def form_fields(self, t: Any = None) -> list[FormField]:
         kinds = {"text": "text", "date": "text", "check": "checkbox"}

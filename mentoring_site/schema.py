@@ -248,22 +248,29 @@ def convert_mapping(cls: Any, value: Any, path: Path_, ctx: Ctx) -> Any:
             return INVALID
     # The keys of this mapping under which something stands in (its own, or deeper).
     stood = {p[len(path)] for p in ctx.replaced[replaced_before:] if len(p) > len(path)}
-    reported = False
+    broken = False
     for _ in range(100):  # each round stands in for one more value, or gives up
         try:
-            return cls(**kwargs)
+            made = cls(**kwargs)
         except RuleError as exc:  # cross-field rules raised in __post_init__
             key = tuple(int(k) if k.isdigit() else k for k in exc.key.split("."))  # list items by index
             # A rule that compares a value standing in for a mistake may be broken only by the
             # stand-in (a time zone "without a time" whose time was wrong): it is checked by the
-            # next run. So is any rule broken once a culprit stands in (check-ins every week, the
-            # default, against meetings every week): only the first is reported.
+            # next run. So is a rule over a key that an earlier broken rule's culprit stood in for
+            # (check-ins every week, the default, against meetings every week; a second skipped
+            # day, whose place in the list moved up when the first went), and one that does not
+            # say which keys it compares. A rule over other keys is reported in the same run: a
+            # table's rows and its columns, a program's end and its start.
             standing_in = stood if exc.reads is None else stood & set(exc.reads)
-            if not reported and not standing_in:
+            if not standing_in:
                 ctx.error((*path, *key), str(exc))
-            reported = True
-            if not ctx.repair or not _reset(fields, hints, kwargs, key, path, ctx):
+            broken = True
+            # The culprit stands in, if only to find the other rules' problems in this run.
+            if not _reset(fields, hints, kwargs, key, path, ctx):
                 return INVALID
+            stood.add(key[0])
+            continue
+        return INVALID if broken and not ctx.repair else made
     return INVALID
 
 

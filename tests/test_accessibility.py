@@ -90,7 +90,7 @@ def enter_state(page: Any, state: str) -> None:
         assert page.locator(".md-select button").get_attribute("aria-expanded") == "true"
     elif state == ZOOM:
         # Reflow (WCAG 1.4.10): nothing but wide tables, in their own scroll box, is wider than the screen.
-        assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[ZOOM][0]
+        assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[ZOOM][0], page.url
     # axe measures colour as shown: a panel still fading in would read as too faint, and the
     # drawer still sliding in (.25 s) would be partly off screen.
     page.evaluate("""async () => {
@@ -143,7 +143,8 @@ TOGGLE = "[data-md-component=palette] label:not([hidden])"  # the header's light
 def every_page(browser: Any, site: Path, pages: list[str]) -> tuple[list[str], int]:
     """`serious` at desktop size, each page loaded once and checked in both schemes: in the one
     it opens in, then in the other, switched with the page's own toggle as a reader would (the
-    choice is kept, so the next page opens in it). Returns the findings and the checks made."""
+    choice is kept, so the next page opens in it); then narrowed to 320 px, where it must reflow.
+    Returns the findings and the checks made."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -175,6 +176,11 @@ def every_page(browser: Any, site: Path, pages: list[str]) -> tuple[list[str], i
                                      f"e.g. {example['target']}: {example.get('failureSummary', '')}")
                 checked += 1
             assert sorted(schemes) == ["default", "slate"], (path, schemes)
+            # Reflow (WCAG 1.4.10) on every page: at 320 px nothing but a wide table, in its own
+            # scroll box, is wider than the screen (axe at that width: `serious` on STATE_PAGES).
+            page.set_viewport_size({"width": VIEWPORTS[ZOOM][0], "height": VIEWPORTS[ZOOM][1]})
+            enter_state(page, ZOOM)
+            page.set_viewport_size({"width": 1280, "height": 900})
         context.close()
         errors = [e for e in watch.errors if not (e.startswith(f"{base}{MISSING}:") and "status of 404" in e)]
         assert watch.foreign == [] and errors == []

@@ -53,6 +53,11 @@ CASES = [
     pytest.param("end: 2027-04-26", "end: 2027-01-01",
                  [f"{P}:8:8: program.end: end (2027-01-01) is before start (2027-03-01)"],
                  id="end-before-start"),
+    # Two rules across keys over different keys: both in one run, in file order.
+    pytest.param("start: 2027-03-01\n  end: 2027-04-26", "start: 1800-03-01\n  end: 1799-04-26",
+                 [f"{P}:7:10: program.start: 1800-03-01 is not between the years 1900 and 2999",
+                  f"{P}:8:8: program.end: end (1799-04-26) is before start (1800-03-01)"],
+                 id="start-out-of-range-and-end-before-it"),
     pytest.param("every_weeks: 2", 'every_weeks: "two"',
                  [f"{P}:10:18: program.meetings.every_weeks: must be a whole number, not 'two'"],
                  id="wrong-type"),
@@ -266,6 +271,21 @@ def test_unknown_field_type_without_a_likely_meaning_lists_the_types(small: Path
         "unknown field type 'zigzag' "
         "(known types: text, long_text, checkboxes, choice, scale, date, signature, table, note)"
     )
+
+
+def test_a_tables_rules_are_all_reported_in_one_run(small: Path, capsys) -> None:
+    sheet = small / "worksheets/plan.yml"
+    text = sheet.read_text().replace("rows: 2", "rows: 40").replace('{id: done, label: "Done"', '{id: step, label: "Done"')
+    sheet.write_text(text)
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err == [
+        'worksheets/plan.yml:24:15: sections[3] "Steps and signatures".fields[1] "steps".rows: '
+        "must be between 1 and 30, not 40",
+        'worksheets/plan.yml:25:9: sections[3] "Steps and signatures".fields[1] "steps".columns: '
+        "two columns have the same id",
+        "2 problems found; nothing was changed.",
+    ]
 
 
 def test_worksheet_must_name_real_practices(small: Path, capsys) -> None:
