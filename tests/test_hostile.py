@@ -227,7 +227,8 @@ REJECTED = [
                  False, id="control-character"),
     pytest.param([(P, replace("start: 2027-03-01", "start: 9999-12-25")),
                   (P, replace("end: 2027-04-26", "end: 9999-12-31"))], "validate",
-                 [f"{P}:8:10: program.start: 9999-12-25 is not between the years 1900 and 2999"],
+                 [f"{P}:8:10: program.start: 9999-12-25 is not between the years 1900 and 2999",
+                  f"{P}:9:8: program.end: 9999-12-31 is not between the years 1900 and 2999"],
                  False, id="far-future-dates"),
     pytest.param([("content/pages/extra/index.md", whole("# Twin\n"))], "validate",
                  ["content/pages/extra.md:1:1: would be published at /extra/ like content/pages/extra/index.md; "
