@@ -93,7 +93,7 @@ def generate_site(root: Path, *, pool: Executor | None = None, report: Report = 
     each missing one (`publish_site` finishes them while the site engine runs); without, they are
     laid out, and waited for, here."""
     try:
-        first = generate(root, later=True, report=report, **options)
+        first = generate(root, later=True, report=report, pool=pool, **options)
     except ProgramError as exc:
         # The languages are program.yml's (as its mistakes leave them: see load_program); a file
         # that cannot be read at all was reported by the first run already.
@@ -159,6 +159,7 @@ def finish_pdfs(editions: list[Generated], pool: Executor | None, report: Report
 def generate(
     root: Path, *, pdfs: bool = True, report: Report = lambda _: None, strict: bool = False, booklet: bool = True,
     language: str | None = None, default: LoadedProgram | None = None, later: bool = False, worksheets: bool = True,
+    pool: Executor | None = None,
 ) -> Generated:
     """Turn the program in `root` into Markdown pages, assets, PDFs and a site configuration, in
     `language` (None: the default language; see `generate_site` for all of them).
@@ -169,7 +170,9 @@ def generate(
     with `worksheets=False` too, the worksheets' templates are left to the caller (`serve` renders
     them after the pages are on show, with the PDFs; a mistake in one shows a moment later).
     `default`: the program already loaded in its default language, for the pages that fall back.
-    `later`: the PDFs are left to the caller (its `pdf_request`; see `start_pdfs`).
+    `later`: the PDFs are left to the caller (its `pdf_request`; see `start_pdfs`); with `pool`
+    too, the worksheets' layouts start there as soon as the program is loaded without problems
+    (see pdfs.start_worksheets), and are cancelled if a later stage finds any.
 
     Problems come in one round: those of program.yml, the practices, worksheets, pages, links and
     templates are all found, then raised together (a wrong value of program.yml stands in as if
@@ -184,6 +187,12 @@ def generate(
         problems += warnings
     if strict and len(program.languages) > 1 and not program.problems:  # texts without a translation
         problems += languages.strict_problems(program)
+    early = None
+    if pdfs and later and pool is not None and not problems:
+        try:
+            early = pdf_stage.start_worksheets(program, pool)
+        except ProgramError as exc:  # a mistake in a worksheet template: reported with the rest
+            problems += exc.problems
     in_language = "" if is_default else f" ({program.language})"  # the default's lines read as with one language
     report(
         f"Loaded {program.config.program.name!r}{in_language}: "
@@ -202,6 +211,8 @@ def generate(
         files[STYLESHEET] = render(environment(program.root), "site/mentoring.css.j2", css_context, program.root)
     except ProgramError as exc:
         problems += exc.problems
+    if problems and early is not None:
+        early.cancel()
     if problems:
         # Nothing is laid out, but the worksheets' and the handbook's templates are still
         # rendered, so that their mistakes show too (a page a mistake left empty is an empty chapter),
@@ -215,7 +226,7 @@ def generate(
     request = None
     if pdfs:
         # Laid out by the PDF stage: at once (below), or by generate_site for every language together.
-        request = pdf_stage.Request(program, pages, dict(files), with_booklet, in_language)
+        request = pdf_stage.Request(program, pages, dict(files), with_booklet, in_language, early)
     else:
         # Every worksheet's and booklet's HTML is still made, so that template mistakes show.
         _all_problems(lambda: plan(program) if worksheets else [],

@@ -4,8 +4,9 @@ one process pool while the site engine builds the pages.
 `build.generate` describes what one language's PDFs are made from (a `Request`); `start` takes
 what the cache holds and hands the rest to the pool at once, the printed handbooks first: one
 handbook takes as long as a dozen worksheets, so started last it would finish alone while the
-other cores wait. A build starts the default language's as soon as its pages are made, and the
-other languages' once theirs are. `Pending.result` waits for them. `build.build` runs the site
+other cores wait. A build starts the default language's worksheets as soon as its program is
+loaded (`start_worksheets`: nothing else is ready to lay out yet), its handbooks once its pages are
+made, and the other languages' PDFs once theirs are. `Pending.result` waits for them. `build.build` runs the site
 engine in between, so MkDocs and WeasyPrint run side by side (the cold build of issue 15); the
 engine gets an empty stand-in for each PDF not made yet (it must find every file a page links
 to), and the real PDF replaces it before the site is swapped in (`place`).
@@ -37,6 +38,7 @@ class Request:
     files: dict[str, str | bytes]  # the language's site files: the handbook prints its pages and images
     booklet: bool  # with the printed handbook
     label: str = ""  # for the report's lines: "" or " (es)"
+    sheets: worksheets.Pending | None = None  # its worksheets, if started already (see `start_worksheets`)
 
 
 @dataclass
@@ -103,8 +105,15 @@ def start(requests: Sequence[Request], pool: Executor) -> list[Pending]:
             if started:
                 started.cancel()
         raise ProgramError(problems)
-    return [Pending(request, worksheets.start(request.program, cache.folder("worksheets"), pool), made)
+    return [Pending(request, request.sheets or start_worksheets(request.program, pool), made)
             for request, made in zip(requests, booklets, strict=True)]
+
+
+def start_worksheets(program: LoadedProgram, pool: Executor) -> worksheets.Pending:
+    """Begin one language's worksheet PDFs in `pool`. They need only the program, so a build
+    starts the default language's as soon as it is loaded, while its pages are made and nothing
+    else is ready to lay out (every core has work from the start); see `start` for the rest."""
+    return worksheets.start(program, cache.folder("worksheets"), pool)
 
 
 def cancel(pending: Iterable[Pending]) -> None:
