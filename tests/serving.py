@@ -13,6 +13,12 @@ import time
 from pathlib import Path
 
 
+def _hears_ctrl_c() -> None:
+    """In the child: Ctrl+C stops it, even when this process was started in the background by
+    a shell, which makes background jobs ignore SIGINT (and the ignoring is inherited)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class ServeProcess:
     """`mentoring-site serve DIR --port 0` with its output (stdout and stderr) collected as it comes."""
 
@@ -24,6 +30,7 @@ class ServeProcess:
             [sys.executable, "-m", "mentoring_site", "serve", str(program), "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", **(env or {})},
+            preexec_fn=_hears_ctrl_c,
         )
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
