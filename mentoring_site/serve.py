@@ -724,7 +724,8 @@ def serve(
                     changed = changes.get(timeout=1.0)
                 except queue.Empty:
                     continue
-                time.sleep(0.05)  # an editor's save is often several writes: take them together
+                # An editor's save is often several writes: the watcher gives those together (it
+                # waits until 50 ms pass without another), and any that came since are taken too.
                 while not changes.empty():
                     changed |= changes.get_nowait()
                 report(f"Changed: {_names(root, changed)}; rebuilding")
