@@ -102,15 +102,23 @@ def prune(directory: Path, *, max_age: float = MAX_AGE_SECONDS, now: float | Non
         return 0
     if not stat.S_ISDIR(info.st_mode):
         return 0
-    for entry in os.scandir(directory):
-        name = entry.name
-        ours = KEY.match(name.split(".", 1)[0]) or (name.startswith(".") and name.endswith(".tmp"))
-        if not ours or not entry.is_file(follow_symlinks=False):
-            continue
-        age = now - entry.stat(follow_symlinks=False).st_mtime
-        stale_tmp = name.endswith(".tmp") and age > 3600
-        if age > max_age or stale_tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
-                removed += 1
+    try:
+        listing = os.scandir(directory)
+    except OSError:  # gone since: nothing to prune
+        return 0
+    with listing as entries:  # closed however the loop ends
+        for entry in entries:
+            name = entry.name
+            ours = KEY.match(name.split(".", 1)[0]) or (name.startswith(".") and name.endswith(".tmp"))
+            try:
+                if not ours or not entry.is_file(follow_symlinks=False):
+                    continue
+                age = now - entry.stat(follow_symlinks=False).st_mtime
+            except OSError:  # gone since it was listed: another build sharing the cache pruned it
+                continue
+            stale_tmp = name.endswith(".tmp") and age > 3600
+            if age > max_age or stale_tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
     return removed

@@ -54,6 +54,39 @@ def test_pruning_removes_only_old_entries_of_ours(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [f"{'cd' * 32}.pdf", "notes.txt"]
 
 
+def test_pruning_skips_entries_another_build_removed_meanwhile(tmp_path: Path, monkeypatch) -> None:
+    """Two builds share the user's cache: an entry may go between listing the folder and reading
+    its age. Pruning goes on with the others, and closes its listing."""
+    folder = tmp_path / "worksheets"
+    for key in ("ab", "cd", "ef"):
+        cache.put(folder, key * 32, b"old")
+        os.utime(folder / f"{key * 32}.pdf", (1_000_000, 1_000_000))
+    listed = os.scandir
+
+    class Racing:
+        def __init__(self, path: object) -> None:
+            self.inner = listed(path)
+            self.closed = False
+
+        def __enter__(self) -> Racing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.close()
+            self.closed = True
+
+        def __iter__(self):
+            for n, entry in enumerate(self.inner):
+                if n == 0:
+                    os.unlink(entry.path)  # the other build was first
+                yield entry
+
+    made: list[Racing] = []
+    monkeypatch.setattr(cache.os, "scandir", lambda path: made.append(Racing(path)) or made[-1])
+    assert cache.prune(folder) == 2
+    assert list(folder.iterdir()) == [] and made[0].closed
+
+
 def test_a_cache_file_planted_in_the_program_is_never_published(small: Path, tmp_path: Path) -> None:
     """A cloned repository may carry a PDF under the name the old in-program cache used."""
     jobs = plan(load_program(small))
