@@ -446,18 +446,21 @@ NEUTRAL_WEEKS = dt.timedelta(weeks=12)
 NEUTRAL_START = dt.date(2000, 1, 3)
 
 
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # the years a start and an end may be in
+
+
 def _in_range(day: Any) -> bool:
-    return isinstance(day, dt.date) and 1901 <= day.year <= 2998
+    return isinstance(day, dt.date) and FIRST_DAY <= day <= LAST_DAY
 
 
 def _neutral_start(given: dict[str, Any]) -> dt.date:
     end = given.get("end")
-    return end - NEUTRAL_WEEKS if _in_range(end) else NEUTRAL_START
+    return max(end - NEUTRAL_WEEKS, FIRST_DAY) if _in_range(end) else NEUTRAL_START
 
 
 def _neutral_end(given: dict[str, Any]) -> dt.date:
     start = given.get("start")
-    return start + NEUTRAL_WEEKS if _in_range(start) else NEUTRAL_START + NEUTRAL_WEEKS
+    return min(start + NEUTRAL_WEEKS, LAST_DAY) if _in_range(start) else NEUTRAL_START + NEUTRAL_WEEKS
 
 
 @dataclass(frozen=True)
@@ -509,11 +512,13 @@ class Program:
         if not self.language:
             object.__setattr__(self, "language", self.languages[0])
         dates = ("start", "end")
+        # Each date's own range first: a stand-in for the other one is then always in range, and
+        # after it (see _neutral_start, _neutral_end).
+        for key, day in (("start", self.start), ("end", self.end)):
+            if not _in_range(day):
+                raise RuleError(key, f"{day} is not between the years 1900 and 2999", reads=(key,))
         if self.end < self.start:
             raise RuleError("end", f"end ({self.end}) is before start ({self.start})", reads=dates)
-        for key, day in (("start", self.start), ("end", self.end)):
-            if not 1900 <= day.year <= 2999:
-                raise RuleError(key, f"{day} is not between the years 1900 and 2999", reads=(key,))
         if (self.end - self.start).days > 366 * 5:
             raise RuleError("end", "the program lasts more than five years; check start and end", reads=dates)
         for i, skipped in enumerate(self.meetings.skip):
@@ -583,14 +588,16 @@ class Terminology:
         def singular(term: str | Term) -> str:
             return (term if isinstance(term, str) else term.singular).strip().lower()
 
+        roles = ("mentor", "mentee")
+        words = ("program_manager", "program", *roles)
         if singular(self.mentee) == singular(self.mentor):
             raise RuleError("mentee", f"is the same word as mentor ({shown(singular(self.mentor))}); "
-                            "the two roles need different words")
+                            "the two roles need different words", reads=roles)
         if self.program_manager is None and singular(self.manager) in (singular(self.mentor), singular(self.mentee)):
             raise RuleError("program", f"makes the program manager's word {singular(self.manager)!r}, the same as a "
-                            "role's word; set program_manager to another word")
+                            "role's word; set program_manager to another word", reads=words)
         if singular(self.manager) in (singular(self.mentor), singular(self.mentee)):
-            raise RuleError("program_manager", "must differ from the mentor and mentee words")
+            raise RuleError("program_manager", "must differ from the mentor and mentee words", reads=words)
 
 
 FAMILY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$")

@@ -56,8 +56,16 @@ CASES = [
     # Two rules across keys over different keys: both in one run, in file order.
     pytest.param("start: 2027-03-01\n  end: 2027-04-26", "start: 1800-03-01\n  end: 1799-04-26",
                  [f"{P}:7:10: program.start: 1800-03-01 is not between the years 1900 and 2999",
-                  f"{P}:8:8: program.end: end (1799-04-26) is before start (1800-03-01)"],
+                  f"{P}:8:8: program.end: 1799-04-26 is not between the years 1900 and 2999"],
                  id="start-out-of-range-and-end-before-it"),
+    # A start past 2999 is the culprit, not the end before it: an end standing in could not come
+    # after that start, and the whole program stood in (its languages too).
+    pytest.param("start: 2027-03-01", "start: 3027-03-01",
+                 [f"{P}:7:10: program.start: 3027-03-01 is not between the years 1900 and 2999"],
+                 id="start-out-of-range-after-end"),
+    pytest.param("start: 2027-03-01\n  end: 2027-04-26", "start: 1900-06-01\n  end: 1900-03-01",
+                 [f"{P}:8:8: program.end: end (1900-03-01) is before start (1900-06-01)"],
+                 id="end-before-start-in-1900"),
     pytest.param("every_weeks: 2", 'every_weeks: "two"',
                  [f"{P}:10:18: program.meetings.every_weeks: must be a whole number, not 'two'"],
                  id="wrong-type"),
@@ -284,6 +292,20 @@ def test_a_tables_rules_are_all_reported_in_one_run(small: Path, capsys) -> None
         "must be between 1 and 30, not 40",
         'worksheets/plan.yml:25:9: sections[3] "Steps and signatures".fields[1] "steps".columns: '
         "two columns have the same id",
+        "2 problems found; nothing was changed.",
+    ]
+
+
+def test_role_words_are_judged_beside_a_wrong_activity_word(small: Path, capsys) -> None:
+    program = small / "content/program.yml"
+    program.write_text(program.read_text().replace("  mentor: Guide", "  mentor: Apprentice\n  mentoring: 5"))
+    code, err = run(["validate", str(small)], capsys)
+    assert code == 2
+    assert err == [
+        'content/program.yml:18:14: terminology.mentoring: must be text, not 5 (YAML reads unquoted 5 as a whole '
+        'number; write "5" in quotes)',
+        "content/program.yml:19:3: terminology.mentee: is the same word as mentor ('apprentice'); the two roles need "
+        "different words",
         "2 problems found; nothing was changed.",
     ]
 

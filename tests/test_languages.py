@@ -105,6 +105,20 @@ def multi(tmp_path: Path) -> Path:
     return target
 
 
+def test_a_start_out_of_range_keeps_the_languages(multi: Path, capsys) -> None:
+    # The start past 2999 stands in, not the whole program: its translations are not reported
+    # as being in languages it does not have.
+    from mentoring_site.cli import main
+
+    program = multi / "content/program.yml"
+    program.write_text(program.read_text().replace("start: 2027-03-01", "start: 3027-03-01"), encoding="utf-8")
+    assert main(["validate", str(multi)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "content/program.yml:14:10: program.start: 3027-03-01 is not between the years 1900 and 2999",
+        "1 problem found; nothing was changed.",
+    ]
+
+
 def _write(root: Path, rel: str, text: str) -> None:
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     (root / rel).write_text(text, encoding="utf-8")
