@@ -274,7 +274,10 @@ def worker_scratch() -> Path:
 
 
 def _start_worker(build: int, scratch: str) -> None:
-    """Worker initializer: temporary files in the build's scratch folder; end with the build."""
+    """Worker initializer: temporary files in the build's scratch folder; end with the build.
+    Ctrl+C (sent to the whole process group) is for the build, which ends its workers itself:
+    a worker waiting for a job would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
     _end_with_build(build)
@@ -293,6 +296,11 @@ class WorkerPool(ProcessPoolExecutor):
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
         if wait:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool | None:
+        if exc_type is not None:  # a mistake or Ctrl+C: no waiting for PDFs nobody will see
+            self.end_now()
+        return super().__exit__(exc_type, exc, tb)
 
     def end_now(self) -> None:
         """Drop the jobs not started and end the workers, those in the middle of a PDF too."""
