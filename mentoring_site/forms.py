@@ -192,7 +192,9 @@ def form_font(characters: str) -> FormFont:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(_source_font()))  # tables read as the subsetter needs them
+    # Tables read as the subsetter needs them; the dates in `head` kept as set below (fontTools
+    # would set the time of saving), so that the same characters make the same bytes.
+    font = TTFont(io.BytesIO(_source_font()), recalcTimestamp=False)
     cmap = font.getBestCmap()
     wanted = sorted({ord(c) for c in characters} & set(cmap))
     options = subset.Options()

@@ -89,8 +89,9 @@ class Pending:
 
 def start(requests: Sequence[Request], pool: Executor) -> list[Pending]:
     """Begin every language's PDFs in `pool` (see the module's docstring), in the order of
-    `requests`. A template mistake of any handbook is raised, with the others', before a
-    worksheet is started; a handbook already started is cancelled or left to end in the pool."""
+    `requests` (a request's worksheets may have started already: see `start_worksheets`). A
+    template mistake of any handbook is raised, with the others', before any other worksheet is
+    started; a PDF already started is cancelled or left to end in the pool."""
     booklets: list[handbook.Pending | None] = []
     problems: list[Problem] = []
     for request in requests:
@@ -104,6 +105,9 @@ def start(requests: Sequence[Request], pool: Executor) -> list[Pending]:
         for started in booklets:
             if started:
                 started.cancel()
+        for request in requests:
+            if request.sheets:
+                request.sheets.cancel()
         raise ProgramError(problems)
     return [Pending(request, request.sheets or start_worksheets(request.program, pool), made)
             for request, made in zip(requests, booklets, strict=True)]
