@@ -89,10 +89,10 @@ def generate_site(root: Path, *, pool: Executor | None = None, report: Report = 
 
     The PDFs of every language are laid out in one pool (see pdfs.py). With `pool`, the default
     language's worksheets start as soon as its program is loaded, its handbooks once its pages
-    are made, the other languages' PDFs once theirs are, and they are left
-    being laid out there, each language's in its `pdfs`, with an empty stand-in in its files for
-    each missing one (`publish_site` finishes them while the site engine runs); without, they are
-    laid out, and waited for, here."""
+    are made, the other languages' PDFs once theirs are, and they are left being laid out there,
+    each language's in its `pdfs`, with an empty stand-in in its files for each missing one
+    (`publish_site` finishes them while the site engine runs); without, they are laid out, and
+    waited for, here."""
     try:
         first = generate(root, later=True, report=report, pool=pool, **options)
     except ProgramError as exc:

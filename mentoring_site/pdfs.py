@@ -5,11 +5,12 @@ one process pool while the site engine builds the pages.
 what the cache holds and hands the rest to the pool at once, the printed handbooks first: one
 handbook takes as long as a dozen worksheets, so started last it would finish alone while the
 other cores wait. A build starts the default language's worksheets as soon as its program is
-loaded (`start_worksheets`: nothing else is ready to lay out yet), its handbooks once its pages are
-made, and the other languages' PDFs once theirs are. `Pending.result` waits for them. `build.build` runs the site
-engine in between, so MkDocs and WeasyPrint run side by side (the cold build of issue 15); the
-engine gets an empty stand-in for each PDF not made yet (it must find every file a page links
-to), and the real PDF replaces it before the site is swapped in (`place`).
+loaded (`start_worksheets`: nothing else is ready to lay out yet), its handbooks once its pages
+are made, and the other languages' PDFs once theirs are. `Pending.result` waits for them.
+`build.build` runs the site engine in between, so MkDocs and WeasyPrint run side by side (the
+cold build of issue 15); the engine gets an empty stand-in for each PDF not made yet (it must
+find every file a page links to), and the real PDF replaces it before the site is swapped in
+(`place`).
 """
 
 from __future__ import annotations
