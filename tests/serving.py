@@ -97,6 +97,15 @@ class ServeProcess:
         assert not stuck, "serve did not stop on Ctrl+C:\n" + "\n".join(self.lines)
 
 
+def left_behind(pids: list[int], grace: float = 10) -> list[int]:
+    """The processes of `pids` still there after `grace` seconds. Multiprocessing's resource
+    tracker ends once the process that started it has, a moment after it, not with it."""
+    deadline = time.monotonic() + grace
+    while any(not gone(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [pid for pid in pids if not gone(pid)]
+
+
 def gone(pid: int) -> bool:
     """No such process any more (a zombie waiting for its new parent to reap it counts as gone)."""
     try:

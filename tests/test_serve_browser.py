@@ -16,7 +16,7 @@ from typing import Any
 
 from mentoring_site.cli import main
 from tests.browser import site_pages
-from tests.serving import ServeProcess, gone
+from tests.serving import ServeProcess, left_behind
 
 STYLESHEETS = """() => [...document.querySelectorAll('link[rel=stylesheet]')].map(
     link => [link.getAttribute('href'), link.sheet !== null && link.sheet.cssRules.length > 0])"""
@@ -75,7 +75,7 @@ def test_serve_reloads_on_save_and_shows_errors_in_a_banner(browser: Any, small:
         pool = serving.children()
         assert serving.interrupt() == 0
         assert "Stopping the preview." in serving.lines
-        assert [pid for pid in pool if not gone(pid)] == []
+        assert left_behind(pool) == []
     finally:
         serving.close()
     # The script is added as pages are sent: never into the files of the preview or a site.
