@@ -131,8 +131,11 @@ def main() -> None:
                     source.write_text(text.replace(f'title: "{title}"', f'title: "{new}"', 1), encoding="utf-8")
                     wait_for_title(our_page, new)
                     figures["mentoring-site serve"].append(time.perf_counter() - start)
-                    # Let the worksheets that name the practice finish before MkDocs' turn.
-                    ours.wait_for(r"^Pages ready", timeout=120)
+                    # Let the rebuild end before MkDocs' turn: the default language's pages
+                    # come first, the other languages' next, then the worksheets that name the
+                    # practice.
+                    if ours.wait_for(r"^Pages ready", timeout=120).string.endswith(" next)"):
+                        ours.wait_for(r"^Pages in .* ready in", timeout=120)
                     time.sleep(0.5)
                     if any(line.startswith("Worksheets: rendering") for line in ours.lines[ours.seen:]):
                         ours.wait_for(r"^Worksheets: all \d+ ready", timeout=300)

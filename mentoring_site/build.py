@@ -93,31 +93,46 @@ def generate_site(root: Path, *, pool: Executor | None = None, report: Report = 
     each language's in its `pdfs`, with an empty stand-in in its files for each missing one
     (`publish_site` finishes them while the site engine runs); without, they are laid out, and
     waited for, here."""
+    first = generate_default(root, report=report, pool=pool, **options)
+    if pool is not None:  # its PDFs start while the other languages are made
+        start_pdfs([first], pool)
+    generate_others(first, report=report, **options)
+    if pool is not None:
+        start_pdfs(first.others, pool)
+    else:
+        finish_pdfs(first.editions, None, report)
+    return first
+
+
+def generate_default(root: Path, *, report: Report = lambda _: None, **options: Any) -> Generated:
+    """The default language's site alone, its PDFs left to the caller (see `generate_site`;
+    `generate_others` adds the other languages). If it has problems, the other languages are
+    checked too and every language's problems are raised together."""
     try:
-        first = generate(root, later=True, report=report, pool=pool, **options)
+        return generate(root, later=True, report=report, **options)
     except ProgramError as exc:
         # The languages are program.yml's (as its mistakes leave them: see load_program); a file
         # that cannot be read at all was reported by the first run already.
         codes = load_program(root, defer=True).languages[1:]
         problems = list(exc.problems)
+        options.pop("pool", None)
         for code in codes:
             try:
                 generate(root, language=code, later=True, report=report, **options)
             except ProgramError as other:
                 problems += other.problems
         _raise(problems)
-    if pool is not None:  # its PDFs start while the other languages are made
-        start_pdfs([first], pool)
-    codes = first.program.languages[1:]
+
+
+def generate_others(first: Generated, *, report: Report = lambda _: None, **options: Any) -> None:
+    """Every other language's site into `first.others` (their PDFs left to the caller), and every
+    language's settings linked to the others' (see multilingual.link); every language's problems
+    are raised together."""
+    root, codes = first.program.root, first.program.languages[1:]
     first.others = _all_problems(*[
         lambda code=code: generate(root, language=code, default=first.program, later=True, report=report, **options)
         for code in codes])
     multilingual.link(first.editions)
-    if pool is not None:
-        start_pdfs(first.others, pool)
-    else:
-        finish_pdfs(first.editions, None, report)
-    return first
 
 
 def start_pdfs(editions: list[Generated], pool: Executor) -> None:
@@ -288,7 +303,7 @@ def build(
 
 def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False, bytecode_cache: Any = None,
                  pool: Executor | None = None, report: Report = lambda _: None,
-                 before_swap: Callable[[], None] = lambda: None) -> None:
+                 before_swap: Callable[[], None] = lambda: None, keep: Collection[str] = ()) -> None:
     """Run the site engine on generated files (every language's), make the result safe, and swap
     it into `site_dir`, all languages at once. A language whose input is the same as when
     `site_dir` was last published is kept from there instead (see publish.py), and with every
@@ -297,7 +312,12 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     PDFs still being laid out in `pool` (see `generate_site`) are waited for after the engine
     has run and before the swap; a language with any of them is new input. `before_swap` is
     called once the new site is complete, just before it replaces the old one (or once it is
-    known that the old one stays: `serve` marks its build's PDFs as not in place yet then)."""
+    known that the old one stays: `serve` marks its build's PDFs as not in place yet then).
+
+    `keep`: the folders ("es/") of other languages, not among `generated`'s, that stay in
+    `site_dir` as they are, with the digests recorded for them (`serve` shows the default
+    language first, then publishes the others); each must have a record there (see
+    `publish.published`)."""
     started = time.perf_counter()
     waiting = sum(len(e.pdfs.missing()) for e in generated.editions if e.pdfs)
     if waiting:
@@ -307,16 +327,17 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
             for edition in generated.editions if not edition.pdfs}
     previous = publish.published(site_dir)
+    carried = {folder: previous[folder] for folder in keep}
     same = {folder for folder, key in keys.items() if previous.get(folder) == key}
     generated.stats["kept"] = sorted(e.program.language for e in generated.editions if e.folder in same)
     generated.stats["safety_seconds"] = 0.0
-    if len(same) != len(generated.editions) or len(previous) != len(generated.editions):
+    if len(same) != len(generated.editions) or len(previous) != len(generated.editions) + len(carried):
         # The engine's input sits beside the site, named so that the next build removes it if this
         # one is killed.
         with _writing(site_dir), publish.workspace(site_dir) as workdir, publish.staging(site_dir) as staged:
             generated.stats["safety_seconds"] = _run_engine(
                 generated, workdir, staged, verbose=verbose, bytecode_cache=bytecode_cache or templating.BYTECODE_CACHE,
-                kept_from=site_dir, kept=same,
+                kept_from=site_dir, kept=same | set(carried),
             )
             waited = time.perf_counter()
             finish_pdfs(generated.editions, pool, report, site=staged)
@@ -324,7 +345,7 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
             before_swap()
         keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
                 for edition in generated.editions}
-        publish.remember(site_dir, keys)
+        publish.remember(site_dir, {**keys, **carried})
     else:
         before_swap()
     generated.stats["engine_seconds"] = (time.perf_counter() - started - generated.stats["safety_seconds"]
@@ -364,13 +385,16 @@ def _run_engine(
     safe there (see htmlsafety); returns the seconds the safety stage took. The other languages'
     sites are built the same way, each in a folder of its own, then placed under `target`. The
     languages whose folders ("" or "es/") are in `kept` are copied from the site `kept_from`
-    instead."""
+    instead (those of `kept` that are not `generated`'s languages too: see `publish_site`)."""
     others = {other.folder.rstrip("/") for other in generated.others}
     if "" in kept and kept_from is not None:
         publish.reuse(kept_from, target, leave_out=others)
         seconds = 0.0
     else:
         seconds = _run_engine_once(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache)
+        for folder in sorted(set(kept) - {"", *(other.folder for other in generated.others)}):
+            if kept_from is not None:
+                publish.reuse(kept_from / folder, target / folder)
     return seconds + _run_others(generated, workdir, target, verbose=verbose, bytecode_cache=bytecode_cache,
                                  kept_from=kept_from, kept=kept)
 

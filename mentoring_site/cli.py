@@ -87,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     verbose = getattr(args, "verbose", False)
 
     def report(message: str) -> None:
-        if not quiet:
-            print(message, flush=True)
+        if not quiet:  # one write, whole lines: `serve` reports from several threads
+            sys.stdout.write(message + "\n")
+            sys.stdout.flush()
 
     def warn(message: str) -> None:  # shown even with -q: it is about what gets published
         print(message, file=sys.stderr, flush=True)

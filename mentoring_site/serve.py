@@ -3,11 +3,13 @@
 - `watchfiles` (the Rust `notify` crate: inotify, FSEvents, ReadDirectoryChangesW) says which
   source files changed; nothing polls file times.
 - Pages come first: the program is loaded, its pages rendered and MkDocs run, and the result is
-  swapped into the preview folder (`.mentoring-site/preview`, never `site/`). The worksheets come
-  after, in the background: their HTML is made, the PDFs in the cache are put in place at once,
-  and the others are rendered by a pool of processes that lives as long as `serve` and runs at a
-  lower priority than the preview; the terminal shows their progress, and a request for a PDF
-  that is not in place yet waits for it.
+  swapped into the preview folder (`.mentoring-site/preview`, never `site/`). In a program with
+  several languages, a rebuild shows the default language's pages before it makes the others'
+  (see `Builder.build`), and a page reloads only when its own language's site was replaced (each
+  has its build id). The worksheets come after, in the background: their HTML is made, the PDFs
+  in the cache are put in place at once, and the others are rendered by a pool of processes that
+  lives as long as `serve` and runs at a lower priority than the preview; the terminal shows
+  their progress, and a request for a PDF that is not in place yet waits for it.
 - The standard library's HTTP server serves the preview. Into each HTML page it sends it adds,
   at response time, one external same-origin script (`/__mentoring-site/reload.js`, allowed by a
   `script-src 'self'` policy); the files on disk are left as built. The script listens to
@@ -37,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -45,8 +47,8 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from . import assets, cache, publish, templating
-from .build import Report, generate_site, publish_site
+from . import assets, cache, multilingual, publish, templating
+from .build import Generated, Report, generate_default, generate_others, publish_site
 from .engine import EngineError
 from .errors import Problem, ProgramError
 from .program import LoadedProgram
@@ -69,6 +71,13 @@ class Shown:
     message: str
 
 
+def say(text: str) -> None:
+    """Problems, on stderr even with --quiet: whole lines at once, since several threads print
+    (`print` writes the text and its newline apart)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
 def shown_problems(exc: ProgramError | EngineError) -> list[Shown]:
     if isinstance(exc, ProgramError):
         return [Shown(f"{p.file}:{p.line}:{p.column}", p.key, p.message) for p in exc.problems]
@@ -83,7 +92,8 @@ class Preview:
         self.folder = folder
         self.changed = threading.Condition()
         self.run = f"{time.time_ns():x}"  # a page from an earlier `serve` reloads too
-        self.builds = 0
+        self.builds: dict[str, int] = {}  # how often each language's site ("" or "es/") was replaced
+        self.languages = [""]  # the folders of the languages' sites, the default language's first
         self.version = 0  # bumped on every change a page must hear of
         self.problems: list[Shown] = []
         self.banner: str | None = None
@@ -92,12 +102,18 @@ class Preview:
         self.stopping = False
         self.swap = threading.Lock()  # held while the folder is replaced or a PDF written into it
 
-    @property
-    def build(self) -> str:
-        return f"{self.run}-{self.builds}" if self.folder.is_dir() else "none"
+    def build(self, folder: str = "") -> str:
+        """The build id of a language's site (`folder`: "" or "es/"): a page reloads when it changes."""
+        return f"{self.run}-{self.builds.get(folder, 0)}" if self.folder.is_dir() else "none"
+
+    def language_of(self, path: str) -> str:
+        """The folder of the language's site that the address `path` is in ("" or "es/")."""
+        top = path.lstrip("/").split("/", 1)[0] + "/"
+        return top if top in self.languages[1:] else ""
 
     def state(self) -> str:
-        return json.dumps({"build": self.build, "banner": self.banner})
+        builds = {folder: self.build(folder) for folder in self.languages}
+        return json.dumps({"build": self.build(), "builds": builds, "banner": self.banner})
 
     def _changed(self) -> None:
         self.version += 1
@@ -113,9 +129,14 @@ class Preview:
             self.changed.notify_all()
             return self.generation
 
-    def published(self) -> None:
+    def published(self, replaced: Collection[str], languages: list[str] | None = None) -> None:
+        """A build is on show: the sites of the languages in `replaced` (their folders) are new,
+        and their pages reload; `languages`: every language's folder, if the build made them all."""
         with self.changed:
-            self.builds += 1
+            if languages is not None:
+                self.languages = languages
+            for folder in replaced:
+                self.builds[folder] = self.builds.get(folder, 0) + 1
             self._set_problems([])
 
     def failed(self, problems: list[Shown], shown: str = "build") -> None:
@@ -148,13 +169,16 @@ def render_banner(root: Path, problems: list[Shown], shown: str = "build") -> st
         return render(environment(assets.builtin_root()), "serve/banner.html.j2", context)
 
 
-def inject(page: bytes, build: str, *, base: bool = False) -> bytes:
+def inject(page: bytes, build: str, *, base: bool = False, folder: str = "") -> bytes:
     """The page with the reload script added at the end of its head (or at its start).
 
+    `build`: the build id of the page's language's site, whose folder ("es/") is `folder`.
     `base`: links relative to the site's top folder (the 404 page, shown at any address) are
     resolved from the server's root, where the preview lives.
     """
-    script = str(Markup('<script src="{}" data-build="{}"></script>').format(PREFIX + "reload.js", build)).encode()
+    tag = '<script src="{}" data-build="{}" data-folder="{}"></script>' if folder else (
+        '<script src="{}" data-build="{}"></script>')
+    script = str(Markup(tag).format(PREFIX + "reload.js", build, folder)).encode()
     at = page.lower().find(b"</head>")
     page = page[:at] + script + page[at:] if at >= 0 else script + page
     if base:  # before anything in the head that has an address
@@ -191,7 +215,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             self._own(path.removeprefix(PREFIX), body)
             return
         preview = self.preview
-        build = preview.build  # before reading the page: a page older than its build id reloads
+        folder = preview.language_of(path)
+        # Before reading the page: a page older than its build id reloads.
+        build, top = preview.build(folder), preview.build()
         if not preview.folder.is_dir():
             name = self.preview.root.name
             page = render(environment(assets.builtin_root()), "serve/waiting.html.j2", {"name": name})
@@ -228,7 +254,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 break
         ctype = self.guess_type(str(target))
         if ctype == "text/html":
-            data, ctype = inject(data, build, base=status == 404), "text/html; charset=utf-8"
+            # The 404 page is the top one, for every language.
+            data = inject(data, top, base=True) if status == 404 else inject(data, build, folder=folder)
+            ctype = "text/html; charset=utf-8"
         self._send(status, data, ctype, body)
 
     def _own(self, name: str, body: bool) -> None:
@@ -431,7 +459,7 @@ class PdfRenderer:
                         if problems:
                             self._failed(problems, generation, kept)
                             for problem in sorted(problems):
-                                print(problem, file=sys.stderr, flush=True)
+                                say(str(problem))
                         else:
                             self.report(f"Worksheets: all {total} ready in {time.perf_counter() - started:.1f} s")
                         cache.prune(folder)
@@ -441,7 +469,7 @@ class PdfRenderer:
                 if wanted.pop(job.key, None) is not None:
                     self._keep_last([f"{where}worksheets/{job.filename}" for where in folders.get(job.key, [""])],
                                     generation)
-                print(f"error: worksheet {job.filename} could not be rendered: {exc!r}", file=sys.stderr, flush=True)
+                say(f"error: worksheet {job.filename} could not be rendered: {exc!r}")
             while todo and len(running) < workers:
                 job = todo.pop(0)
                 cached = cache.get(folder, job.key)
@@ -470,7 +498,7 @@ class PdfRenderer:
         if problems and self._failed(problems, generation, kept):
             then = "The preview still shows the last good worksheet PDFs." if kept else (
                 "Its worksheet PDFs are made once that is fixed.")
-            print(f"{ProgramError(problems)}\n{then}", file=sys.stderr, flush=True)
+            say(f"{ProgramError(problems)}\n{then}")
         return placed
 
     def _place(self, made: list[tuple[Job, bytes, list[str]]], generation: int) -> bool:
@@ -542,58 +570,121 @@ class PdfRenderer:
 
 
 class Builder:
-    """Builds the pages into the preview folder, then hands the worksheets to the renderer."""
+    """Builds the pages into the preview folder, then hands the worksheets to the renderer.
+
+    A program in several languages is rebuilt a language at a time once its first build is on
+    show: the default language's pages are put in place first, with the other languages' sites
+    left as they are, then the others' (see `build`).
+    """
 
     def __init__(self, preview: Preview, renderer: PdfRenderer, report: Report, verbose: bool) -> None:
         self.preview = preview
         self.renderer = renderer
         self.report = report
         self.verbose = verbose
+        self.others: list[Generated] | None = None  # the other languages' sites, as last put in place
 
     def build(self, ready: Callable[[], None] = lambda: None) -> bool:
-        """Build the pages; `ready` runs once they are on show, before the PDFs start."""
+        """Build the pages; `ready` runs once they are on show, before the PDFs start.
+
+        With other languages, the default language's pages are shown first, as soon as they are
+        made: most edits are to its pages, which are the ones open. Their language switchers lead
+        to the pages the other languages had at their last build; the other languages are made
+        next, and a page the default language's site links differently then is put in place again.
+        """
         started = time.perf_counter()
-        preview = self.preview
+        quiet: Report = self.report if self.verbose else lambda _: None
+        # The printed handbook is left out of the preview: `build` makes it. The worksheets' HTML
+        # is made with their PDFs, after the pages are on show (see PdfRenderer).
+        options: dict[str, Any] = {"pdfs": False, "booklet": False, "worksheets": False, "report": quiet}
+        alone: int | None = None  # the generation of the default language's site, put in place alone
         try:
-            # The printed handbook is left out of the preview: `build` makes it. The worksheets'
-            # HTML is made with their PDFs, after the pages are on show (see PdfRenderer).
-            generated = generate_site(preview.root, pdfs=False, booklet=False, worksheets=False,
-                                      report=self.report if self.verbose else lambda _: None)
-            pending: set[str] = set()  # every worksheet PDF, until the renderer has put it in place
-            editions = []
-            for edition in generated.editions:  # every language's site
-                # MkDocs must find every linked file: an empty stand-in for each PDF. The stand-ins
-                # keep a language's input the same whatever its PDFs hold, so that a language
-                # nothing changed in is kept (its PDFs, put in place since, with it).
-                files = dict(edition.files)
-                for name in filenames(edition.program):
-                    files[f"worksheets/{name}"] = b""
-                    pending.add(f"{edition.folder}worksheets/{name}")
-                # The preview is served from the server's root, wherever site.url says the site will
-                # live; without site.url the 404 page's links are relative, and `inject` gives it a base.
-                config = {key: value for key, value in edition.config.items() if key != "site_url"}
-                editions.append(dataclasses.replace(edition, files=files, config=config, others=[]))
-            shown = dataclasses.replace(editions[0], others=editions[1:])
-            generation = 0
-
-            def placing() -> None:
-                nonlocal generation
-                generation = preview.placing(pending)
-
-            with preview.swap:
-                publish_site(shown, preview.folder, verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE,
-                             before_swap=placing)
+            first = generate_default(self.preview.root, **options)
+            with self.preview.swap:  # the PDF renderer does not change the preview meanwhile
+                keep = self._others_kept(first)
+                if keep:
+                    assert self.others is not None
+                    as_before = [Generated(o.program, {p: "" for p in o.files if p.endswith(".md")}, {})
+                                 for o in self.others]
+                    multilingual.link([first, *as_before])  # linked again below, once the others are made
+                    alone = self._publish([first], keep)
+            if alone is not None:
+                later = ", ".join(multilingual.language_name(code) for code in first.program.languages[1:])
+                self.report(f"Pages ready in {time.perf_counter() - started:.1f} s "
+                            f"({first.stats['pages']} pages; {later} next)")
+            generate_others(first, **options)
+            with self.preview.swap:
+                generation = self._publish(first.editions)
         except (ProgramError, EngineError) as exc:
-            preview.failed(shown_problems(exc))
             # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
-            print(f"{exc}\nThe preview still shows the last good build.", file=sys.stderr, flush=True)
+            if alone is None:
+                self.preview.failed(shown_problems(exc))
+                say(f"{exc}\nThe preview still shows the last good build.")
+                return False
+            self.preview.failed(shown_problems(exc), "others")
+            say(f"{exc}\nThe preview shows the new pages in {multilingual.language_name(first.program.language)} "
+                "and the last good build of the other languages.")
+            # The PDFs of the pages on show: the default language's new ones, the others' last good ones.
+            self.renderer.start([(e.folder, e.program) for e in [first, *(self.others or [])]], alone)
             return False
-        preview.published()
-        pages = sum(e.stats["pages"] for e in generated.editions)
-        self.report(f"Pages ready in {time.perf_counter() - started:.1f} s ({pages} pages)")
+        self.others = first.others
+        seconds = time.perf_counter() - started
+        if alone is None:
+            self.report(f"Pages ready in {seconds:.1f} s ({sum(e.stats['pages'] for e in first.editions)} pages)")
+        else:
+            later = ", ".join(multilingual.language_name(o.program.language) for o in first.others)
+            pages = sum(o.stats["pages"] for o in first.others)
+            self.report(f"Pages in {later} ready in {seconds:.1f} s ({pages} pages)")
         ready()
-        self.renderer.start([(e.folder, e.program) for e in generated.editions], generation)
+        self.renderer.start([(e.folder, e.program) for e in first.editions], generation)
         return True
+
+    def _others_kept(self, first: Generated) -> list[str]:
+        """The folders of the other languages' sites, if the default language's may be put in
+        place before them: they are the languages of the last build, which are on show as it
+        published them (else none: every language is put in place at once). Called with the
+        preview's `swap` lock held."""
+        codes = first.program.languages[1:]
+        if not codes or self.others is None or [o.program.language for o in self.others] != codes:
+            return []
+        folders = [o.folder for o in self.others]
+        recorded = publish.published(self.preview.folder)
+        return folders if all(folder in recorded for folder in ["", *folders]) else []
+
+    def _publish(self, editions: list[Generated], keep: list[str] | None = None) -> int:
+        """Put the sites of `editions` (every language's, or the default language's alone with
+        the folders of the others in `keep`) in place in the preview; returns the generation of
+        the site on show (see Preview.placing). Called with the preview's `swap` lock held."""
+        # Every worksheet PDF, until the renderer has put it in place (the kept languages' too: theirs
+        # may still be under way for an earlier build).
+        pending = {f"{o.folder}worksheets/{name}" for o in self.others or [] if keep and o.folder in keep
+                   for name in filenames(o.program)}
+        copies = []
+        for edition in editions:
+            # MkDocs must find every linked file: an empty stand-in for each PDF. The stand-ins
+            # keep a language's input the same whatever its PDFs hold, so that a language
+            # nothing changed in is kept (its PDFs, put in place since, with it).
+            files = dict(edition.files)
+            for name in filenames(edition.program):
+                files[f"worksheets/{name}"] = b""
+                pending.add(f"{edition.folder}worksheets/{name}")
+            # The preview is served from the server's root, wherever site.url says the site will
+            # live; without site.url the 404 page's links are relative, and `inject` gives it a base.
+            config = {key: value for key, value in edition.config.items() if key != "site_url"}
+            copies.append(dataclasses.replace(edition, files=files, config=config, others=[]))
+        shown = dataclasses.replace(copies[0], others=copies[1:])
+        generation = 0
+
+        def placing() -> None:
+            nonlocal generation
+            generation = self.preview.placing(pending)
+
+        publish_site(shown, self.preview.folder, verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE,
+                     before_swap=placing, keep=keep or ())
+        kept = shown.stats["kept"]
+        self.preview.published([e.folder for e in editions if e.program.language not in kept],
+                               None if keep else [e.folder for e in editions])
+        return generation
 
 
 def _watch(root: Path, stop: threading.Event, changes: queue.Queue[set[str]]) -> list[threading.Thread]:
@@ -687,7 +778,7 @@ def serve(
     warn: Callable[[str], None] | None = None,
 ) -> None:
     """Serve a live preview of the program in `root` until Ctrl+C (or SIGTERM)."""
-    warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr, flush=True))
+    warn = warn or (lambda message: say(f"warning: {message}"))
     folder = root / ".mentoring-site" / "preview"
     publish.check_site_dir(root, folder, option="")  # the preview folder is not the user's choice
     # Templates are compiled once for the session, again only when their source changes.

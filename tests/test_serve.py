@@ -212,3 +212,57 @@ def test_serve_previews_every_language(tmp_path: Path) -> None:
         assert status == 404 and '<base href="/">' in missing
     finally:
         serving.close()
+
+
+def test_serve_puts_the_default_language_in_place_first_then_the_others(tmp_path: Path) -> None:
+    """With several languages, a rebuild shows the default language's pages first and makes the
+    others next; a page reloads only when its own language's site was replaced; a mistake only a
+    translation has leaves the default language's new pages on show, with their PDFs."""
+    from tests.test_multilingual import three_languages
+
+    program = three_languages(tmp_path / "small")
+    english, spanish = program / "templates/pages/conduct.md.j2", program / "templates/pages/conduct.es.md.j2"
+    serving = ServeProcess(program)
+
+    def builds() -> dict[str, str]:
+        return json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["builds"]
+
+    try:
+        first = builds()
+        assert set(first) == {"", "es/", "es-MX/"}
+        page = _get(serving.url + "es/conduct/")[2]
+        assert f'<script src="/__mentoring-site/reload.js" data-build="{first["es/"]}" data-folder="es/">' in page
+
+        english.write_text(english.read_text().replace("# Code of conduct", "# Our code of conduct"))
+        serving.wait_for(r"^Pages ready in \d+\.\d s \(23 pages; Español, Español \(México\) next\)$")
+        serving.wait_for(r"^Pages in Español, Español \(México\) ready in \d+\.\d s \(46 pages\)$")
+        second = builds()
+        assert second[""] != first[""] and second["es/"] == first["es/"]  # Spanish has its own words
+        assert "Our code of conduct" in _get(serving.url + "conduct/")[2]
+
+        spanish.write_text(spanish.read_text().replace("# Código de conducta", "# Nuestro código de conducta"))
+        serving.wait_for(r"^Pages in Español, Español \(México\) ready in")
+        third = builds()
+        assert third[""] == second[""] and third["es/"] != second["es/"]
+        assert "Nuestro código de conducta" in _get(serving.url + "es/conduct/")[2]
+
+        good = spanish.read_text()
+        spanish.write_text(good + "\n{{ no_such_placeholder }}\n")
+        serving.wait_for(r"and the last good build of the other languages\.$")
+        english.write_text(english.read_text().replace("# Our code of conduct", "# The code of conduct"))
+        serving.wait_for(r"^Pages ready in \d+\.\d s \(23 pages; Español, Español \(México\) next\)$")
+        serving.wait_for(r"and the last good build of the other languages\.$")
+        state = json.loads(_get(serving.url + "__mentoring-site/state.json")[2])
+        assert "no_such_placeholder" in state["banner"]
+        assert "shows the new pages in the default language and the last good build of the others" in state["banner"]
+        assert "The code of conduct" in _get(serving.url + "conduct/")[2]
+        assert "Nuestro código de conducta" in _get(serving.url + "es/conduct/")[2]
+        for folder in ("", "es/"):  # the PDFs of what is on show, in every language
+            with urllib.request.urlopen(serving.url + f"{folder}worksheets/plan-a4.pdf", timeout=60) as response:
+                assert response.read().startswith(b"%PDF-"), folder
+
+        spanish.write_text(good)
+        serving.wait_for(r"^Pages in Español, Español \(México\) ready in")
+        assert json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"] is None
+    finally:
+        serving.close()

@@ -84,6 +84,44 @@ def test_serve_reloads_on_save_and_shows_errors_in_a_banner(browser: Any, small:
     assert not (small / "site").exists()
 
 
+def test_an_open_page_reloads_only_when_its_own_language_changed(browser: Any, tmp_path: Path) -> None:
+    """With several languages, an edit to the English text reloads the open English page and
+    leaves the open Spanish one as it is (a page that reloads loses what the test set on it),
+    and the other way round."""
+    from playwright.sync_api import expect
+
+    from tests.test_multilingual import three_languages
+
+    program = three_languages(tmp_path / "small")
+    english, spanish = program / "templates/pages/conduct.md.j2", program / "templates/pages/conduct.es.md.j2"
+    serving = ServeProcess(program)
+    try:
+        pages = {}
+        for folder in ("", "es/"):
+            pages[folder] = browser.new_page()
+            pages[folder].goto(serving.url + f"{folder}conduct/")
+            pages[folder].evaluate("() => { window.notReloaded = true; }")
+        heading = {folder: page.locator("article h1") for folder, page in pages.items()}
+
+        def reloaded(folder: str) -> bool:
+            return not pages[folder].evaluate("() => window.notReloaded === true")
+
+        english.write_text(english.read_text().replace("# Code of conduct", "# Our code of conduct"))
+        expect(heading[""]).to_have_text(re.compile(r"^Our code of conduct\W*$"), timeout=30_000)
+        serving.wait_for(r"^Pages in Español, Español \(México\) ready in")
+        pages[""].evaluate("() => { window.notReloaded = true; }")
+        assert not reloaded("es/")
+
+        spanish.write_text(spanish.read_text().replace("# Código de conducta", "# Nuestro código de conducta"))
+        expect(heading["es/"]).to_have_text(re.compile(r"^Nuestro código de conducta\W*$"), timeout=30_000)
+        serving.wait_for(r"^Pages in Español, Español \(México\) ready in")
+        assert not reloaded("")
+        for page in pages.values():
+            page.close()
+    finally:
+        serving.close()
+
+
 class _SubfolderHandler(http.server.SimpleHTTPRequestHandler):
     """A web server with the site under /sub/ and its 404 page for anything missing, as GitHub
     Pages serves a project site."""

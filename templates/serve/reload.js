@@ -4,6 +4,7 @@
   "use strict";
   var script = document.currentScript;
   var shown = script ? script.getAttribute("data-build") : null;
+  var folder = (script && script.getAttribute("data-folder")) || "";  // its language's site: "" or "es/"
   var base = "/__mentoring-site/";
 
   var style = document.createElement("link");
@@ -18,7 +19,8 @@
   }
 
   function update(state) {
-    if (shown !== null && state.build !== shown) {
+    var now = state.builds && folder in state.builds ? state.builds[folder] : state.build;
+    if (shown !== null && now !== shown) {
       location.reload();
       return;
     }
