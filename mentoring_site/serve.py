@@ -92,7 +92,11 @@ class Preview:
         self.folder = folder
         self.changed = threading.Condition()
         self.run = f"{time.time_ns():x}"  # a page from an earlier `serve` reloads too
-        self.builds: dict[str, int] = {}  # how often each language's site ("" or "es/") was replaced
+        # The number of the publish that last replaced each language's site ("" or "es/"), counted
+        # over all languages: an id is never another language's (a page of a language taken out
+        # compares its id with the top one's; see reload.js).
+        self.builds: dict[str, int] = {}
+        self.publishes = 0
         self.languages = [""]  # the folders of the languages' sites, the default language's first
         self.version = 0  # bumped on every change a page must hear of
         self.problems: list[Shown] = []
@@ -135,8 +139,10 @@ class Preview:
         with self.changed:
             if languages is not None:
                 self.languages = languages
+            if replaced:
+                self.publishes += 1
             for folder in replaced:
-                self.builds[folder] = self.builds.get(folder, 0) + 1
+                self.builds[folder] = self.publishes
             self._set_problems([])
 
     def failed(self, problems: list[Shown], shown: str = "build") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -264,5 +265,47 @@ def test_serve_puts_the_default_language_in_place_first_then_the_others(tmp_path
         spanish.write_text(good)
         serving.wait_for(r"^Pages in Español, Español \(México\) ready in")
         assert json.loads(_get(serving.url + "__mentoring-site/state.json")[2])["banner"] is None
+    finally:
+        serving.close()
+
+
+def _reloads(page: str, state: dict[str, object]) -> bool:
+    """Whether an open `page` reloads on hearing `state`, by reload.js's rule: its language's
+    build id, or the top one's where its language has none any more, differs from its own."""
+    script = re.search(r'<script src="/__mentoring-site/reload.js" data-build="([^"]*)"(?: data-folder="([^"]*)")?>',
+                       page)
+    assert script is not None
+    shown, folder = script.group(1), script.group(2) or ""
+    builds = state["builds"]
+    assert isinstance(builds, dict)
+    return builds.get(folder, state["build"]) != shown
+
+
+def test_an_open_page_of_a_language_taken_out_reloads(tmp_path: Path) -> None:
+    """A page of a language no longer in `languages:` reloads (to the not-found page): each
+    language's build id is its own, never one another language's site has (an edit to Spanish
+    alone, then Spanish taken out, once left its page with the same id as the new English site)."""
+    from tests.test_multilingual import three_languages
+
+    program = three_languages(tmp_path / "small")
+    spanish = program / "templates/pages/conduct.es.md.j2"
+    serving = ServeProcess(program)
+
+    def state() -> dict[str, object]:
+        return json.loads(_get(serving.url + "__mentoring-site/state.json")[2])
+
+    try:
+        spanish.write_text(spanish.read_text().replace("# Código de conducta", "# Nuestro código de conducta"))
+        serving.wait_for(r"^Pages in Español, Español \(México\) ready in")
+        page = _get(serving.url + "es/conduct/")[2]
+        assert "Nuestro código de conducta" in page and not _reloads(page, state())
+
+        spanish.unlink()
+        program_yml = program / "content/program.yml"
+        program_yml.write_text(program_yml.read_text().replace("languages: [en, es, es-MX]", "languages: [en, es-MX]"))
+        serving.wait_for(r"^Pages ready in \d+\.\d s \(46 pages\)$")
+        assert set(state()["builds"]) == {"", "es-MX/"}  # type: ignore[arg-type]
+        assert _reloads(page, state())
+        assert _get(serving.url + "es/conduct/")[0] == 404
     finally:
         serving.close()
