@@ -317,7 +317,7 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     `keep`: the folders ("es/") of other languages, not among `generated`'s, that stay in
     `site_dir` as they are, with the digests recorded for them (`serve` shows the default
     language first, then publishes the others); each must have a record there (see
-    `publish.published`)."""
+    `publish.published`), else `publish.NotAsPublished` is raised before anything changes."""
     started = time.perf_counter()
     waiting = sum(len(e.pdfs.missing()) for e in generated.editions if e.pdfs)
     if waiting:
@@ -327,6 +327,8 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     keys = {edition.folder: engine.input_key(edition.files, edition.config, edition.theme_files)
             for edition in generated.editions if not edition.pdfs}
     previous = publish.published(site_dir)
+    if any(folder not in previous for folder in keep):
+        raise publish.NotAsPublished(f"{site_dir} is no longer as published: {', '.join(keep)} cannot be kept")
     carried = {folder: previous[folder] for folder in keep}
     same = {folder for folder, key in keys.items() if previous.get(folder) == key}
     generated.stats["kept"] = sorted(e.program.language for e in generated.editions if e.folder in same)

@@ -44,6 +44,11 @@ class UsageError(Exception):
     """A wrong command-line request (as opposed to a mistake in the program's files)."""
 
 
+class NotAsPublished(Exception):
+    """Parts of a site were to be kept as published, but the site is no longer exactly as
+    recorded (changed by something else since it was looked at): nothing was changed."""
+
+
 def link_on_the_way(program_root: Path, target: Path) -> Path | None:
     """The target itself if it is a symbolic link, else the first folder on the way to it
     inside the program that is one; None if there is none.

@@ -613,7 +613,10 @@ class Builder:
                     as_before = [Generated(o.program, {p: "" for p in o.files if p.endswith(".md")}, {})
                                  for o in self.others]
                     multilingual.link([first, *as_before])  # linked again below, once the others are made
-                    alone = self._publish([first], keep)
+                    # Changed since `_others_kept` looked (by another `serve` of the program, say):
+                    # every language is put in place at once below, as in a first build.
+                    with contextlib.suppress(publish.NotAsPublished):
+                        alone = self._publish([first], keep)
             if alone is not None:
                 later = ", ".join(multilingual.language_name(code) for code in first.program.languages[1:])
                 self.report(f"Pages ready in {time.perf_counter() - started:.1f} s "

@@ -10,6 +10,7 @@ import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -309,3 +310,39 @@ def test_an_open_page_of_a_language_taken_out_reloads(tmp_path: Path) -> None:
         assert _get(serving.url + "es/conduct/")[0] == 404
     finally:
         serving.close()
+
+
+def test_a_rebuild_makes_every_language_when_a_kept_site_changed_meanwhile(tmp_path: Path, monkeypatch: Any) -> None:
+    """The other languages' sites are kept while the default language's goes first only if they
+    are still exactly as published; one changed after serve looked (a second `serve` of the same
+    program, or a hand edit) and every language is made again, at once, as in a first build:
+    the rebuild neither fails nor keeps the changed file (it stopped serve with a KeyError)."""
+    from mentoring_site.serve import Builder, Preview
+    from tests.test_multilingual import three_languages
+
+    program = three_languages(tmp_path / "small")
+    preview = Preview(program, program / ".mentoring-site/preview")
+    lines: list[str] = []
+
+    class Renderer:  # the worksheet PDFs are not what this is about
+        def start(self, editions: list[Any], generation: int) -> None:
+            pass
+
+    builder = Builder(preview, Renderer(), lines.append, verbose=False)  # type: ignore[arg-type]
+    assert builder.build()
+    english = program / "templates/pages/conduct.md.j2"
+    english.write_text(english.read_text().replace("# Code of conduct", "# Our code of conduct"))
+    looked = Builder._others_kept
+
+    def changed_after_the_look(self: Builder, first: Any) -> list[str]:
+        kept = looked(self, first)
+        assert kept == ["es/", "es-MX/"]
+        (preview.folder / "es/index.html").write_text("edited by hand")
+        return kept
+
+    monkeypatch.setattr(Builder, "_others_kept", changed_after_the_look)
+    assert builder.build()
+    assert re.fullmatch(r"Pages ready in \d+\.\d s \(69 pages\)", lines[-1])
+    assert "Our code of conduct" in (preview.folder / "conduct/index.html").read_text()
+    spanish_home = (preview.folder / "es/index.html").read_text()
+    assert "edited by hand" not in spanish_home and '<html lang="es"' in spanish_home
