@@ -711,25 +711,46 @@ def _watch(root: Path, stop: threading.Event, changes: queue.Queue[set[str]]) ->
         return [root / name for name in WATCHED if (root / name).is_dir()]
 
     restart = threading.Event()
+    # Set once the folders as they are now are watched: a folder that appears is reported only
+    # then, so that an edit saved after the rebuild it starts is never missed (one saved while
+    # the watch started over was: the watcher of the folder's files was not in place yet).
+    watching = threading.Event()
 
     class Either:  # watchfiles asks is_set() every step: stop for good, or start over
         def is_set(self) -> bool:
             return stop.is_set() or restart.is_set()
 
     def inside() -> None:
+        try:
+            watch_inside()
+        finally:
+            watching.set()  # the root watcher is not left waiting when serve stops
+
+    def watch_inside() -> None:
         while not stop.is_set():
             restart.clear()
             watched = folders()
             if not watched:
+                watching.set()
                 stop.wait(0.5)  # nothing to watch until the root watcher sees a folder appear
                 continue
-            for batch in watchfiles.watch(*watched, stop_event=Either(), raise_interrupt=False, debounce=400):
-                changes.put({path for _, path in batch})
+            # A step without changes ends after rust_timeout (ms), so the first one says the
+            # watch is in place.
+            for batch in watchfiles.watch(*watched, stop_event=Either(), raise_interrupt=False, debounce=400,
+                                          rust_timeout=100, yield_on_timeout=True):
+                if not restart.is_set():  # not the watch that is being started over
+                    watching.set()
+                if batch:
+                    changes.put({path for _, path in batch})
 
     def outside() -> None:
         for batch in watchfiles.watch(root, recursive=False, watch_filter=top_level, stop_event=stop,
                                       raise_interrupt=False, debounce=400):
+            watching.clear()
             restart.set()
+            waited = time.monotonic() + 5
+            while not watching.wait(0.05) and not stop.is_set() and time.monotonic() < waited:
+                pass
             changes.put({path for _, path in batch})
 
     threads = [threading.Thread(target=inside, name="watch-sources"),

@@ -3,10 +3,12 @@ test_serve_browser.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
 import socket
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -346,3 +348,33 @@ def test_a_rebuild_makes_every_language_when_a_kept_site_changed_meanwhile(tmp_p
     assert "Our code of conduct" in (preview.folder / "conduct/index.html").read_text()
     spanish_home = (preview.folder / "es/index.html").read_text()
     assert "edited by hand" not in spanish_home and '<html lang="es"' in spanish_home
+
+
+def test_a_save_in_a_folder_that_just_appeared_is_seen(tmp_path: Path) -> None:
+    """A watched folder that appears (templates/, say) is reported once its files are watched: a
+    save in it right after the rebuild that reports it starts is seen (one saved while the watch
+    started over was missed, and the preview kept showing the file as it was before)."""
+    import queue
+    import threading
+
+    from mentoring_site.serve import _watch
+
+    root = tmp_path / "program"
+    (root / "content").mkdir(parents=True)
+    stop, changes = threading.Event(), queue.Queue[set[str]]()
+    threads = _watch(root, stop, changes)
+    try:
+        time.sleep(0.5)  # both watchers in place
+        (root / "templates/pages").mkdir(parents=True)
+        assert changes.get(timeout=10) == {str(root / "templates")}
+        saved = root / "templates/pages/roles.md.j2"
+        saved.write_text("# Roles\n")
+        seen: set[str] = set()
+        with contextlib.suppress(queue.Empty):
+            while str(saved) not in seen:
+                seen |= changes.get(timeout=5)
+        assert str(saved) in seen
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
