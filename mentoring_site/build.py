@@ -333,6 +333,8 @@ def publish_site(generated: Generated, site_dir: Path, *, verbose: bool = False,
     same = {folder for folder, key in keys.items() if previous.get(folder) == key}
     generated.stats["kept"] = sorted(e.program.language for e in generated.editions if e.folder in same)
     generated.stats["safety_seconds"] = 0.0
+    # The site stays as it is if every language is the same and none was taken out (the site
+    # recorded has exactly these languages and those kept).
     if len(same) != len(generated.editions) or len(previous) != len(generated.editions) + len(carried):
         # The engine's input sits beside the site, named so that the next build removes it if this
         # one is killed.

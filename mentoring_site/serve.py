@@ -106,7 +106,7 @@ class Preview:
         self.stopping = False
         self.swap = threading.Lock()  # held while the folder is replaced or a PDF written into it
 
-    def build(self, folder: str = "") -> str:
+    def build_id(self, folder: str = "") -> str:
         """The build id of a language's site (`folder`: "" or "es/"): a page reloads when it changes."""
         return f"{self.run}-{self.builds.get(folder, 0)}" if self.folder.is_dir() else "none"
 
@@ -116,20 +116,23 @@ class Preview:
         return top if top in self.languages[1:] else ""
 
     def state(self) -> str:
-        builds = {folder: self.build(folder) for folder in self.languages}
-        return json.dumps({"build": self.build(), "builds": builds, "banner": self.banner})
+        builds = {folder: self.build_id(folder) for folder in self.languages}
+        return json.dumps({"build": self.build_id(), "builds": builds, "banner": self.banner})
 
     def _changed(self) -> None:
         self.version += 1
         self.changed.notify_all()
 
-    def placing(self, pending: set[str]) -> int:
+    def placing(self, pending: set[str], kept: Collection[str] = ()) -> int:
         """A build's site is about to replace the one shown, or to stay (called with `swap`
         held): requests for its PDFs in `pending` wait for them, and the PDF renderer's rounds
-        for earlier builds may no longer write. Returns the new site's generation."""
+        for earlier builds may no longer write. `kept`: the folders ("es/") of languages whose
+        sites stay as they are; those of their PDFs not in place yet still wait. Returns the new
+        site's generation."""
         with self.changed:
             self.generation += 1
-            self.pending = set(pending)
+            still = {path for path in self.pending if kept and path.startswith(tuple(kept))}
+            self.pending = set(pending) | still
             self.changed.notify_all()
             return self.generation
 
@@ -223,7 +226,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         preview = self.preview
         folder = preview.language_of(path)
         # Before reading the page: a page older than its build id reloads.
-        build, top = preview.build(folder), preview.build()
+        build = preview.build_id(folder)
         if not preview.folder.is_dir():
             name = self.preview.root.name
             page = render(environment(assets.builtin_root()), "serve/waiting.html.j2", {"name": name})
@@ -260,8 +263,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 break
         ctype = self.guess_type(str(target))
         if ctype == "text/html":
-            # The 404 page is the top one, for every language.
-            data = inject(data, top, base=True) if status == 404 else inject(data, build, folder=folder)
+            data = inject(data, build, base=status == 404, folder=folder)
             ctype = "text/html; charset=utf-8"
         self._send(status, data, ctype, body)
 
@@ -423,6 +425,9 @@ class PdfRenderer:
             if kind == "stop":
                 return
             if kind == "round":
+                if value[1] != self.preview.generation:  # a newer build's site is on show already,
+                    todo, wanted = [], {}  # and its own round follows: the earlier work is dropped
+                    continue
                 editions, generation = value
                 program = editions[0][1]
                 placed = self._plan(editions, generation)
@@ -603,7 +608,7 @@ class Builder:
         # The printed handbook is left out of the preview: `build` makes it. The worksheets' HTML
         # is made with their PDFs, after the pages are on show (see PdfRenderer).
         options: dict[str, Any] = {"pdfs": False, "booklet": False, "worksheets": False, "report": quiet}
-        alone: int | None = None  # the generation of the default language's site, put in place alone
+        alone_generation: int | None = None  # of the default language's site, if put in place alone
         try:
             first = generate_default(self.preview.root, **options)
             with self.preview.swap:  # the PDF renderer does not change the preview meanwhile
@@ -616,17 +621,18 @@ class Builder:
                     # Changed since `_others_kept` looked (by another `serve` of the program, say):
                     # every language is put in place at once below, as in a first build.
                     with contextlib.suppress(publish.NotAsPublished):
-                        alone = self._publish([first], keep)
-            if alone is not None:
+                        alone_generation = self._publish([first], keep)
+            if alone_generation is not None:
                 later = ", ".join(multilingual.language_name(code) for code in first.program.languages[1:])
+                same = " unchanged" if first.program.language in first.stats["kept"] else ""
                 self.report(f"Pages ready in {time.perf_counter() - started:.1f} s "
-                            f"({first.stats['pages']} pages; {later} next)")
+                            f"({first.stats['pages']} pages{same}; {later} next)")
             generate_others(first, **options)
             with self.preview.swap:
                 generation = self._publish(first.editions)
         except (ProgramError, EngineError) as exc:
             # Problems go to stderr even with --quiet: the user is waiting for this rebuild.
-            if alone is None:
+            if alone_generation is None:
                 self.preview.failed(shown_problems(exc))
                 say(f"{exc}\nThe preview still shows the last good build.")
                 return False
@@ -634,11 +640,11 @@ class Builder:
             say(f"{exc}\nThe preview shows the new pages in {multilingual.language_name(first.program.language)} "
                 "and the last good build of the other languages.")
             # The PDFs of the pages on show: the default language's new ones, the others' last good ones.
-            self.renderer.start([(e.folder, e.program) for e in [first, *(self.others or [])]], alone)
+            self.renderer.start([(e.folder, e.program) for e in [first, *(self.others or [])]], alone_generation)
             return False
         self.others = first.others
         seconds = time.perf_counter() - started
-        if alone is None:
+        if alone_generation is None:
             self.report(f"Pages ready in {seconds:.1f} s ({sum(e.stats['pages'] for e in first.editions)} pages)")
         else:
             later = ", ".join(multilingual.language_name(o.program.language) for o in first.others)
@@ -664,10 +670,7 @@ class Builder:
         """Put the sites of `editions` (every language's, or the default language's alone with
         the folders of the others in `keep`) in place in the preview; returns the generation of
         the site on show (see Preview.placing). Called with the preview's `swap` lock held."""
-        # Every worksheet PDF, until the renderer has put it in place (the kept languages' too: theirs
-        # may still be under way for an earlier build).
-        pending = {f"{o.folder}worksheets/{name}" for o in self.others or [] if keep and o.folder in keep
-                   for name in filenames(o.program)}
+        pending: set[str] = set()  # every worksheet PDF, until the renderer has put it in place
         copies = []
         for edition in editions:
             # MkDocs must find every linked file: an empty stand-in for each PDF. The stand-ins
@@ -686,7 +689,7 @@ class Builder:
 
         def placing() -> None:
             nonlocal generation
-            generation = self.preview.placing(pending)
+            generation = self.preview.placing(pending, keep or ())
 
         publish_site(shown, self.preview.folder, verbose=self.verbose, bytecode_cache=templating.BYTECODE_CACHE,
                      before_swap=placing, keep=keep or ())

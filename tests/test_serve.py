@@ -214,6 +214,7 @@ def test_serve_previews_every_language(tmp_path: Path) -> None:
                 assert response.read().startswith(b"%PDF-"), folder
         status, _, missing = _get(serving.url + "es/no/such/page/")
         assert status == 404 and '<base href="/">' in missing
+        assert 'data-folder="es/"' in missing  # it reloads with the Spanish site
     finally:
         serving.close()
 
@@ -245,6 +246,7 @@ def test_serve_puts_the_default_language_in_place_first_then_the_others(tmp_path
         assert "Our code of conduct" in _get(serving.url + "conduct/")[2]
 
         spanish.write_text(spanish.read_text().replace("# Código de conducta", "# Nuestro código de conducta"))
+        serving.wait_for(r"^Pages ready in \d+\.\d s \(23 pages unchanged; Español, Español \(México\) next\)$")
         serving.wait_for(r"^Pages in Español, Español \(México\) ready in")
         third = builds()
         assert third[""] == second[""] and third["es/"] != second["es/"]

@@ -19,7 +19,7 @@
   }
 
   function update(state) {
-    var now = state.builds && folder in state.builds ? state.builds[folder] : state.build;
+    var now = state.builds[folder];  // undefined once its language is taken out: it reloads
     if (shown !== null && now !== shown) {
       location.reload();
       return;
