@@ -57,6 +57,7 @@ from .worksheets import (
     _key,
     _local_refs,
     _make_fetcher,
+    collected_after,
     tag_languages,
     weasyprint_version,
     worksheet_environment,
@@ -485,6 +486,7 @@ def _recall(program: LoadedProgram, inputs: str) -> dict[str, bytes] | None:
         return None
 
 
+@collected_after()
 def render_pdf(job: Job) -> bytes:
     """Lay out one booklet (runs in a worker process)."""
     import logging
