@@ -225,7 +225,7 @@ def collected_after() -> Iterator[None]:
 
     A layout makes millions of short-lived objects, and the collector, run every few hundred
     allocations, walked the growing heap about a hundred times a booklet: a tenth of a PDF's CPU
-    time (benchmarks/build_times.py prints it, "layout with the collector"). Nothing a layout
+    time (benchmarks/build_times.py prints both, "worksheet layouts, 1 process"). Nothing a layout
     makes is needed after it, so one collection at its end frees the same cycles, and the peak
     memory of a worker stays what it was (about 230 MB)."""
     was_on = gc.isenabled()

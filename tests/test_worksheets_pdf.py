@@ -204,3 +204,24 @@ def test_changing_an_image_renders_again_however_it_is_named(small: Path, tmp_pa
     image.write_bytes((REPO / "examples/engineering-apprenticeship/assets/brightline.png").read_bytes())
     _, changed = render_worksheets(load_program(small), cache, workers=1)
     assert (first["rendered"], again["rendered"], changed["rendered"]) == (1, 0, 1)
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_a_layout_in_this_process_leaves_the_cycle_collector_as_it_found_it(small: Path, collector_on: bool) -> None:
+    """Layouts hold the collector off until their end (worksheets.collected_after); one run
+    outside a worker (a single PDF, a pack) must not leave the caller's process without it, nor
+    turn on one its caller had turned off, and the cycles a layout made are freed at its end."""
+    import gc
+
+    from mentoring_site.worksheets import layout_pdf, plan
+
+    job = plan(load_program(small))[0]
+    was = gc.isenabled()
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        pdf = layout_pdf(job)
+        assert gc.isenabled() is collector_on
+        assert gc.get_count()[0] < 700  # collected at the end: gen 0 is (nearly) empty
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert pypdf.PdfReader(io.BytesIO(pdf)).pages
