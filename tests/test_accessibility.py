@@ -43,13 +43,33 @@ LANGUAGES = "language list open"
 DRAWER_OPEN = "document.getElementById('__drawer').checked"
 VIEWPORTS = {DESKTOP: (1280, 900), SEARCH: (1280, 900), DRAWER: (390, 844), ZOOM: (320, 640), LANGUAGES: (1280, 900)}
 STATES = (SEARCH, DRAWER, ZOOM)
-# Pages the states are checked on: the home page, a practice, the worksheet table, a worksheet;
-# in Spanish (longer words, in the drawer and the search results) the first three.
-STATE_PAGES = ["", "mentors/open-doors/", "worksheets/", "worksheets/agreement/",
-               "es/", "es/mentors/open-doors/", "es/worksheets/"]
+# A page of each kind the states are checked on besides state_pages(): a practice (in Spanish too)
+# and a worksheet.
+PAGE_KINDS = ["mentors/open-doors/", "worksheets/agreement/", "es/mentors/open-doors/"]
 # A missing address two folders down the Spanish site: the web server answers with the site's
 # 404 page (tests/browser.py, as GitHub Pages does), which finds the site's top by itself.
 MISSING = "es/no-such-page/here/"
+
+
+def state_pages(root: Path) -> list[str]:
+    """The pages the states are checked on, in every language of the program in `root`: the home
+    page and the first page of every section of the navigation (the drawer opens on the section of
+    the page it is opened from; the search results are the same on every page)."""
+    from mentoring_site.build import generate_site
+
+    pages = []
+    for edition in generate_site(root, pdfs=False).editions:
+        pages.append(edition.folder)
+        for item in edition.config["nav"]:
+            (entries,) = item.values()
+            if isinstance(entries, list):
+                (first,) = entries[0].values()
+                assert isinstance(first, str), item  # a page, not a section in a section
+                pages.append(edition.folder + ("" if first == "index.md" else
+                                               first.removesuffix(".md").removesuffix("index").rstrip("/") + "/"))
+    return pages
+
+
 def build(tmp: Path, source: Path, extra_branding: str = "") -> Path:
     """Build a copy of the program in `source`, its colours replaced by `extra_branding`, without
     its printed handbook (test_booklet.py tests that; the default program's, with its handbook,
@@ -177,7 +197,7 @@ def every_page(browser: Any, site: Path, pages: list[str]) -> tuple[list[str], i
                 checked += 1
             assert sorted(schemes) == ["default", "slate"], (path, schemes)
             # Reflow (WCAG 1.4.10) on every page: at 320 px nothing but a wide table, in its own
-            # scroll box, is wider than the screen (axe at that width: `serious` on STATE_PAGES).
+            # scroll box, is wider than the screen (axe at that width: `serious` on state_pages()).
             page.set_viewport_size({"width": VIEWPORTS[ZOOM][0], "height": VIEWPORTS[ZOOM][1]})
             enter_state(page, ZOOM)
             page.set_viewport_size({"width": 1280, "height": 900})
@@ -204,8 +224,11 @@ def test_default_handbook_every_page(browser: Any, default_site: Path, language:
 
 
 def test_default_handbook_in_every_state(browser: Any, default_site: Path) -> None:
-    found, checked = serious(browser, default_site, STATE_PAGES, STATES)
-    assert checked == 2 * len(STATES) * len(STATE_PAGES)
+    pages = state_pages(REPO)
+    # Both languages, and every section (taking part, mentors, mentees, worksheets, managers).
+    assert len(pages) >= 12 and "es/mentees/" in pages and "program-managers/" in pages
+    found, checked = serious(browser, default_site, pages + PAGE_KINDS, STATES)
+    assert checked == 2 * len(STATES) * len(pages + PAGE_KINDS)
     assert found == []
 
 
@@ -227,13 +250,15 @@ def test_spanish_language_list_and_404(browser: Any, default_site: Path) -> None
 
 @pytest.mark.parametrize("example", ["university-research", "engineering-apprenticeship"])
 def test_example_every_page(browser: Any, tmp_path: Path, example: str) -> None:
-    """Every page of an example, in its own colours and words; the states on its worksheet table,
-    where colour meets the most of the theme."""
+    """Every page of an example, in its own colours and words; the states on its home page and a
+    page of every section (the worksheet table among them, where colour meets the most of the theme)."""
     site = build(tmp_path, REPO / "examples" / example)
     pages = site_pages(site)
     found, checked = every_page(browser, site, pages)
     assert checked == 2 * len(pages) and len(pages) >= 30
-    found += serious(browser, site, ["worksheets/"], STATES)[0]
+    states = state_pages(site.parent)
+    assert "worksheets/" in states and len(states) >= 5
+    found += serious(browser, site, states, STATES)[0]
     assert found == []
 
 
