@@ -140,8 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             export(args.dir, args.out, report=report)
         elif args.command == "packs":
             from .packs import make_packs, parse_shard
+            from .standins import stand_ins
 
             shard = parse_shard(args.shard) if args.shard else None
+            for warning in stand_ins(args.dir):  # the certificates and calendars print them, as the site does
+                warn(warning.as_warning())
             result = make_packs(args.dir, roster_file=args.roster, out=args.out, only=args.only, shard=shard,
                                 report=report, quiet=quiet)
             report(f"Packs: {result.written} written, {result.skipped} already up to date "

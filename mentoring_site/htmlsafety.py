@@ -406,4 +406,10 @@ def secure_export(site: Path, config_file: Path | None = None) -> dict[str, floa
     alternate = (config.get("extra") or {}).get("alternate") or []
     languages = [a["folder"].strip("/") for a in alternate if isinstance(a, dict)
                  and isinstance(a.get("folder"), str) and re.fullmatch(r"[A-Za-z0-9-]+/", a["folder"])]
+    unbuilt = [code for code in languages if not (site / code / "index.html").is_file()]
+    if unbuilt:  # secured as it is, its switcher would lead to pages that are not there
+        configs = " and ".join(f"mkdocs.{code}.yml" for code in unbuilt)
+        folders = " and ".join(f"{code}/" for code in unbuilt) + (" sites" if len(unbuilt) > 1 else " site")
+        raise UsageError(f"{site} has no {folders}, which its language switcher links to: build {configs} "
+                         f"too (mkdocs build -f mkdocs.{unbuilt[0]}.yml), then secure the whole site")
     return secure_site(site, marker, languages)

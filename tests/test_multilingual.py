@@ -177,7 +177,7 @@ ENGINES = {
 }
 
 
-def test_export_builds_every_language_with_each_engine(site: Path, tmp_path: Path) -> None:
+def test_export_builds_every_language_with_each_engine(site: Path, tmp_path: Path, capsys) -> None:
     root = site.parent
     out = tmp_path / "out"
     assert main(["export", str(root), str(out), "-q"]) == 0
@@ -188,10 +188,16 @@ def test_export_builds_every_language_with_each_engine(site: Path, tmp_path: Pat
     for engine, command in ENGINES.items():
         work = tmp_path / engine
         shutil.copytree(out, work)
+        built = work / "site"
         for config in ("mkdocs.yml", "mkdocs.es.yml", "mkdocs.es-MX.yml"):  # the default language's first
             result = subprocess.run(command(config), cwd=work, env=env, capture_output=True, text=True, check=False)
             assert result.returncode == 0, (engine, config, result.stderr[-2000:])
-        built = work / "site"
+            if config == "mkdocs.yml" and engine == "mkdocs":  # secured before the other languages are built
+                assert main(["secure", str(built), "-q"]) == 2
+                assert capsys.readouterr().err == (
+                    f"error: {built} has no es/ and es-MX/ sites, which its language switcher links to: build "
+                    "mkdocs.es.yml and mkdocs.es-MX.yml too (mkdocs build -f mkdocs.es.yml), then secure the "
+                    "whole site\n")
         assert sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html")
                       if p.name != "404.html") == ours, engine
         assert switcher(read(built, "es/mentors/say-hello/index.html")) == switcher(

@@ -47,6 +47,18 @@ def test_validate_lists_every_stand_in_at_its_line(fresh: Path, capsys) -> None:
     assert captured.out.endswith("(45 pages, 11 worksheets; 13 stand-ins to replace)\n")
 
 
+def test_packs_warn_of_the_stand_ins_they_print(fresh: Path, capsys) -> None:
+    """A certificate signed "Your Name, program manager" is a stand-in a pair would see."""
+    (fresh / "content" / "roster.csv").write_text(
+        "pair_id,mentor_name,mentor_email,mentee_name,mentee_email\n"
+        "p1,Ana Silva,ana@example.org,Bo Chen,bo@example.org\n", encoding="utf-8")
+    assert main(["packs", str(fresh), "-q"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 13
+    assert err[2] == f"{P}:20:11: warning: program.contact.name: still the stand-in 'Your Name' {HOW}"
+    assert (fresh / "packs" / "p1").is_dir()
+
+
 def test_strict_build_refuses_stand_ins_and_publishes_nothing(fresh: Path, capsys) -> None:
     assert main(["build", str(fresh), "--strict", "-q"]) == 2
     err = capsys.readouterr().err.splitlines()
