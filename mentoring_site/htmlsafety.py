@@ -408,8 +408,10 @@ def secure_export(site: Path, config_file: Path | None = None) -> dict[str, floa
                  and isinstance(a.get("folder"), str) and re.fullmatch(r"[A-Za-z0-9-]+/", a["folder"])]
     unbuilt = [code for code in languages if not (site / code / "index.html").is_file()]
     if unbuilt:  # secured as it is, its switcher would lead to pages that are not there
-        configs = " and ".join(f"mkdocs.{code}.yml" for code in unbuilt)
+        from .multilingual import export_config_file
+
+        configs = [export_config_file(code) for code in unbuilt]
         folders = " and ".join(f"{code}/" for code in unbuilt) + (" sites" if len(unbuilt) > 1 else " site")
-        raise UsageError(f"{site} has no {folders}, which its language switcher links to: build {configs} "
-                         f"too (mkdocs build -f mkdocs.{unbuilt[0]}.yml), then secure the whole site")
+        raise UsageError(f"{site} has no {folders}, which its language switcher links to: build "
+                         f"{' and '.join(configs)} too (mkdocs build -f {configs[0]}), then secure the whole site")
     return secure_site(site, marker, languages)

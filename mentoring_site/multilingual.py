@@ -109,7 +109,12 @@ def export_config(program: LoadedProgram, config: dict[str, Any]) -> tuple[str, 
     code = program.language
     if not folder(program):
         return "docs", "mkdocs.yml", config
-    return f"docs-{code}", f"mkdocs.{code}.yml", {**config, "site_dir": f"site/{code}"}
+    return f"docs-{code}", export_config_file(code), {**config, "site_dir": f"site/{code}"}
+
+
+def export_config_file(code: str) -> str:
+    """The configuration file `export` writes for a language other than the default one."""
+    return f"mkdocs.{code}.yml"
 
 
 def clashes(default: LoadedProgram, files: dict[str, str | bytes]) -> list[Problem]:

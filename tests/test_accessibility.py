@@ -56,6 +56,7 @@ def state_pages(root: Path) -> list[str]:
     page and the first page of every section of the navigation (the drawer opens on the section of
     the page it is opened from; the search results are the same on every page)."""
     from mentoring_site.build import generate_site
+    from mentoring_site.pages import url_of
 
     pages = []
     for edition in generate_site(root, pdfs=False).editions:
@@ -65,8 +66,7 @@ def state_pages(root: Path) -> list[str]:
             if isinstance(entries, list):
                 (first,) = entries[0].values()
                 assert isinstance(first, str), item  # a page, not a section in a section
-                pages.append(edition.folder + ("" if first == "index.md" else
-                                               first.removesuffix(".md").removesuffix("index").rstrip("/") + "/"))
+                pages.append(edition.folder + url_of(first))
     return pages
 
 
